@@ -1,0 +1,198 @@
+//! Site settings from `site.toml`.
+//!
+//! Reads and validates the file once; every later stage takes the resulting [`Config`].
+//! Unknown keys are errors so a typo never passes silently.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostic::Diagnostic;
+
+pub const CONFIG_FILE: &str = "site.toml";
+
+/// Validated site settings.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// Absolute base URL with a trailing slash, when the site is to publish absolute URLs.
+    pub base_url: Option<String>,
+    pub language: String,
+    pub author: String,
+    /// Output folder, relative to the site root unless absolute.
+    #[serde(skip)]
+    pub output_dir: PathBuf,
+    /// Keep raw HTML in Markdown as written instead of sanitising it.
+    pub unsafe_html: bool,
+    /// Briefs per page on topic pages.
+    pub paginate: usize,
+    /// Briefs on the front page.
+    pub front_page_briefs: usize,
+    /// Entries in each Atom feed.
+    pub feed_entries: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    #[serde(default)]
+    description: String,
+    base_url: Option<String>,
+    language: Option<String>,
+    #[serde(default)]
+    author: String,
+    output_dir: Option<PathBuf>,
+    #[serde(default)]
+    unsafe_html: bool,
+    paginate: Option<usize>,
+    front_page_briefs: Option<usize>,
+    feed_entries: Option<usize>,
+}
+
+impl Config {
+    /// Reads `site.toml` under `root`.
+    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+        let path = root.join(CONFIG_FILE);
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => {
+                    let offset = e.utf8_error().valid_up_to();
+                    let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                    return Err(
+                        Diagnostic::error(CONFIG_FILE, "the file is not valid UTF-8")
+                            .at_offset(&text, offset)
+                            .with_help("save the file as UTF-8"),
+                    );
+                }
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Diagnostic::error(
+                    CONFIG_FILE,
+                    format!("no {CONFIG_FILE} in {}", root.display()),
+                )
+                .with_help(
+                    "run briefing in a site folder or pass --root DIR; a site needs a site.toml with at least `title = \"…\"`",
+                ));
+            }
+            Err(e) => {
+                return Err(Diagnostic::error(
+                    CONFIG_FILE,
+                    format!("cannot read the file: {e}"),
+                ));
+            }
+        };
+        Self::parse(&text)
+    }
+
+    /// Parses the text of a `site.toml`.
+    pub fn parse(text: &str) -> Result<Config, Diagnostic> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let d = Diagnostic::error(CONFIG_FILE, e.message().to_string());
+            let d = match e.span() {
+                Some(span) => d.at_span(text, span),
+                None => d,
+            };
+            d.with_help("known settings: title, description, base_url, language, author, output_dir, unsafe_html, paginate, front_page_briefs, feed_entries")
+        })?;
+        let field_error = |key: &str, msg: String, help: &str| {
+            let d = Diagnostic::error(CONFIG_FILE, msg).with_help(help.to_string());
+            match crate::parse::find_key(text, key) {
+                Some(offset) => d.at_offset(text, offset),
+                None => d,
+            }
+        };
+        if raw.title.trim().is_empty() {
+            return Err(field_error(
+                "title",
+                "`title` is empty".into(),
+                "give the site a title, e.g. title = \"Briefing Desk\"",
+            ));
+        }
+        let base_url = match raw.base_url.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(url) => {
+                let lower = url.to_ascii_lowercase();
+                if !(lower.starts_with("http://") || lower.starts_with("https://"))
+                    || url.len() <= "https://".len()
+                    || url.contains(char::is_whitespace)
+                {
+                    return Err(field_error(
+                        "base_url",
+                        format!("`base_url` {url:?} is not an absolute http(s) URL"),
+                        "write it like base_url = \"https://example.org/briefs/\", or leave it out for relative links only",
+                    ));
+                }
+                Some(if url.ends_with('/') {
+                    url.to_string()
+                } else {
+                    format!("{url}/")
+                })
+            }
+        };
+        for (key, value) in [
+            ("paginate", raw.paginate),
+            ("front_page_briefs", raw.front_page_briefs),
+            ("feed_entries", raw.feed_entries),
+        ] {
+            if value == Some(0) {
+                return Err(field_error(
+                    key,
+                    format!("`{key}` must be at least 1"),
+                    "use a positive number or leave the setting out",
+                ));
+            }
+        }
+        let language = raw.language.unwrap_or_else(|| "en".into());
+        if language.is_empty()
+            || !language
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            return Err(field_error(
+                "language",
+                format!("`language` {language:?} is not a language tag"),
+                "use a BCP 47 tag such as \"en\", \"en-GB\" or \"ru\"",
+            ));
+        }
+        Ok(Config {
+            title: raw.title,
+            description: raw.description,
+            base_url,
+            language,
+            author: raw.author,
+            output_dir: raw.output_dir.unwrap_or_else(|| PathBuf::from("public")),
+            unsafe_html: raw.unsafe_html,
+            paginate: raw.paginate.unwrap_or(20),
+            front_page_briefs: raw.front_page_briefs.unwrap_or(10),
+            feed_entries: raw.feed_entries.unwrap_or(20),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_is_located() {
+        let err = Config::parse("title = \"x\"\ntitel = \"y\"\n").unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(err.message.contains("titel"), "{}", err.message);
+    }
+
+    #[test]
+    fn base_url_gets_trailing_slash() {
+        let c = Config::parse("title = \"x\"\nbase_url = \"https://a.org/sub\"\n").unwrap();
+        assert_eq!(c.base_url.as_deref(), Some("https://a.org/sub/"));
+    }
+
+    #[test]
+    fn bad_base_url_is_rejected() {
+        let err = Config::parse("title = \"x\"\nbase_url = \"a.org\"\n").unwrap_err();
+        assert_eq!(err.line, Some(2));
+    }
+}

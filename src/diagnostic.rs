@@ -1,0 +1,226 @@
+//! One error type for the whole pipeline.
+//!
+//! Every stage reports problems as [`Diagnostic`]s that carry the file, the line and column (where
+//! known), what is wrong and how to fix it. Stages collect all problems of a run instead of
+//! stopping at the first, so an author sees everything at once. Rendering them with source
+//! snippets happens at the CLI edge (`main.rs`); the library never prints.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// How bad a diagnostic is: errors fail the build, warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A problem found in the input, located as precisely as the stage that found it knows.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// The file, relative to the site root where possible.
+    pub path: Option<PathBuf>,
+    /// 1-based line in the file.
+    pub line: Option<usize>,
+    /// 1-based column (in characters) in the file.
+    pub column: Option<usize>,
+    /// Byte range in the file, for drawing a snippet.
+    #[serde(skip)]
+    pub span: Option<Range<usize>>,
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error about a file as a whole.
+    pub fn error(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            path: Some(path.into()),
+            line: None,
+            column: None,
+            span: None,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// An error that belongs to no file (a failed write, a missing folder).
+    pub fn global(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            path: None,
+            line: None,
+            column: None,
+            span: None,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Locates the diagnostic at a byte offset of `text`, the whole file's contents.
+    pub fn at_offset(self, text: &str, offset: usize) -> Self {
+        let end = next_char_boundary(text, offset);
+        self.at_span(text, offset..end)
+    }
+
+    /// Locates the diagnostic at a byte offset, underlining the rest of that line.
+    pub fn at_line_of(self, text: &str, offset: usize) -> Self {
+        let offset = offset.min(text.len());
+        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+        if end > offset {
+            self.at_span(text, offset..end)
+        } else {
+            self.at_offset(text, offset)
+        }
+    }
+
+    /// Locates the diagnostic at a byte range of `text`, the whole file's contents.
+    pub fn at_span(mut self, text: &str, span: Range<usize>) -> Self {
+        let start = span.start.min(text.len());
+        let (line, column) = line_column(text, start);
+        self.line = Some(line);
+        self.column = Some(column);
+        self.span = Some(start..span.end.clamp(start, text.len()));
+        self
+    }
+
+    /// Locates the diagnostic at a known line and column, without a byte span.
+    pub fn at_line(mut self, line: usize, column: Option<usize>) -> Self {
+        self.line = Some(line);
+        self.column = column;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `path:line:column`, as much of it as is known.
+    pub fn location(&self) -> Option<String> {
+        let path = self.path.as_deref()?;
+        let mut s = path.display().to_string();
+        if let Some(line) = self.line {
+            s.push_str(&format!(":{line}"));
+            if let Some(col) = self.column {
+                s.push_str(&format!(":{col}"));
+            }
+        }
+        Some(s)
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        match self.location() {
+            Some(loc) => write!(f, "{level}: {loc}: {}", self.message)?,
+            None => write!(f, "{level}: {}", self.message)?,
+        }
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// 1-based line and character column of a byte offset.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = prev_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+/// Byte offset of the start of 1-based `line` (the end of the text if there are fewer lines).
+pub fn line_start_offset(text: &str, line: usize) -> usize {
+    if line <= 1 {
+        return 0;
+    }
+    text.match_indices('\n')
+        .nth(line - 2)
+        .map_or(text.len(), |(i, _)| i + 1)
+}
+
+fn prev_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn next_char_boundary(text: &str, i: usize) -> usize {
+    let mut j = (i + 1).min(text.len());
+    while j < text.len() && !text.is_char_boundary(j) {
+        j += 1;
+    }
+    j
+}
+
+/// Shortens `path` to be relative to `root` for display.
+pub fn display_path(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// A list of problems, the error of every fallible stage.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+    pub fn extend(&mut self, d: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(d);
+    }
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+    /// Sorts by file and position so output is stable whatever order threads finished in.
+    pub fn sort(&mut self) {
+        self.0.sort_by(|a, b| {
+            (&a.path, a.line, a.column, &a.message).cmp(&(&b.path, b.line, b.column, &b.message))
+        });
+        self.0.dedup();
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics(vec![d])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_column_counts_characters() {
+        let text = "ab\nпе x";
+        assert_eq!(line_column(text, 0), (1, 1));
+        assert_eq!(line_column(text, 3), (2, 1));
+        // 'x' is after two 2-byte characters and a space.
+        assert_eq!(line_column(text, 8), (2, 4));
+        assert_eq!(line_start_offset(text, 2), 3);
+    }
+}

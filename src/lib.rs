@@ -1,0 +1,171 @@
+//! `briefing`: a static site generator for news-briefing sites.
+//!
+//! The build is a pipeline of stages, each a module that takes the previous stage's output:
+//!
+//! 1. [`config`]: `site.toml` → [`Config`].
+//! 2. [`load`]: the site folder → [`load::Sources`] (every file's text).
+//! 3. [`parse`]: front matter → typed, validated [`parse::ParsedBrief`]s, topics and pages.
+//! 4. [`model`]: cross-linking, with [`markdown`] rendering in its second pass → one [`Site`]
+//!    of [`Brief`]s, [`Topic`]s, entities and pages.
+//! 5. [`render`]: `&Site` + Tera templates → output files, streamed to a sink.
+//! 6. [`write`]: the sink: a staging folder swapped in as `public/` only on success.
+//!
+//! Every problem is a [`Diagnostic`] carrying file, line and column; stages collect all of them
+//! and the build stops after the first stage that found an error.
+
+// Diagnostics are large on purpose (file, span, message, help); they are the cold path.
+#![allow(clippy::result_large_err)]
+
+pub mod config;
+pub mod diagnostic;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod parse;
+pub mod render;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+pub use config::Config;
+pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+pub use model::{Brief, Site, Topic};
+
+/// What to build, from where to where.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site folder (holding `site.toml`).
+    pub root: PathBuf,
+    /// Output folder; defaults to `output_dir` from `site.toml`, relative to the root.
+    pub output: Option<PathBuf>,
+    pub drafts: bool,
+    /// Overrides `base_url` from `site.toml`.
+    pub base_url: Option<String>,
+}
+
+/// What a successful build or check did.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub briefs: usize,
+    pub topics: usize,
+    pub pages: usize,
+    pub files: usize,
+    pub output: Option<PathBuf>,
+    pub elapsed: Duration,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Builds the site into its output folder. On any error the previous output is left untouched.
+pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
+    run(opts, true)
+}
+
+/// Does everything [`build`] does except writing the output.
+pub fn check(opts: &BuildOptions) -> Result<Report, Diagnostics> {
+    run(opts, false)
+}
+
+fn run(opts: &BuildOptions, write: bool) -> Result<Report, Diagnostics> {
+    let start = Instant::now();
+    let root = &opts.root;
+    let mut config = Config::load(root)?;
+    if let Some(url) = &opts.base_url {
+        let text = format!("title = {:?}\nbase_url = {:?}\n", config.title, url);
+        config.base_url = Config::parse(&text)
+            .map_err(|mut d| {
+                d.path = None;
+                d.line = None;
+                d.column = None;
+                d.span = None;
+                d.message = format!("--base-url: {}", d.message);
+                d
+            })?
+            .base_url;
+    }
+    let output = opts
+        .output
+        .clone()
+        .unwrap_or_else(|| root.join(&config.output_dir));
+
+    let (sources, load_diags) = load::load(root);
+    let mut warnings: Vec<Diagnostic> = load_diags
+        .iter()
+        .filter(|d| !d.is_error())
+        .cloned()
+        .collect();
+    if load_diags.iter().any(Diagnostic::is_error) {
+        let mut d = Diagnostics(load_diags);
+        d.sort();
+        return Err(d);
+    }
+    let templates = render::Templates::load(&sources.templates);
+    let site_templates = sources.templates.clone();
+    let static_files = sources.static_files.clone();
+    let site = model::build(
+        config,
+        sources,
+        &model::Options {
+            drafts: opts.drafts,
+        },
+    );
+    // Report template and content problems together.
+    let (site, templates) = match (site, templates) {
+        (Ok(s), Ok(t)) => (s, t),
+        (s, t) => {
+            let mut d = Diagnostics::default();
+            if let Err(e) = s {
+                d.extend(e.0);
+            }
+            if let Err(e) = t {
+                d.extend(e.0);
+            }
+            d.sort();
+            return Err(d);
+        }
+    };
+    warnings.extend(site.warnings.iter().cloned());
+    let renderer = render::Renderer::new(&site, &templates, &site_templates);
+
+    let stats = if write {
+        let staging = write::Staging::create(root, &output)?;
+        let stats = renderer.render_all(|path, bytes| staging.write(path, bytes))?;
+        copy_static(root, &static_files, &staging)?;
+        staging.commit()?;
+        stats
+    } else {
+        renderer.render_all(|_, _| Ok(()))?
+    };
+    Ok(Report {
+        briefs: site.briefs.len(),
+        topics: site.topics.len(),
+        pages: stats.pages,
+        files: stats.files + static_files.len(),
+        output: write.then_some(output),
+        elapsed: start.elapsed(),
+        warnings,
+    })
+}
+
+fn copy_static(
+    root: &Path,
+    files: &[PathBuf],
+    staging: &write::Staging,
+) -> Result<(), Diagnostics> {
+    use rayon::prelude::*;
+    let dir = root.join(load::STATIC_DIR);
+    let errors: Vec<Diagnostic> = files
+        .par_iter()
+        .filter_map(|f| {
+            let rel = f.to_string_lossy().replace('\\', "/");
+            staging.copy(&dir.join(f), &rel).err()
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        let mut d = Diagnostics(errors);
+        d.sort();
+        Err(d)
+    }
+}

@@ -1,0 +1,193 @@
+//! The `briefing` command line: parse arguments, call the library, print diagnostics.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use clap::{Args, Parser, Subcommand};
+
+use briefing::{BuildOptions, Diagnostic, Severity};
+
+/// A static site generator for news-briefing sites.
+#[derive(Parser)]
+#[command(name = "briefing", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into its output folder (public/ by default).
+    Build {
+        #[command(flatten)]
+        common: Common,
+        /// Output folder [default: output_dir from site.toml, or public/ under the root]
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Override base_url from site.toml
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
+    /// Check the site: everything `build` does except writing; reports every problem.
+    Check {
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+#[derive(Args)]
+struct Common {
+    /// The site folder, holding site.toml
+    #[arg(long, short, default_value = ".")]
+    root: PathBuf,
+    /// Include briefs marked `draft: true`
+    #[arg(long)]
+    drafts: bool,
+    /// Print only errors
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let (common, opts, building) = match cli.command {
+        Command::Build {
+            common,
+            output,
+            base_url,
+        } => {
+            let opts = BuildOptions {
+                root: common.root.clone(),
+                output,
+                drafts: common.drafts,
+                base_url,
+            };
+            (common, opts, true)
+        }
+        Command::Check { common } => {
+            let opts = BuildOptions {
+                root: common.root.clone(),
+                drafts: common.drafts,
+                ..Default::default()
+            };
+            (common, opts, false)
+        }
+    };
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let result = if building {
+        briefing::build(&opts)
+    } else {
+        briefing::check(&opts)
+    };
+    match result {
+        Ok(report) => {
+            if !common.quiet {
+                for w in &report.warnings {
+                    eprintln!("{}", render_diagnostic(&opts.root, w, color));
+                }
+                let verb = if building { "Built" } else { "Checked" };
+                let ms = report.elapsed.as_millis();
+                let mut line = format!(
+                    "{verb} {} brief{}, {} topic{}, {} page{} in {ms} ms",
+                    report.briefs,
+                    plural(report.briefs),
+                    report.topics,
+                    plural(report.topics),
+                    report.pages,
+                    plural(report.pages)
+                );
+                if let Some(out) = &report.output {
+                    line.push_str(&format!(" → {}", out.display()));
+                }
+                if !report.warnings.is_empty() {
+                    line.push_str(&format!(
+                        " ({} warning{})",
+                        report.warnings.len(),
+                        plural(report.warnings.len())
+                    ));
+                }
+                eprintln!("{line}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            let errors = diags.0.iter().filter(|d| d.is_error()).count();
+            for d in &diags.0 {
+                if d.is_error() || !common.quiet {
+                    eprintln!("{}", render_diagnostic(&opts.root, d, color));
+                }
+            }
+            let what = if building { "build" } else { "check" };
+            eprintln!(
+                "{what} failed: {errors} error{}{}",
+                plural(errors),
+                if building {
+                    "; the previous output was left untouched"
+                } else {
+                    ""
+                }
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Draws a diagnostic the way cargo does, with a source snippet when the file can be read.
+fn render_diagnostic(root: &Path, d: &Diagnostic, color: bool) -> String {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let level = match d.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let source = match (&d.path, &d.span) {
+        (Some(p), Some(_)) => std::fs::read(root.join(p))
+            .ok()
+            .map(|b| briefing::load::normalize(String::from_utf8_lossy(&b).into_owned())),
+        _ => None,
+    };
+    let path_text = d.path.as_ref().map(|p| p.display().to_string());
+    let title = level.primary_title(d.message.as_str());
+    let mut elements: Vec<annotate_snippets::Element> = Vec::new();
+    match (&source, &d.span, &path_text) {
+        (Some(src), Some(span), Some(path)) if span.end <= src.len() => {
+            let mut span = span.clone();
+            if span.start == span.end {
+                span.end = (span.start + 1).min(src.len());
+            }
+            elements.push(
+                Snippet::source(src.as_str())
+                    .path(path.as_str())
+                    .fold(true)
+                    .annotation(AnnotationKind::Primary.span(span))
+                    .into(),
+            );
+        }
+        (_, _, Some(path)) => {
+            let mut origin = Origin::path(path.as_str());
+            if let Some(line) = d.line {
+                origin = origin.line(line);
+                if let Some(col) = d.column {
+                    origin = origin.char_column(col);
+                }
+            }
+            elements.push(origin.into());
+        }
+        _ => {}
+    }
+    if let Some(help) = &d.help {
+        elements.push(Level::HELP.message(help.as_str()).into());
+    }
+    let report: &[Group] = &[Group::with_title(title).elements(elements)];
+    renderer.render(report)
+}

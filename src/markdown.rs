@@ -1,0 +1,555 @@
+//! Markdown to HTML, with the links between content files resolved.
+//!
+//! Runs after every file's front matter is known (the permalink map in [`LinkTargets`]), the
+//! second of the two passes: a link to `../topics/iran.md` becomes a relative link to that
+//! topic's page, a link to a missing file is an error naming both files, and root-relative links
+//! to static files (`/images/map.svg`) are made relative so they work from any host and from disk.
+//! Headings get ids and feed a table of contents; raw HTML and dangerous URL schemes go through
+//! ammonia unless the site opts out.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::diagnostic::Diagnostic;
+
+/// One entry of a table of contents: an `h2` with its `h3`s.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TocEntry {
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+/// What rendering one Markdown body yields.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// The first paragraph as plain text: the default summary.
+    pub first_paragraph: String,
+    pub words: usize,
+    /// Content files this body links to, as paths relative to the site root.
+    pub links: Vec<PathBuf>,
+}
+
+/// Everything a link can point at, known before any Markdown is rendered.
+#[derive(Debug, Default)]
+pub struct LinkTargets {
+    /// Content file (relative to the site root) → root-relative URL of its page.
+    pub content: HashMap<PathBuf, String>,
+    /// Root-relative paths that exist in the output: static files and generated files.
+    pub files: HashSet<String>,
+}
+
+/// Sanitiser settings, built once per build.
+pub struct Sanitizer {
+    builder: ammonia::Builder<'static>,
+}
+
+impl Default for Sanitizer {
+    fn default() -> Self {
+        let mut builder = ammonia::Builder::default();
+        builder
+            .add_generic_attributes(["id", "class"])
+            .add_tags([
+                "input",
+                "section",
+                "figure",
+                "figcaption",
+                "details",
+                "summary",
+            ])
+            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .add_tag_attributes("th", ["style"])
+            .add_tag_attributes("td", ["style"])
+            .attribute_filter(|_, attr, value| {
+                // Tables align cells with `style`; nothing else of CSS passes.
+                if attr == "style" {
+                    let ok = matches!(
+                        value,
+                        "text-align: left" | "text-align: center" | "text-align: right"
+                    );
+                    return ok.then(|| value.into());
+                }
+                Some(value.into())
+            });
+        Sanitizer { builder }
+    }
+}
+
+impl Sanitizer {
+    pub fn clean(&self, html: &str) -> String {
+        self.builder.clean(html).to_string()
+    }
+}
+
+/// Where the Markdown comes from and how to resolve its links.
+pub struct Input<'a> {
+    /// The file, relative to the site root.
+    pub path: &'a Path,
+    /// The whole file's text, for locating errors.
+    pub text: &'a str,
+    /// Byte offset of the Markdown body in `text`.
+    pub body_offset: usize,
+    pub targets: &'a LinkTargets,
+    /// Relative prefix from the page that shows this body to the site root, e.g. `../../`.
+    pub root_prefix: &'a str,
+    /// `None` keeps raw HTML as written.
+    pub sanitizer: Option<&'a Sanitizer>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders a Markdown body. Broken links are returned as diagnostics; the HTML is still made.
+pub fn render(input: &Input<'_>) -> (Rendered, Vec<Diagnostic>) {
+    let body = &input.text[input.body_offset..];
+    let mut diags = Vec::new();
+    let mut out = Rendered::default();
+    let mut needs_sanitizing = false;
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut heading: Option<usize> = None; // index of the open heading's Start event
+    let mut heading_text = String::new();
+    let mut paragraph_depth = 0usize; // container nesting, to find the first top-level paragraph
+    let mut in_first_paragraph = false;
+    let mut first_done = false;
+    let mut ids = IdSet::default();
+
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let offset = input.body_offset + range.start;
+        let event = match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = resolve(
+                    input,
+                    dest_url,
+                    offset,
+                    &mut out,
+                    &mut diags,
+                    &mut needs_sanitizing,
+                );
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = resolve(
+                    input,
+                    dest_url,
+                    offset,
+                    &mut out,
+                    &mut diags,
+                    &mut needs_sanitizing,
+                );
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::Html(_) | Event::InlineHtml(_) => {
+                needs_sanitizing = true;
+                event
+            }
+            Event::Start(Tag::Heading { .. }) => {
+                heading = Some(events.len());
+                heading_text.clear();
+                event
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some(start) = heading.take() {
+                    finish_heading(
+                        &mut events[start],
+                        level,
+                        &heading_text,
+                        &mut ids,
+                        &mut out.toc,
+                    );
+                }
+                event
+            }
+            Event::Start(
+                Tag::BlockQuote(_) | Tag::List(_) | Tag::FootnoteDefinition(_) | Tag::Table(_),
+            ) => {
+                paragraph_depth += 1;
+                event
+            }
+            Event::End(
+                TagEnd::BlockQuote(_)
+                | TagEnd::List(_)
+                | TagEnd::FootnoteDefinition
+                | TagEnd::Table,
+            ) => {
+                paragraph_depth = paragraph_depth.saturating_sub(1);
+                event
+            }
+            Event::Start(Tag::Paragraph) => {
+                if paragraph_depth == 0 && !first_done {
+                    in_first_paragraph = true;
+                }
+                event
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if in_first_paragraph {
+                    in_first_paragraph = false;
+                    first_done = !out.first_paragraph.trim().is_empty();
+                }
+                event
+            }
+            other => other,
+        };
+        match &event {
+            Event::Text(t) | Event::Code(t) => {
+                out.words += t.split_whitespace().count();
+                if heading.is_some() {
+                    heading_text.push_str(t);
+                }
+                if in_first_paragraph {
+                    out.first_paragraph.push_str(t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak if in_first_paragraph => {
+                out.first_paragraph.push(' ');
+            }
+            _ => {}
+        }
+        events.push(event);
+    }
+    out.first_paragraph = out
+        .first_paragraph
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    out.html = match input.sanitizer {
+        Some(s) if needs_sanitizing => s.clean(&html),
+        _ => html,
+    };
+    (out, diags)
+}
+
+/// Gives a heading its id (kept if the author set one) and adds it to the table of contents.
+fn finish_heading(
+    start: &mut Event<'_>,
+    level: HeadingLevel,
+    text: &str,
+    ids: &mut IdSet,
+    toc: &mut Vec<TocEntry>,
+) {
+    let Event::Start(Tag::Heading { id, .. }) = start else {
+        return;
+    };
+    let wanted = match id.as_deref() {
+        Some(explicit) if !explicit.trim().is_empty() => {
+            explicit.split_whitespace().collect::<Vec<_>>().join("-")
+        }
+        _ => crate::parse::slugify(text),
+    };
+    let unique = ids.claim(if wanted.is_empty() {
+        "section".into()
+    } else {
+        wanted
+    });
+    *id = Some(CowStr::from(unique.clone()));
+    let title = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let entry = TocEntry {
+        id: unique,
+        title,
+        children: Vec::new(),
+    };
+    match level {
+        HeadingLevel::H2 => toc.push(entry),
+        HeadingLevel::H3 => match toc.last_mut() {
+            Some(parent) => parent.children.push(entry),
+            None => toc.push(entry),
+        },
+        _ => {}
+    }
+}
+
+/// Ids already used on a page; repeats get `-1`, `-2`, … like GitHub does.
+#[derive(Default)]
+struct IdSet(HashSet<String>);
+
+impl IdSet {
+    fn claim(&mut self, id: String) -> String {
+        if self.0.insert(id.clone()) {
+            return id;
+        }
+        let mut n = 1;
+        loop {
+            let candidate = format!("{id}-{n}");
+            if self.0.insert(candidate.clone()) {
+                return candidate;
+            }
+            n += 1;
+        }
+    }
+}
+
+/// Rewrites one link destination, recording links to content files and reporting broken ones.
+fn resolve<'a>(
+    input: &Input<'_>,
+    dest: CowStr<'a>,
+    offset: usize,
+    out: &mut Rendered,
+    diags: &mut Vec<Diagnostic>,
+    needs_sanitizing: &mut bool,
+) -> CowStr<'a> {
+    let d = dest.trim();
+    if d.is_empty() || d.starts_with('#') || d.starts_with("//") {
+        return dest;
+    }
+    if let Some(scheme) = url_scheme(d) {
+        if !matches!(
+            scheme.to_ascii_lowercase().as_str(),
+            "http" | "https" | "mailto" | "tel"
+        ) {
+            *needs_sanitizing = true;
+        }
+        return dest;
+    }
+    let (path_part, suffix) = match d.find(['#', '?']) {
+        Some(i) => (&d[..i], &d[i..]),
+        None => (d, ""),
+    };
+    let decoded = percent_decode(path_part);
+    if let Some(rooted) = decoded.strip_prefix('/') {
+        let target = if rooted.is_empty() || rooted.ends_with('/') {
+            format!("{rooted}index.html")
+        } else {
+            rooted.to_string()
+        };
+        if input.targets.files.contains(&target) {
+            return format!("{}{}{}", input.root_prefix, encode_path(&target), suffix).into();
+        }
+        let dir_index = format!("{target}/index.html");
+        if input.targets.files.contains(&dir_index) {
+            return format!("{}{}{}", input.root_prefix, encode_path(&dir_index), suffix).into();
+        }
+        diags.push(
+            Diagnostic::error(
+                input.path,
+                format!(
+                    "link to {path_part}, which is neither a file in static/ nor a generated page"
+                ),
+            )
+            .at_offset(input.text, offset)
+            .with_help(format!(
+                "put the file at static{path_part}, or fix the link"
+            )),
+        );
+        return dest;
+    }
+    if !decoded.ends_with(".md") {
+        return dest;
+    }
+    let base = input.path.parent().unwrap_or(Path::new(""));
+    let Some(target) = normalize(&base.join(&decoded)) else {
+        diags.push(
+            Diagnostic::error(
+                input.path,
+                format!("link to {path_part} points outside the site"),
+            )
+            .at_offset(input.text, offset)
+            .with_help("link to content files by their path relative to this file"),
+        );
+        return dest;
+    };
+    match input.targets.content.get(&target) {
+        Some(url) => {
+            out.links.push(target);
+            format!("{}{}{}", input.root_prefix, url, suffix).into()
+        }
+        None => {
+            diags.push(
+                Diagnostic::error(
+                    input.path,
+                    format!("link to {}, which does not exist or is not published", target.display()),
+                )
+                .at_offset(input.text, offset)
+                .with_help(format!(
+                    "the link `{path_part}` is resolved from {}; check the file name (drafts are not published)",
+                    base.display()
+                )),
+            );
+            dest
+        }
+    }
+}
+
+/// The scheme of an absolute URL (`https` in `https://…`), if `s` has one.
+fn url_scheme(s: &str) -> Option<&str> {
+    let (scheme, _) = s.split_once(':')?;
+    let mut chars = scheme.chars();
+    let first = chars.next()?;
+    (first.is_ascii_alphabetic() && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
+        .then_some(scheme)
+}
+
+/// Resolves `.` and `..` without touching the disk; `None` if the path climbs above its root.
+fn normalize(path: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::Normal(p) => out.push(p),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .map(|c| c.into_owned())
+        .unwrap_or_else(|_| s.to_string())
+}
+
+/// Percent-encodes what must not appear raw in a URL path (spaces, quotes, non-ASCII stays).
+fn encode_path(s: &str) -> String {
+    const SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'<')
+        .add(b'>')
+        .add(b'`')
+        .add(b'#')
+        .add(b'?')
+        .add(b'%');
+    percent_encoding::utf8_percent_encode(s, SET).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn targets() -> LinkTargets {
+        let mut t = LinkTargets::default();
+        t.content.insert(
+            PathBuf::from("content/briefs/2025/02/2025-02-18-riyadh.md"),
+            "briefs/riyadh/index.html".into(),
+        );
+        t.files.insert("images/map.svg".into());
+        t.files.insert("topics/iran/index.html".into());
+        t
+    }
+
+    fn render_body(body: &str, sanitize: bool) -> (Rendered, Vec<Diagnostic>) {
+        let t = targets();
+        let s = Sanitizer::default();
+        let text = format!("---\ntitle: x\n---\n{body}");
+        let input = Input {
+            path: Path::new("content/briefs/2025/03/2025-03-01-x.md"),
+            text: &text,
+            body_offset: 16,
+            targets: &t,
+            root_prefix: "../../",
+            sanitizer: sanitize.then_some(&s),
+        };
+        render(&input)
+    }
+
+    #[test]
+    fn content_links_become_relative_page_links() {
+        let (r, d) = render_body("See [talks](../02/2025-02-18-riyadh.md#who).\n", true);
+        assert!(d.is_empty(), "{d:?}");
+        assert!(
+            r.html
+                .contains(r#"href="../../briefs/riyadh/index.html#who""#),
+            "{}",
+            r.html
+        );
+        assert_eq!(
+            r.links,
+            vec![PathBuf::from("content/briefs/2025/02/2025-02-18-riyadh.md")]
+        );
+    }
+
+    #[test]
+    fn broken_link_names_both_files_and_line() {
+        let (_, d) = render_body("text\n\n[x](../02/missing.md)\n", true);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].line, Some(6));
+        assert!(
+            d[0].message.contains("content/briefs/2025/02/missing.md"),
+            "{}",
+            d[0].message
+        );
+    }
+
+    #[test]
+    fn root_relative_static_links_are_rewritten() {
+        let (r, d) = render_body("![map](/images/map.svg) [iran](/topics/iran/)\n", true);
+        assert!(d.is_empty(), "{d:?}");
+        assert!(
+            r.html.contains(r#"src="../../images/map.svg""#),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains(r#"href="../../topics/iran/index.html""#),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_toc() {
+        let (r, _) = render_body("## What happened\n\n### Who\n\n## What happened\n", true);
+        assert!(r.html.contains(r#"<h2 id="what-happened">"#), "{}", r.html);
+        assert!(
+            r.html.contains(r#"<h2 id="what-happened-1">"#),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.toc.len(), 2);
+        assert_eq!(r.toc[0].children[0].id, "who");
+    }
+
+    #[test]
+    fn raw_html_is_sanitised_unless_opted_out() {
+        let body = "<script>alert(1)</script><a href=\"javascript:x()\" onclick=\"y()\">a</a>\n\n[b](javascript:alert(2))\n";
+        let (r, _) = render_body(body, true);
+        assert!(!r.html.contains("<script"), "{}", r.html);
+        assert!(!r.html.contains("javascript:"), "{}", r.html);
+        assert!(!r.html.contains("onclick"), "{}", r.html);
+        let (r, _) = render_body(body, false);
+        assert!(r.html.contains("<script>"), "{}", r.html);
+    }
+
+    #[test]
+    fn first_paragraph_is_plain_text() {
+        let (r, _) = render_body("## Head\n\nThe *Kremlin* said\n`x` today.\n\nMore.\n", true);
+        assert_eq!(r.first_paragraph, "The Kremlin said x today.");
+    }
+}

@@ -1,0 +1,775 @@
+//! Front matter: split it from the body, deserialize it, validate it.
+//!
+//! Takes [`SourceFile`]s and hands on [`ParsedBrief`], [`ParsedTopic`] and [`ParsedPage`]:
+//! typed, validated fields plus the Markdown body and where it starts in the file. Raw serde
+//! structs (`Raw*`) only mirror the file; the `Parsed*` types hold what the rest of the
+//! pipeline may rely on (real dates, clean slugs, known statuses). Every problem is pushed as a
+//! located [`Diagnostic`]; a file with problems is dropped, the others go on, so one run reports
+//! every bad file.
+
+use std::fmt;
+use std::path::Path;
+
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::Diagnostic;
+use crate::load::SourceFile;
+
+/// Which syntax the front matter is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Yaml,
+    Toml,
+}
+
+/// A file split into front matter and body, as byte ranges of the file's text.
+#[derive(Debug, Clone)]
+pub struct Split<'a> {
+    pub format: Format,
+    pub front: &'a str,
+    /// Byte offset of `front` in the file.
+    pub front_offset: usize,
+    pub body: &'a str,
+    /// Byte offset of `body` in the file.
+    pub body_offset: usize,
+}
+
+/// Splits `---` YAML or `+++` TOML front matter from the body.
+pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
+    let first_line_end = text.find('\n').unwrap_or(text.len());
+    let first = text[..first_line_end].trim_end();
+    let (format, delim) = match first {
+        "---" => (Format::Yaml, "---"),
+        "+++" => (Format::Toml, "+++"),
+        _ => {
+            return Err(Diagnostic::error(path, "the file has no front matter")
+                .at_offset(text, 0)
+                .with_help(
+                    "start the file with a `---` line, then fields such as `title: …`, then another `---` line (or use `+++` for TOML)",
+                ));
+        }
+    };
+    let front_offset = (first_line_end + 1).min(text.len());
+    let mut pos = front_offset;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        if text[pos..end].trim_end() == delim {
+            let body_offset = (end + 1).min(text.len());
+            return Ok(Split {
+                format,
+                front: &text[front_offset..pos],
+                front_offset,
+                body: &text[body_offset..],
+                body_offset,
+            });
+        }
+        pos = end + 1;
+    }
+    Err(Diagnostic::error(
+        path,
+        "the front matter opened here is never closed".to_string(),
+    )
+    .at_span(text, 0..first_line_end)
+    .with_help(format!(
+        "add a line with just `{delim}` after the last field"
+    )))
+}
+
+/// Byte offset of the line where top-level `key` is set (`key:` or `key =`), if any.
+pub fn find_key(text: &str, key: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix(key) {
+            let rest = rest.trim_start_matches([' ', '\t']);
+            if rest.starts_with(':') || rest.starts_with('=') {
+                return Some(offset);
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Deserializes front matter, locating errors in the whole file.
+fn deserialize<T: for<'de> Deserialize<'de>>(
+    path: &Path,
+    text: &str,
+    split: &Split<'_>,
+    known: &[&str],
+) -> Result<T, Diagnostic> {
+    let help = format!("known fields: {}", known.join(", "));
+    match split.format {
+        Format::Yaml => {
+            // An empty YAML document is null; treat it as an empty mapping so the
+            // message is about the missing fields.
+            let front = if split.front.trim().is_empty() {
+                "{}"
+            } else {
+                split.front
+            };
+            serde_saphyr::from_str::<T>(front).map_err(|e| {
+                let message = yaml_message(&e);
+                let d = Diagnostic::error(path, message).with_help(help);
+                match e.location() {
+                    Some(loc) if loc.line() > 0 => {
+                        let line = split_line(text, split.front_offset) + loc.line() as usize - 1;
+                        let start = crate::diagnostic::line_start_offset(text, line);
+                        let col = loc.column().max(1) as usize;
+                        let offset = text[start..]
+                            .char_indices()
+                            .nth(col - 1)
+                            .map_or(text.len(), |(i, _)| start + i);
+                        d.at_line_of(text, offset)
+                    }
+                    _ => d.at_offset(text, split.front_offset),
+                }
+            })
+        }
+        Format::Toml => toml::from_str::<T>(split.front).map_err(|e| {
+            let d = Diagnostic::error(path, e.message().trim().to_string()).with_help(help);
+            match e.span() {
+                Some(span) => d.at_span(
+                    text,
+                    split.front_offset + span.start..split.front_offset + span.end,
+                ),
+                None => d.at_offset(text, split.front_offset),
+            }
+        }),
+    }
+}
+
+/// The message of a YAML error without saphyr's own snippet and location suffix.
+fn yaml_message(e: &serde_saphyr::Error) -> String {
+    let full = e.without_snippet().to_string();
+    let first = full.lines().next().unwrap_or("invalid YAML").trim();
+    // saphyr appends " at line L, column C"; the diagnostic carries the location itself.
+    match first.rfind(" at line ") {
+        Some(i) => first[..i].to_string(),
+        None => first.to_string(),
+    }
+}
+
+fn split_line(text: &str, offset: usize) -> usize {
+    crate::diagnostic::line_column(text, offset).0
+}
+
+/// A list of strings that also accepts a single string (`topics: iran`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StringList(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for StringList {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = StringList;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of names, like [a, b]")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<StringList, E> {
+                Ok(StringList(vec![v.to_string()]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<StringList, A::Error> {
+                let mut out = Vec::new();
+                while let Some(s) = seq.next_element::<String>()? {
+                    out.push(s);
+                }
+                Ok(StringList(out))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<StringList, E> {
+                Ok(StringList::default())
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A date as written: a string, a bare YAML scalar or a TOML date.
+#[derive(Debug, Clone)]
+struct DateText(String);
+
+impl<'de> Deserialize<'de> for DateText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = DateText;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a date like 2025-02-18 or 2025-02-18T09:30:00Z")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<DateText, E> {
+                Ok(DateText(v.to_string()))
+            }
+            // TOML dates arrive as a one-entry map holding the date's text.
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<DateText, A::Error> {
+                match map.next_entry::<String, String>()? {
+                    Some((_, v)) => Ok(DateText(v)),
+                    None => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A publication date: the calendar date as written and the instant used for ordering and feeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct BriefDate {
+    /// The instant; a date without a time is midnight UTC.
+    pub timestamp: jiff::Timestamp,
+    /// The calendar date as the author wrote it.
+    pub date: jiff::civil::Date,
+    /// Whether a time of day was given.
+    pub has_time: bool,
+}
+
+impl BriefDate {
+    pub fn parse(s: &str) -> Result<BriefDate, String> {
+        let s = s.trim();
+        if s.len() <= 10 {
+            let date: jiff::civil::Date = s
+                .parse()
+                .map_err(|e: jiff::Error| format!("{s:?} is not a valid date: {e}"))?;
+            let timestamp = date
+                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                .map_err(|e| e.to_string())?
+                .timestamp();
+            return Ok(BriefDate {
+                timestamp,
+                date,
+                has_time: false,
+            });
+        }
+        let timestamp: jiff::Timestamp = s
+            .parse()
+            .map_err(|e: jiff::Error| format!("{s:?} is not a valid date and time: {e}"))?;
+        // RFC 3339 starts with the calendar date as written, whatever the offset.
+        let date: jiff::civil::Date = s
+            .get(..10)
+            .and_then(|d| d.parse().ok())
+            .ok_or_else(|| format!("{s:?} does not start with a YYYY-MM-DD date"))?;
+        Ok(BriefDate {
+            timestamp,
+            date,
+            has_time: true,
+        })
+    }
+
+    /// `YYYY-MM-DD`, for `<time datetime>` and sorting.
+    pub fn ymd(&self) -> String {
+        self.date.to_string()
+    }
+
+    /// RFC 3339 instant, for feeds and JSON-LD.
+    pub fn rfc3339(&self) -> String {
+        self.timestamp.to_string()
+    }
+}
+
+/// How sure the desk is of a brief.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Developing,
+    Confirmed,
+    Disputed,
+    Denied,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Developing => "developing",
+            Status::Confirmed => "confirmed",
+            Status::Disputed => "disputed",
+            Status::Denied => "denied",
+        }
+    }
+}
+
+/// One source of a brief.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub name: String,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub date: Option<String>,
+}
+
+const BRIEF_FIELDS: &[&str] = &[
+    "title",
+    "date",
+    "updated",
+    "topics",
+    "summary",
+    "slug",
+    "sources",
+    "people",
+    "places",
+    "organizations",
+    "tags",
+    "status",
+    "draft",
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBrief {
+    title: String,
+    date: DateText,
+    updated: Option<DateText>,
+    topics: StringList,
+    summary: Option<String>,
+    slug: Option<String>,
+    #[serde(default)]
+    sources: Vec<Source>,
+    #[serde(default)]
+    people: StringList,
+    #[serde(default)]
+    places: StringList,
+    #[serde(default)]
+    organizations: StringList,
+    #[serde(default)]
+    tags: StringList,
+    status: Option<Status>,
+    #[serde(default)]
+    draft: bool,
+}
+
+/// A brief whose front matter is valid. Links and topics are not resolved yet.
+#[derive(Debug, Clone)]
+pub struct ParsedBrief {
+    pub file: SourceFile,
+    pub body_offset: usize,
+    pub front_offset: usize,
+    pub title: String,
+    pub date: BriefDate,
+    pub updated: Option<BriefDate>,
+    /// Topic references as written, with the byte offset of the `topics` key.
+    pub topics: Vec<String>,
+    pub summary: Option<String>,
+    pub slug: String,
+    pub sources: Vec<Source>,
+    pub people: Vec<String>,
+    pub places: Vec<String>,
+    pub organizations: Vec<String>,
+    pub tags: Vec<String>,
+    pub status: Option<Status>,
+    pub draft: bool,
+}
+
+impl ParsedBrief {
+    pub fn body(&self) -> &str {
+        &self.file.text[self.body_offset..]
+    }
+
+    /// Byte offset in the file of the line that sets `key`, or of the front matter.
+    pub fn key_offset(&self, key: &str) -> usize {
+        let front = &self.file.text[self.front_offset..self.body_offset];
+        find_key(front, key).map_or(self.front_offset, |o| self.front_offset + o)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTopic {
+    title: String,
+    summary: Option<String>,
+    order: Option<i64>,
+    #[serde(default)]
+    aliases: StringList,
+}
+
+const TOPIC_FIELDS: &[&str] = &["title", "summary", "order", "aliases"];
+
+/// A topic file with valid front matter.
+#[derive(Debug, Clone)]
+pub struct ParsedTopic {
+    pub file: SourceFile,
+    pub body_offset: usize,
+    pub front_offset: usize,
+    pub slug: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub order: Option<i64>,
+    pub aliases: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPage {
+    title: String,
+    order: Option<i64>,
+    summary: Option<String>,
+}
+
+const PAGE_FIELDS: &[&str] = &["title", "order", "summary"];
+
+/// A free page with valid front matter.
+#[derive(Debug, Clone)]
+pub struct ParsedPage {
+    pub file: SourceFile,
+    pub body_offset: usize,
+    pub slug: String,
+    pub title: String,
+    pub order: Option<i64>,
+    pub summary: Option<String>,
+}
+
+/// Makes a URL slug: lower case ASCII letters, digits and hyphens, transliterating other scripts
+/// ("Песков" → "peskov").
+pub fn slugify(s: &str) -> String {
+    slug::slugify(s)
+}
+
+/// The file stem without a leading `YYYY-MM-DD-` date.
+fn stem_without_date(path: &Path) -> String {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let b = stem.as_bytes();
+    let dated = b.len() > 11
+        && b[..10].iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        })
+        && b[10] == b'-';
+    if dated { stem[11..].to_string() } else { stem }
+}
+
+/// A slug from the file name, or an error saying how to name the file.
+fn slug_from_path(path: &Path, text: &str) -> Result<String, Diagnostic> {
+    let slug = slugify(&stem_without_date(path));
+    if slug.is_empty() {
+        return Err(Diagnostic::error(
+            path,
+            "cannot make a URL slug from this file name",
+        )
+        .at_offset(text, 0)
+        .with_help("rename the file to contain letters or digits, or set `slug:` in the front matter"));
+    }
+    Ok(slug)
+}
+
+fn check_explicit_slug(
+    path: &Path,
+    text: &str,
+    offset: usize,
+    slug: &str,
+) -> Result<String, Diagnostic> {
+    let clean = slugify(slug);
+    if slug.contains(['/', '\\']) || slug.contains("..") {
+        return Err(Diagnostic::error(
+            path,
+            format!("slug {slug:?} would write outside its folder"),
+        )
+        .at_line_of(text, offset)
+        .with_help(format!(
+            "a slug is one URL segment of lower-case letters, digits and hyphens, e.g. {clean:?}"
+        )));
+    }
+    if clean != slug {
+        return Err(
+            Diagnostic::error(path, format!("slug {slug:?} is not a valid URL slug"))
+                .at_line_of(text, offset)
+                .with_help(if clean.is_empty() {
+                    "use lower-case letters, digits and hyphens".to_string()
+                } else {
+                    format!("use {clean:?}")
+                }),
+        );
+    }
+    Ok(clean)
+}
+
+fn check_text(
+    path: &Path,
+    text: &str,
+    offset: usize,
+    field: &str,
+    value: &str,
+) -> Result<(), Diagnostic> {
+    if value.trim().is_empty() {
+        return Err(Diagnostic::error(path, format!("`{field}` is empty"))
+            .at_line_of(text, offset)
+            .with_help(format!("give the {field} some text")));
+    }
+    Ok(())
+}
+
+/// Parses and validates one brief.
+pub fn parse_brief(file: SourceFile) -> Result<ParsedBrief, Vec<Diagnostic>> {
+    let path = file.path.clone();
+    let text = &file.text;
+    let split = split(&path, text).map_err(|d| vec![d])?;
+    let raw: RawBrief = deserialize(&path, text, &split, BRIEF_FIELDS).map_err(|d| vec![d])?;
+    let at = |key: &str| {
+        find_key(split.front, key).map_or(split.front_offset, |o| split.front_offset + o)
+    };
+    let mut errors = Vec::new();
+    if let Err(d) = check_text(&path, text, at("title"), "title", &raw.title) {
+        errors.push(d);
+    }
+    let date = BriefDate::parse(&raw.date.0).map_err(|m| {
+        Diagnostic::error(&path, format!("`date`: {m}"))
+            .at_line_of(text, at("date"))
+            .with_help("write dates as YYYY-MM-DD, or RFC 3339 like 2025-02-18T09:30:00Z")
+    });
+    let updated = match &raw.updated {
+        None => Ok(None),
+        Some(u) => BriefDate::parse(&u.0).map(Some).map_err(|m| {
+            Diagnostic::error(&path, format!("`updated`: {m}"))
+                .at_line_of(text, at("updated"))
+                .with_help("write dates as YYYY-MM-DD, or RFC 3339 like 2025-02-18T09:30:00Z")
+        }),
+    };
+    if let (Ok(d), Ok(Some(u))) = (&date, &updated)
+        && u.timestamp < d.timestamp
+    {
+        errors.push(
+            Diagnostic::error(&path, "`updated` is earlier than `date`")
+                .at_line_of(text, at("updated"))
+                .with_help("`updated` is when the brief last changed; it cannot be before it was published"),
+        );
+    }
+    if raw.topics.0.is_empty() {
+        errors.push(
+            Diagnostic::error(&path, "the brief has no topics")
+                .at_line_of(text, at("topics"))
+                .with_help("list at least one topic slug, e.g. topics: [ukraine]"),
+        );
+    }
+    let slug = match &raw.slug {
+        Some(s) => check_explicit_slug(&path, text, at("slug"), s),
+        None => slug_from_path(&path, text),
+    };
+    for source in &raw.sources {
+        if source.name.trim().is_empty() {
+            errors.push(
+                Diagnostic::error(&path, "a source has an empty `name`")
+                    .at_line_of(text, at("sources"))
+                    .with_help("name every source, e.g. - name: Anadolu Ajansı"),
+            );
+        }
+        if let Some(url) = &source.url
+            && !is_safe_url(url)
+        {
+            errors.push(
+                Diagnostic::error(
+                    &path,
+                    format!("source URL {url:?} is not an http(s) or relative URL"),
+                )
+                .at_line_of(text, at("sources"))
+                .with_help("give a full address like https://example.org/article"),
+            );
+        }
+    }
+    let clean_list = |list: StringList| -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for s in list.0 {
+            let s = s.trim().to_string();
+            if !s.is_empty() && !out.contains(&s) {
+                out.push(s);
+            }
+        }
+        out
+    };
+    let (date, updated, slug) = match (date, updated, slug) {
+        (Ok(d), Ok(u), Ok(s)) if errors.is_empty() => (d, u, s),
+        (d, u, s) => {
+            errors.extend(d.err());
+            errors.extend(u.err());
+            errors.extend(s.err());
+            return Err(errors);
+        }
+    };
+    let front_offset = split.front_offset;
+    let body_offset = split.body_offset;
+    Ok(ParsedBrief {
+        title: raw.title.trim().to_string(),
+        date,
+        updated,
+        topics: clean_list(raw.topics),
+        summary: raw
+            .summary
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty()),
+        slug,
+        sources: raw.sources,
+        people: clean_list(raw.people),
+        places: clean_list(raw.places),
+        organizations: clean_list(raw.organizations),
+        tags: clean_list(raw.tags),
+        status: raw.status,
+        draft: raw.draft,
+        front_offset,
+        body_offset,
+        file,
+    })
+}
+
+/// Parses and validates one topic file.
+pub fn parse_topic(file: SourceFile) -> Result<ParsedTopic, Vec<Diagnostic>> {
+    let path = file.path.clone();
+    let text = &file.text;
+    let split = split(&path, text).map_err(|d| vec![d])?;
+    let raw: RawTopic = deserialize(&path, text, &split, TOPIC_FIELDS).map_err(|d| vec![d])?;
+    let at = |key: &str| {
+        find_key(split.front, key).map_or(split.front_offset, |o| split.front_offset + o)
+    };
+    check_text(&path, text, at("title"), "title", &raw.title).map_err(|d| vec![d])?;
+    let slug = slugify(
+        &path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    );
+    if slug.is_empty() {
+        return Err(vec![slug_from_path(&path, text).unwrap_err()]);
+    }
+    let mut aliases = Vec::new();
+    for a in raw.aliases.0 {
+        aliases
+            .push(check_explicit_slug(&path, text, at("aliases"), a.trim()).map_err(|d| vec![d])?);
+    }
+    let (front_offset, body_offset) = (split.front_offset, split.body_offset);
+    Ok(ParsedTopic {
+        slug,
+        title: raw.title.trim().to_string(),
+        summary: raw
+            .summary
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty()),
+        order: raw.order,
+        aliases,
+        front_offset,
+        body_offset,
+        file,
+    })
+}
+
+/// Parses and validates one free page.
+pub fn parse_page(file: SourceFile) -> Result<ParsedPage, Vec<Diagnostic>> {
+    let path = file.path.clone();
+    let text = &file.text;
+    let split = split(&path, text).map_err(|d| vec![d])?;
+    let raw: RawPage = deserialize(&path, text, &split, PAGE_FIELDS).map_err(|d| vec![d])?;
+    let at = |key: &str| {
+        find_key(split.front, key).map_or(split.front_offset, |o| split.front_offset + o)
+    };
+    check_text(&path, text, at("title"), "title", &raw.title).map_err(|d| vec![d])?;
+    let slug = slug_from_path(&path, text).map_err(|d| vec![d])?;
+    let body_offset = split.body_offset;
+    Ok(ParsedPage {
+        slug,
+        title: raw.title.trim().to_string(),
+        order: raw.order,
+        summary: raw
+            .summary
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty()),
+        body_offset,
+        file,
+    })
+}
+
+/// Whether a URL from front matter may go into an `href`: http(s), mailto, or scheme-less.
+pub fn is_safe_url(url: &str) -> bool {
+    let url = url.trim();
+    match url.split_once(':') {
+        Some((scheme, _)) if !scheme.contains(['/', '?', '#']) => {
+            matches!(
+                scheme.to_ascii_lowercase().as_str(),
+                "http" | "https" | "mailto"
+            )
+        }
+        _ => !url.is_empty(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile {
+            path: PathBuf::from("content/briefs/2025-02-18-riyadh-talks.md"),
+            text: text.to_string(),
+        }
+    }
+
+    #[test]
+    fn yaml_brief_parses() {
+        let b = parse_brief(file(
+            "---\ntitle: Talks\ndate: 2025-02-18\ntopics: [us-russia]\n---\nBody\n",
+        ))
+        .unwrap();
+        assert_eq!(b.slug, "riyadh-talks");
+        assert_eq!(b.date.ymd(), "2025-02-18");
+        assert_eq!(b.body(), "Body\n");
+    }
+
+    #[test]
+    fn toml_brief_with_native_date_parses() {
+        let b = parse_brief(file(
+            "+++\ntitle = \"Talks\"\ndate = 2025-02-18\ntopics = \"iran\"\n+++\nBody\n",
+        ))
+        .unwrap();
+        assert_eq!(b.date.ymd(), "2025-02-18");
+        assert_eq!(b.topics, vec!["iran"]);
+    }
+
+    #[test]
+    fn rfc3339_keeps_written_date() {
+        let d = BriefDate::parse("2025-03-11T01:30:00+03:00").unwrap();
+        assert_eq!(d.ymd(), "2025-03-11");
+        assert_eq!(d.rfc3339(), "2025-03-10T22:30:00Z");
+    }
+
+    #[test]
+    fn unknown_field_is_located() {
+        let errs = parse_brief(file(
+            "---\ntitle: Talks\ndate: 2025-02-18\ntopic: [iran]\n---\n",
+        ))
+        .unwrap_err();
+        assert_eq!(errs[0].line, Some(4), "{errs:?}");
+        assert!(errs[0].message.contains("topic"), "{errs:?}");
+    }
+
+    #[test]
+    fn impossible_date_is_located() {
+        let errs = parse_brief(file(
+            "---\ntitle: Talks\ndate: 2025-02-30\ntopics: [iran]\n---\n",
+        ))
+        .unwrap_err();
+        assert_eq!(errs[0].line, Some(3));
+    }
+
+    #[test]
+    fn escaping_slug_is_rejected() {
+        let errs = parse_brief(file(
+            "---\ntitle: T\ndate: 2025-02-18\ntopics: [iran]\nslug: ../../etc\n---\n",
+        ))
+        .unwrap_err();
+        assert!(errs[0].message.contains("outside"), "{errs:?}");
+        assert_eq!(errs[0].line, Some(5));
+    }
+
+    #[test]
+    fn slug_transliterates() {
+        assert_eq!(slugify("Песков"), "peskov");
+        assert_eq!(stem_without_date(Path::new("2025-02-18-x-y.md")), "x-y");
+        assert_eq!(stem_without_date(Path::new("2025-02-18.md")), "2025-02-18");
+    }
+
+    #[test]
+    fn unsafe_urls_are_refused() {
+        assert!(!is_safe_url("javascript:alert(1)"));
+        assert!(!is_safe_url(" JavaScript:alert(1)"));
+        assert!(is_safe_url("https://aa.com.tr/en"));
+        assert!(is_safe_url("notes/a.html"));
+    }
+}

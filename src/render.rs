@@ -1,0 +1,889 @@
+//! Pages from the site model, through Tera templates.
+//!
+//! Takes `&Site` and yields every output file (HTML pages, Atom feeds, sitemap, robots.txt) to a
+//! sink as soon as it is rendered, in parallel, so a large site never holds all its pages in
+//! memory. Templates are parsed once. Listings show lightweight brief *cards*, converted to
+//! template values once per build and shared by reference (tera values are reference-counted),
+//! so no page's context holds the whole site and the work stays linear.
+//!
+//! Every URL given to templates is root-relative (`briefs/x/index.html`); each page also gets
+//! `root`, the relative way back to the site root (`../../`), so `{{ root }}{{ b.url }}` is a
+//! relative link that works at any host, in any sub-folder and from disk.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Kwargs, State, Tera, Value};
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::load::SourceFile;
+use crate::model::{Brief, BriefId, EntityKind, Site};
+
+mod feeds;
+
+/// The built-in theme, compiled into the binary; a site's `templates/` overrides by name.
+pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    (
+        "partials/card.html",
+        include_str!("../templates/partials/card.html"),
+    ),
+    ("index.html", include_str!("../templates/index.html")),
+    ("brief.html", include_str!("../templates/brief.html")),
+    ("topic.html", include_str!("../templates/topic.html")),
+    ("topics.html", include_str!("../templates/topics.html")),
+    ("entity.html", include_str!("../templates/entity.html")),
+    ("entities.html", include_str!("../templates/entities.html")),
+    ("tag.html", include_str!("../templates/tag.html")),
+    ("archive.html", include_str!("../templates/archive.html")),
+    ("page.html", include_str!("../templates/page.html")),
+    ("404.html", include_str!("../templates/404.html")),
+    ("style.css", include_str!("../templates/style.css")),
+];
+
+/// The stylesheet's output path; referenced by `base.html` as `{{ root }}{{ stylesheet }}`.
+pub const STYLESHEET: &str = "style.css";
+
+/// One output file to produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    Index,
+    Brief(BriefId),
+    /// A topic's listing page, 1-based.
+    Topic(usize, usize),
+    Topics,
+    Entity(EntityKind, usize),
+    Entities(EntityKind),
+    Archive,
+    Page(usize),
+    NotFound,
+    Feed,
+    TopicFeed(usize),
+    Sitemap,
+    Robots,
+    Stylesheet,
+}
+
+/// Loaded templates: the built-in ones, overridden by the site's.
+pub struct Templates {
+    tera: Tera,
+}
+
+impl Templates {
+    /// Compiles the templates, reporting every syntax error with template name and line.
+    pub fn load(site_templates: &[SourceFile]) -> Result<Templates, Diagnostics> {
+        let mut diags = Diagnostics::default();
+        let mut sources: HashMap<String, (String, Option<PathBuf>)> = BUILTIN_TEMPLATES
+            .iter()
+            .map(|(n, c)| (n.to_string(), (c.to_string(), None)))
+            .collect();
+        for t in site_templates {
+            let name = t.path.to_string_lossy().replace('\\', "/");
+            sources.insert(
+                name,
+                (
+                    t.text.clone(),
+                    Some(PathBuf::from("templates").join(&t.path)),
+                ),
+            );
+        }
+        let mut names: Vec<&String> = sources.keys().collect();
+        names.sort();
+        // Check each template alone first so every syntax error is reported, not just the first.
+        for name in &names {
+            let (text, path) = &sources[*name];
+            let mut alone = Tera::new();
+            if let Err(e) = alone.add_raw_template(name, text)
+                && let tera::ErrorKind::SyntaxError(_) = e.kind()
+            {
+                diags.push(template_error(&e, name, path.as_ref(), Some(text)));
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        let mut tera = Tera::new();
+        register(&mut tera);
+        let result =
+            tera.add_raw_templates(names.iter().map(|n| (n.as_str(), sources[*n].0.as_str())));
+        if let Err(e) = result {
+            return Err(template_error(&e, "templates", None, None).into());
+        }
+        Ok(Templates { tera })
+    }
+
+    fn render(
+        &self,
+        name: &str,
+        ctx: &Context,
+        paths: &HashMap<String, PathBuf>,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let mut out = Vec::with_capacity(16 * 1024);
+        self.tera.render_to(name, ctx, &mut out).map_err(|e| {
+            let template = match e.kind() {
+                tera::ErrorKind::RenderingError(r) | tera::ErrorKind::SyntaxError(r) => {
+                    r.filename().to_string()
+                }
+                _ => name.to_string(),
+            };
+            template_error(&e, &template, paths.get(&template), None)
+        })?;
+        Ok(out)
+    }
+}
+
+/// Turns a Tera error into a diagnostic located in the template file.
+fn template_error(
+    e: &tera::Error,
+    name: &str,
+    path: Option<&PathBuf>,
+    text: Option<&String>,
+) -> Diagnostic {
+    let display_path = path
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from(format!("(built-in template) {name}")));
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let kind = if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) {
+                "syntax error"
+            } else {
+                "error while rendering"
+            };
+            let d = Diagnostic::error(
+                display_path,
+                format!("template {name}: {kind}: {}", r.message()),
+            )
+            .with_help("fix the template; see the README for the variables each template gets");
+            let span = r.span();
+            match text {
+                Some(t) if span.range.end <= t.len() => d.at_span(t, span.range.clone()),
+                _ => d.at_line(span.start_line, Some(span.start_col + 1)),
+            }
+        }
+        _ => {
+            let mut msg = e.to_string();
+            let mut src = std::error::Error::source(e);
+            while let Some(s) = src {
+                msg.push_str(&format!(": {s}"));
+                src = s.source();
+            }
+            Diagnostic::error(display_path, format!("template {name}: {msg}"))
+                .with_help("fix the template; see the README for the variables each template gets")
+        }
+    }
+}
+
+/// Filters and functions the templates may use beyond Tera's own.
+fn register(tera: &mut Tera) {
+    // `{{ url_for(path="topics/index.html") }}`: a relative link to any page from this one.
+    tera.register_function(
+        "url_for",
+        |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
+            let path: String = kwargs.must_get("path")?;
+            let root: String = state.get("root")?.unwrap_or_default();
+            Ok(format!("{root}{}", path.trim_start_matches('/')))
+        },
+    );
+    // `{{ brief.date | date(format="%-d %B %Y") }}` with strftime directives.
+    tera.register_filter(
+        "date",
+        |value: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let format: String = kwargs
+                .get("format")?
+                .unwrap_or_else(|| "%-d %B %Y".to_string());
+            let date = crate::parse::BriefDate::parse(value).map_err(tera::Error::message)?;
+            let dt = date.date.to_datetime(jiff::civil::Time::midnight());
+            jiff::fmt::strtime::format(format.as_str(), dt)
+                .map_err(|e| tera::Error::message(e.to_string()))
+        },
+    );
+}
+
+// ---- Template data -------------------------------------------------------------------------
+
+#[derive(Serialize)]
+struct SiteData<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: Option<&'a str>,
+    language: &'a str,
+    author: &'a str,
+    stylesheet: &'a str,
+    feed_url: &'static str,
+    pages: Vec<Link<'a>>,
+    topics: Vec<Link<'a>>,
+}
+
+#[derive(Serialize, Clone)]
+struct Link<'a> {
+    title: &'a str,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct NameRef<'a> {
+    name: &'a str,
+    slug: &'a str,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct TopicRef<'a> {
+    title: &'a str,
+    slug: &'a str,
+    url: &'a str,
+}
+
+/// What listings show of a brief.
+#[derive(Serialize)]
+struct Card<'a> {
+    title: &'a str,
+    slug: &'a str,
+    url: &'a str,
+    date: String,
+    datetime: String,
+    date_display: String,
+    updated: Option<String>,
+    updated_display: Option<String>,
+    summary: &'a str,
+    status: Option<&'static str>,
+    topics: Vec<TopicRef<'a>>,
+    reading_time: usize,
+}
+
+#[derive(Serialize)]
+struct Nav {
+    topic: Value,
+    prev: Option<Value>,
+    next: Option<Value>,
+}
+
+#[derive(Serialize)]
+struct BriefData<'a> {
+    #[serde(flatten)]
+    card: &'a Value,
+    content: &'a str,
+    toc: &'a [crate::markdown::TocEntry],
+    people: Vec<NameRef<'a>>,
+    places: Vec<NameRef<'a>>,
+    organizations: Vec<NameRef<'a>>,
+    tags: Vec<NameRef<'a>>,
+    sources: &'a [crate::parse::Source],
+    permalink: String,
+    words: usize,
+    related: Vec<Value>,
+    referenced_by: Vec<Value>,
+    topic_nav: Vec<Nav>,
+}
+
+#[derive(Serialize)]
+struct Paginator {
+    current: usize,
+    total: usize,
+    prev_url: Option<String>,
+    next_url: Option<String>,
+    pages: Vec<PageLink>,
+}
+
+#[derive(Serialize)]
+struct PageLink {
+    number: usize,
+    url: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct TopicData<'a> {
+    title: &'a str,
+    slug: &'a str,
+    url: &'a str,
+    summary: Option<&'a str>,
+    content: &'a str,
+    count: usize,
+    feed_url: String,
+    latest: Option<Value>,
+}
+
+#[derive(Serialize)]
+struct EntityData<'a> {
+    name: &'a str,
+    slug: &'a str,
+    url: &'a str,
+    kind: EntityKind,
+    kind_title: &'static str,
+    kind_url: String,
+    count: usize,
+    related: Vec<RelatedEntity<'a>>,
+}
+
+#[derive(Serialize)]
+struct RelatedEntity<'a> {
+    name: &'a str,
+    url: &'a str,
+    kind: EntityKind,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct KindData {
+    key: &'static str,
+    title: &'static str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct EntityListItem<'a> {
+    name: &'a str,
+    slug: &'a str,
+    url: &'a str,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct Year {
+    year: i16,
+    count: usize,
+    months: Vec<Month>,
+}
+
+#[derive(Serialize)]
+struct Month {
+    key: String,
+    label: String,
+    briefs: Vec<Value>,
+}
+
+#[derive(Serialize)]
+struct PageData<'a> {
+    title: &'a str,
+    slug: &'a str,
+    url: &'a str,
+    summary: Option<&'a str>,
+    content: &'a str,
+    toc: &'a [crate::markdown::TocEntry],
+}
+
+/// Renders the whole site, handing each output file to `sink` as it is made.
+pub struct Renderer<'s> {
+    site: &'s Site,
+    templates: &'s Templates,
+    template_paths: HashMap<String, PathBuf>,
+    site_value: Value,
+    cards: Vec<Value>,
+    topic_refs: Vec<Value>,
+}
+
+/// Counts of what a render produced.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Stats {
+    pub pages: usize,
+    pub files: usize,
+}
+
+impl<'s> Renderer<'s> {
+    pub fn new(site: &'s Site, templates: &'s Templates, site_templates: &[SourceFile]) -> Self {
+        let config = &site.config;
+        let site_data = SiteData {
+            title: &config.title,
+            description: &config.description,
+            base_url: config.base_url.as_deref(),
+            language: &config.language,
+            author: &config.author,
+            stylesheet: STYLESHEET,
+            feed_url: "feed.xml",
+            pages: site
+                .pages
+                .iter()
+                .map(|p| Link {
+                    title: &p.title,
+                    url: &p.url,
+                })
+                .collect(),
+            topics: site
+                .topics
+                .iter()
+                .map(|t| Link {
+                    title: &t.title,
+                    url: &t.url,
+                })
+                .collect(),
+        };
+        let topic_refs: Vec<Value> = site
+            .topics
+            .iter()
+            .map(|t| {
+                Value::from_serializable(&TopicRef {
+                    title: &t.title,
+                    slug: &t.slug,
+                    url: &t.url,
+                })
+            })
+            .collect();
+        let cards = site
+            .briefs
+            .par_iter()
+            .map(|b| Value::from_serializable(&card(site, b)))
+            .collect();
+        let template_paths = site_templates
+            .iter()
+            .map(|t| {
+                (
+                    t.path.to_string_lossy().replace('\\', "/"),
+                    PathBuf::from("templates").join(&t.path),
+                )
+            })
+            .collect();
+        Renderer {
+            site,
+            templates,
+            template_paths,
+            site_value: Value::from_serializable(&site_data),
+            cards,
+            topic_refs,
+        }
+    }
+
+    /// Every output file of the site, in a stable order.
+    pub fn plan(&self) -> Vec<Job> {
+        let site = self.site;
+        let mut jobs = vec![
+            Job::Index,
+            Job::Topics,
+            Job::Archive,
+            Job::NotFound,
+            Job::Feed,
+            Job::Sitemap,
+            Job::Robots,
+            Job::Stylesheet,
+        ];
+        jobs.extend((0..site.briefs.len()).map(Job::Brief));
+        for (t, topic) in site.topics.iter().enumerate() {
+            let pages = topic.briefs.len().div_ceil(site.config.paginate).max(1);
+            jobs.extend((1..=pages).map(|p| Job::Topic(t, p)));
+            jobs.push(Job::TopicFeed(t));
+        }
+        for kind in EntityKind::ALL {
+            jobs.push(Job::Entities(kind));
+            jobs.extend((0..site.entities[kind.index()].len()).map(|e| Job::Entity(kind, e)));
+        }
+        jobs.extend((0..site.pages.len()).map(Job::Page));
+        jobs
+    }
+
+    /// Root-relative output path of a job.
+    pub fn output_path(&self, job: Job) -> String {
+        let site = self.site;
+        match job {
+            Job::Index => "index.html".into(),
+            Job::Brief(b) => site.briefs[b].url.clone(),
+            Job::Topic(t, page) => topic_page_url(&site.topics[t].slug, page),
+            Job::Topics => "topics/index.html".into(),
+            Job::Entity(k, e) => site.entities[k.index()][e].url.clone(),
+            Job::Entities(k) => format!("{}/index.html", k.key()),
+            Job::Archive => "archive/index.html".into(),
+            Job::Page(p) => site.pages[p].url.clone(),
+            Job::NotFound => "404.html".into(),
+            Job::Feed => "feed.xml".into(),
+            Job::TopicFeed(t) => format!("topics/{}/feed.xml", site.topics[t].slug),
+            Job::Sitemap => "sitemap.xml".into(),
+            Job::Robots => "robots.txt".into(),
+            Job::Stylesheet => STYLESHEET.into(),
+        }
+    }
+
+    /// The briefs whose content a job's output shows: the map incremental rebuilds need.
+    pub fn dependencies(&self, job: Job) -> Vec<BriefId> {
+        let site = self.site;
+        match job {
+            Job::Brief(b) => {
+                let brief = &site.briefs[b];
+                let mut deps = vec![b];
+                deps.extend(&brief.related);
+                deps.extend(&brief.referenced_by);
+                for n in &brief.topic_nav {
+                    deps.extend(n.prev);
+                    deps.extend(n.next);
+                }
+                deps
+            }
+            Job::Index => site
+                .briefs
+                .iter()
+                .take(site.config.front_page_briefs)
+                .enumerate()
+                .map(|(i, _)| i)
+                .chain(site.topics.iter().filter_map(|t| t.briefs.first().copied()))
+                .collect(),
+            Job::Topic(t, page) => self.topic_slice(t, page).to_vec(),
+            Job::Topics => site
+                .topics
+                .iter()
+                .filter_map(|t| t.briefs.first().copied())
+                .collect(),
+            Job::Entity(k, e) => site.entities[k.index()][e].briefs.clone(),
+            Job::Entities(k) => site.entities[k.index()]
+                .iter()
+                .flat_map(|e| e.briefs.iter().copied())
+                .collect(),
+            Job::Feed | Job::Sitemap | Job::Archive => (0..site.briefs.len()).collect(),
+            Job::TopicFeed(t) => site.topics[t]
+                .briefs
+                .iter()
+                .take(site.config.feed_entries)
+                .copied()
+                .collect(),
+            Job::Page(_) | Job::NotFound | Job::Robots | Job::Stylesheet => Vec::new(),
+        }
+    }
+
+    fn topic_slice(&self, t: usize, page: usize) -> &[BriefId] {
+        let per = self.site.config.paginate;
+        let briefs = &self.site.topics[t].briefs;
+        let start = ((page - 1) * per).min(briefs.len());
+        &briefs[start..(start + per).min(briefs.len())]
+    }
+
+    /// Renders every job in parallel, passing each file to `sink`. Collects every error.
+    pub fn render_all<F>(&self, sink: F) -> Result<Stats, Diagnostics>
+    where
+        F: Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync,
+    {
+        let jobs = self.plan();
+        let errors: Vec<Diagnostic> = jobs
+            .par_iter()
+            .filter_map(|&job| {
+                let path = self.output_path(job);
+                match self.render(job, &path) {
+                    Ok(bytes) => sink(&path, &bytes).err(),
+                    Err(e) => Some(e),
+                }
+            })
+            .collect();
+        if !errors.is_empty() {
+            let mut d = Diagnostics(errors);
+            d.sort();
+            return Err(d);
+        }
+        let pages = jobs
+            .iter()
+            .filter(|j| self.output_path(**j).ends_with(".html"))
+            .count();
+        Ok(Stats {
+            pages,
+            files: jobs.len(),
+        })
+    }
+
+    /// Renders one output file.
+    pub fn render(&self, job: Job, path: &str) -> Result<Vec<u8>, Diagnostic> {
+        let site = self.site;
+        let mut ctx = Context::new();
+        let depth = path.matches('/').count();
+        let root = if job == Job::NotFound {
+            // A server shows 404.html at any depth; only an absolute base works everywhere.
+            site.config.base_url.clone().unwrap_or_default()
+        } else {
+            "../".repeat(depth)
+        };
+        ctx.insert_value("site", self.site_value.clone());
+        ctx.insert("root", &root);
+        ctx.insert("current_url", path);
+        ctx.insert("permalink", &self.permalink(path));
+        let template = match job {
+            Job::Index => {
+                let latest: Vec<Value> = self
+                    .cards
+                    .iter()
+                    .take(site.config.front_page_briefs)
+                    .cloned()
+                    .collect();
+                ctx.insert_value("latest", Value::from(latest));
+                ctx.insert("topics", &self.topic_list());
+                "index.html"
+            }
+            Job::Brief(b) => {
+                ctx.insert("brief", &self.brief_data(b));
+                "brief.html"
+            }
+            Job::Topic(t, page) => {
+                let topic = &site.topics[t];
+                let total = topic.briefs.len().div_ceil(site.config.paginate).max(1);
+                let briefs: Vec<Value> = self
+                    .topic_slice(t, page)
+                    .iter()
+                    .map(|&b| self.cards[b].clone())
+                    .collect();
+                ctx.insert("topic", &self.topic_data(t));
+                ctx.insert_value("briefs", Value::from(briefs));
+                ctx.insert(
+                    "paginator",
+                    &Paginator {
+                        current: page,
+                        total,
+                        prev_url: (page > 1).then(|| topic_page_url(&topic.slug, page - 1)),
+                        next_url: (page < total).then(|| topic_page_url(&topic.slug, page + 1)),
+                        pages: (1..=total)
+                            .map(|n| PageLink {
+                                number: n,
+                                url: topic_page_url(&topic.slug, n),
+                                current: n == page,
+                            })
+                            .collect(),
+                    },
+                );
+                "topic.html"
+            }
+            Job::Topics => {
+                ctx.insert("topics", &self.topic_list());
+                "topics.html"
+            }
+            Job::Entity(kind, e) => {
+                let entity = &site.entities[kind.index()][e];
+                ctx.insert(
+                    "entity",
+                    &EntityData {
+                        name: &entity.name,
+                        slug: &entity.slug,
+                        url: &entity.url,
+                        kind,
+                        kind_title: kind.title(),
+                        kind_url: format!("{}/index.html", kind.key()),
+                        count: entity.briefs.len(),
+                        related: entity
+                            .related
+                            .iter()
+                            .map(|&(k, id, count)| {
+                                let r = &site.entities[k.index()][id];
+                                RelatedEntity {
+                                    name: &r.name,
+                                    url: &r.url,
+                                    kind: k,
+                                    count,
+                                }
+                            })
+                            .collect(),
+                    },
+                );
+                let briefs: Vec<Value> = entity
+                    .briefs
+                    .iter()
+                    .map(|&b| self.cards[b].clone())
+                    .collect();
+                ctx.insert_value("briefs", Value::from(briefs));
+                if kind == EntityKind::Tags {
+                    "tag.html"
+                } else {
+                    "entity.html"
+                }
+            }
+            Job::Entities(kind) => {
+                ctx.insert(
+                    "kind",
+                    &KindData {
+                        key: kind.key(),
+                        title: kind.title(),
+                        url: format!("{}/index.html", kind.key()),
+                    },
+                );
+                let list: Vec<EntityListItem> = site.entities[kind.index()]
+                    .iter()
+                    .map(|e| EntityListItem {
+                        name: &e.name,
+                        slug: &e.slug,
+                        url: &e.url,
+                        count: e.briefs.len(),
+                    })
+                    .collect();
+                ctx.insert("entities", &list);
+                "entities.html"
+            }
+            Job::Archive => {
+                ctx.insert_value("years", Value::from_serializable(&self.archive()));
+                "archive.html"
+            }
+            Job::Page(p) => {
+                let page = &site.pages[p];
+                ctx.insert(
+                    "page",
+                    &PageData {
+                        title: &page.title,
+                        slug: &page.slug,
+                        url: &page.url,
+                        summary: page.summary.as_deref(),
+                        content: &page.html,
+                        toc: &page.toc,
+                    },
+                );
+                "page.html"
+            }
+            Job::NotFound => "404.html",
+            Job::Feed => return feeds::site_feed(site),
+            Job::TopicFeed(t) => return feeds::topic_feed(site, t),
+            Job::Sitemap => {
+                return Ok(feeds::sitemap(
+                    site,
+                    &self
+                        .plan()
+                        .into_iter()
+                        .map(|j| (j, self.output_path(j)))
+                        .collect::<Vec<_>>(),
+                ));
+            }
+            Job::Robots => return Ok(feeds::robots(site)),
+            Job::Stylesheet => "style.css",
+        };
+        self.templates.render(template, &ctx, &self.template_paths)
+    }
+
+    fn permalink(&self, path: &str) -> String {
+        let pretty = path.strip_suffix("index.html").unwrap_or(path);
+        match &self.site.config.base_url {
+            Some(base) => format!("{base}{pretty}"),
+            None => pretty.to_string(),
+        }
+    }
+
+    fn brief_data(&self, id: BriefId) -> BriefData<'_> {
+        let site = self.site;
+        let b = &site.briefs[id];
+        let names = |kind: EntityKind| -> Vec<NameRef<'_>> {
+            b.entities[kind.index()]
+                .iter()
+                .map(|&e| {
+                    let e = &site.entities[kind.index()][e];
+                    NameRef {
+                        name: &e.name,
+                        slug: &e.slug,
+                        url: &e.url,
+                    }
+                })
+                .collect()
+        };
+        BriefData {
+            card: &self.cards[id],
+            content: &b.html,
+            toc: &b.toc,
+            people: names(EntityKind::People),
+            places: names(EntityKind::Places),
+            organizations: names(EntityKind::Organizations),
+            tags: names(EntityKind::Tags),
+            sources: &b.sources,
+            permalink: self.permalink(&b.url),
+            words: b.words,
+            related: b.related.iter().map(|&r| self.cards[r].clone()).collect(),
+            referenced_by: b
+                .referenced_by
+                .iter()
+                .map(|&r| self.cards[r].clone())
+                .collect(),
+            topic_nav: b
+                .topic_nav
+                .iter()
+                .map(|n| Nav {
+                    topic: self.topic_refs[n.topic].clone(),
+                    prev: n.prev.map(|p| self.cards[p].clone()),
+                    next: n.next.map(|p| self.cards[p].clone()),
+                })
+                .collect(),
+        }
+    }
+
+    fn topic_data(&self, t: usize) -> TopicData<'_> {
+        let topic = &self.site.topics[t];
+        TopicData {
+            title: &topic.title,
+            slug: &topic.slug,
+            url: &topic.url,
+            summary: topic.summary.as_deref(),
+            content: &topic.html,
+            count: topic.briefs.len(),
+            feed_url: format!("topics/{}/feed.xml", topic.slug),
+            latest: topic.briefs.first().map(|&b| self.cards[b].clone()),
+        }
+    }
+
+    fn topic_list(&self) -> Vec<TopicData<'_>> {
+        (0..self.site.topics.len())
+            .map(|t| self.topic_data(t))
+            .collect()
+    }
+
+    fn archive(&self) -> Vec<Year> {
+        let mut years: Vec<Year> = Vec::new();
+        for (id, b) in self.site.briefs.iter().enumerate() {
+            let (y, m) = (b.date.date.year(), b.date.date.month());
+            if years.last().is_none_or(|last| last.year != y) {
+                years.push(Year {
+                    year: y,
+                    count: 0,
+                    months: Vec::new(),
+                });
+            }
+            // OK because a year was pushed just above if there was none.
+            let year = years.last_mut().expect("a year");
+            year.count += 1;
+            let key = format!("{y:04}-{m:02}");
+            if year.months.last().is_none_or(|last| last.key != key) {
+                let label = jiff::fmt::strtime::format("%B %Y", b.date.date)
+                    .unwrap_or_else(|_| key.clone());
+                year.months.push(Month {
+                    key,
+                    label,
+                    briefs: Vec::new(),
+                });
+            }
+            if let Some(month) = year.months.last_mut() {
+                month.briefs.push(self.cards[id].clone());
+            }
+        }
+        years
+    }
+}
+
+fn topic_page_url(slug: &str, page: usize) -> String {
+    if page <= 1 {
+        format!("topics/{slug}/index.html")
+    } else {
+        format!("topics/{slug}/page/{page}/index.html")
+    }
+}
+
+fn display_date(d: &crate::parse::BriefDate) -> String {
+    jiff::fmt::strtime::format("%-d %B %Y", d.date).unwrap_or_else(|_| d.ymd())
+}
+
+fn card<'a>(site: &'a Site, b: &'a Brief) -> Card<'a> {
+    Card {
+        title: &b.title,
+        slug: &b.slug,
+        url: &b.url,
+        date: b.date.ymd(),
+        datetime: if b.date.has_time {
+            b.date.rfc3339()
+        } else {
+            b.date.ymd()
+        },
+        date_display: display_date(&b.date),
+        updated: b
+            .updated
+            .map(|u| if u.has_time { u.rfc3339() } else { u.ymd() }),
+        updated_display: b.updated.as_ref().map(display_date),
+        summary: &b.summary,
+        status: b.status.map(|s| s.as_str()),
+        topics: b
+            .topics
+            .iter()
+            .map(|&t| {
+                let t = &site.topics[t];
+                TopicRef {
+                    title: &t.title,
+                    slug: &t.slug,
+                    url: &t.url,
+                }
+            })
+            .collect(),
+        reading_time: b.reading_time(),
+    }
+}

@@ -1,0 +1,181 @@
+//! Machine-readable outputs: Atom feeds, the sitemap and robots.txt.
+//!
+//! Feeds use absolute URLs from `base_url` when it is set, as the format expects; without it,
+//! links are relative to the feed's own location. Each entry carries the brief's HTML with an
+//! `xml:base` of the brief's page, so the relative links inside it resolve in feed readers.
+
+use atom_syndication::{Content, Entry, Feed, Link, Person, Text};
+
+use super::Job;
+use crate::diagnostic::Diagnostic;
+use crate::model::{BriefId, Site};
+
+/// The URL of a root-relative path as seen from a file at `from` (root-relative too).
+fn url_from(site: &Site, from: &str, path: &str) -> String {
+    let pretty = path.strip_suffix("index.html").unwrap_or(path);
+    match &site.config.base_url {
+        Some(base) => format!("{base}{pretty}"),
+        None => format!("{}{pretty}", "../".repeat(from.matches('/').count())),
+    }
+}
+
+fn feed(
+    site: &Site,
+    feed_path: &str,
+    title: String,
+    page: &str,
+    briefs: &[BriefId],
+) -> Result<Vec<u8>, Diagnostic> {
+    let cfg = &site.config;
+    let updated = briefs
+        .iter()
+        .map(|&b| {
+            site.briefs[b]
+                .updated
+                .unwrap_or(site.briefs[b].date)
+                .timestamp
+        })
+        .max()
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let author = (!cfg.author.is_empty()).then(|| Person {
+        name: cfg.author.clone(),
+        ..Default::default()
+    });
+    let entries = briefs
+        .iter()
+        .take(cfg.feed_entries)
+        .map(|&id| {
+            let b = &site.briefs[id];
+            let url = url_from(site, feed_path, &b.url);
+            let mut content = Content::default();
+            content.set_content_type("html".to_string());
+            content.set_value(b.html.clone());
+            content.set_base(url.clone());
+            Entry {
+                id: url.clone(),
+                title: Text::plain(b.title.clone()),
+                updated: fixed(b.updated.unwrap_or(b.date).timestamp),
+                published: Some(fixed(b.date.timestamp)),
+                links: vec![Link {
+                    href: url,
+                    rel: "alternate".into(),
+                    mime_type: Some("text/html".into()),
+                    ..Default::default()
+                }],
+                summary: Some(Text::plain(b.summary.clone())),
+                content: Some(content),
+                authors: author.clone().into_iter().collect(),
+                categories: b
+                    .topics
+                    .iter()
+                    .map(|&t| atom_syndication::Category {
+                        term: site.topics[t].slug.clone(),
+                        label: Some(site.topics[t].title.clone()),
+                        ..Default::default()
+                    })
+                    .collect(),
+                ..Default::default()
+            }
+        })
+        .collect();
+    let self_url = match &cfg.base_url {
+        Some(base) => format!("{base}{feed_path}"),
+        None => feed_path
+            .rsplit('/')
+            .next()
+            .unwrap_or(feed_path)
+            .to_string(),
+    };
+    let feed = Feed {
+        id: self_url.clone(),
+        title: Text::plain(title),
+        updated: fixed(updated),
+        authors: author.into_iter().collect(),
+        links: vec![
+            Link {
+                href: self_url,
+                rel: "self".into(),
+                mime_type: Some("application/atom+xml".into()),
+                ..Default::default()
+            },
+            Link {
+                href: url_from(site, feed_path, page),
+                rel: "alternate".into(),
+                mime_type: Some("text/html".into()),
+                ..Default::default()
+            },
+        ],
+        subtitle: (!cfg.description.is_empty()).then(|| Text::plain(cfg.description.clone())),
+        lang: Some(cfg.language.clone()),
+        entries,
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    feed.write_to(&mut out)
+        .map_err(|e| Diagnostic::global(format!("cannot write the feed {feed_path}: {e}")))?;
+    Ok(out)
+}
+
+fn fixed(t: jiff::Timestamp) -> atom_syndication::FixedDateTime {
+    // OK because jiff timestamps are always within chrono's range and RFC 3339 round-trips.
+    atom_syndication::FixedDateTime::parse_from_rfc3339(&t.to_string()).unwrap_or_default()
+}
+
+/// The site-wide Atom feed of the latest briefs.
+pub fn site_feed(site: &Site) -> Result<Vec<u8>, Diagnostic> {
+    let ids: Vec<BriefId> = (0..site.briefs.len().min(site.config.feed_entries)).collect();
+    feed(
+        site,
+        "feed.xml",
+        site.config.title.clone(),
+        "index.html",
+        &ids,
+    )
+}
+
+/// One topic's Atom feed.
+pub fn topic_feed(site: &Site, t: usize) -> Result<Vec<u8>, Diagnostic> {
+    let topic = &site.topics[t];
+    let path = format!("topics/{}/feed.xml", topic.slug);
+    feed(
+        site,
+        &path,
+        format!("{} — {}", topic.title, site.config.title),
+        &topic.url,
+        &topic.briefs,
+    )
+}
+
+/// `sitemap.xml` listing every HTML page but the 404 page.
+pub fn sitemap(site: &Site, jobs: &[(Job, String)]) -> Vec<u8> {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (job, path) in jobs {
+        if !path.ends_with(".html") || *job == Job::NotFound {
+            continue;
+        }
+        let loc = url_from(site, "sitemap.xml", path);
+        out.push_str("  <url><loc>");
+        out.push_str(&quick_xml::escape::escape(loc.as_str()));
+        out.push_str("</loc>");
+        if let Job::Brief(b) = job {
+            let b = &site.briefs[*b];
+            out.push_str(&format!(
+                "<lastmod>{}</lastmod>",
+                b.updated.unwrap_or(b.date).ymd()
+            ));
+        }
+        out.push_str("</url>\n");
+    }
+    out.push_str("</urlset>\n");
+    out.into_bytes()
+}
+
+pub fn robots(site: &Site) -> Vec<u8> {
+    let mut out = String::from("User-agent: *\nAllow: /\n");
+    if let Some(base) = &site.config.base_url {
+        out.push_str(&format!("Sitemap: {base}sitemap.xml\n"));
+    }
+    out.into_bytes()
+}
