@@ -112,26 +112,15 @@ impl Config {
                 "give the site a title, e.g. title = \"Briefing Desk\"",
             ));
         }
-        let base_url = match raw.base_url.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(url) => {
-                let lower = url.to_ascii_lowercase();
-                if !(lower.starts_with("http://") || lower.starts_with("https://"))
-                    || url.len() <= "https://".len()
-                    || url.contains(char::is_whitespace)
-                {
-                    return Err(field_error(
-                        "base_url",
-                        format!("`base_url` {url:?} is not an absolute http(s) URL"),
-                        "write it like base_url = \"https://example.org/briefs/\", or leave it out for relative links only",
-                    ));
-                }
-                Some(if url.ends_with('/') {
-                    url.to_string()
-                } else {
-                    format!("{url}/")
-                })
-            }
+        let base_url = match raw.base_url.as_deref() {
+            None => None,
+            Some(url) => normalize_base_url(url).map_err(|msg| {
+                field_error(
+                    "base_url",
+                    msg,
+                    "write it like base_url = \"https://example.org/briefs/\", or leave it out for relative links only",
+                )
+            })?,
         };
         for (key, value) in [
             ("paginate", raw.paginate),
@@ -171,6 +160,30 @@ impl Config {
             feed_entries: raw.feed_entries.unwrap_or(20),
         })
     }
+}
+
+/// Checks a base URL and gives it a trailing slash; an empty one means "none".
+pub fn normalize_base_url(url: &str) -> Result<Option<String>, String> {
+    let url = url.trim();
+    if url.is_empty() {
+        return Ok(None);
+    }
+    let lower = url.to_ascii_lowercase();
+    let scheme_len = if lower.starts_with("https://") {
+        8
+    } else if lower.starts_with("http://") {
+        7
+    } else {
+        0
+    };
+    if scheme_len == 0 || url.len() <= scheme_len || url.contains(char::is_whitespace) {
+        return Err(format!("base URL {url:?} is not an absolute http(s) URL"));
+    }
+    Ok(Some(if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    }))
 }
 
 #[cfg(test)]

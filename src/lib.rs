@@ -71,17 +71,10 @@ fn run(opts: &BuildOptions, write: bool) -> Result<Report, Diagnostics> {
     let root = &opts.root;
     let mut config = Config::load(root)?;
     if let Some(url) = &opts.base_url {
-        let text = format!("title = {:?}\nbase_url = {:?}\n", config.title, url);
-        config.base_url = Config::parse(&text)
-            .map_err(|mut d| {
-                d.path = None;
-                d.line = None;
-                d.column = None;
-                d.span = None;
-                d.message = format!("--base-url: {}", d.message);
-                d
-            })?
-            .base_url;
+        config.base_url = config::normalize_base_url(url).map_err(|msg| {
+            Diagnostic::global(format!("--base-url: {msg}"))
+                .with_help("pass an absolute URL such as https://example.org/briefs/")
+        })?;
     }
     let output = opts
         .output
@@ -100,7 +93,6 @@ fn run(opts: &BuildOptions, write: bool) -> Result<Report, Diagnostics> {
         return Err(d);
     }
     let templates = render::Templates::load(&sources.templates);
-    let site_templates = sources.templates.clone();
     let static_files = sources.static_files.clone();
     let site = model::build(
         config,
@@ -125,7 +117,7 @@ fn run(opts: &BuildOptions, write: bool) -> Result<Report, Diagnostics> {
         }
     };
     warnings.extend(site.warnings.iter().cloned());
-    let renderer = render::Renderer::new(&site, &templates, &site_templates);
+    let renderer = render::Renderer::new(&site, &templates);
 
     let stats = if write {
         let staging = write::Staging::create(root, &output)?;
@@ -158,7 +150,9 @@ fn copy_static(
         .par_iter()
         .filter_map(|f| {
             let rel = f.to_string_lossy().replace('\\', "/");
-            staging.copy(&dir.join(f), &rel).err()
+            staging
+                .copy(&dir.join(f), &Path::new(load::STATIC_DIR).join(f), &rel)
+                .err()
         })
         .collect();
     if errors.is_empty() {

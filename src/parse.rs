@@ -111,6 +111,14 @@ fn deserialize<T: for<'de> Deserialize<'de>>(
             serde_saphyr::from_str::<T>(front).map_err(|e| {
                 let message = yaml_message(&e);
                 let d = Diagnostic::error(path, message).with_help(help);
+                // A missing field is on no line; saphyr places it where the mapping ends, which
+                // points at an unrelated field. Point at the front matter, as for TOML.
+                if matches!(
+                    e.without_snippet(),
+                    serde_saphyr::Error::SerdeMissingField { .. }
+                ) {
+                    return d.at_offset(text, split.front_offset);
+                }
                 match e.location() {
                     Some(loc) if loc.line() > 0 => {
                         let line = split_line(text, split.front_offset) + loc.line() as usize - 1;
@@ -551,6 +559,15 @@ pub fn parse_brief(file: SourceFile) -> Result<ParsedBrief, Vec<Diagnostic>> {
                 Diagnostic::error(&path, "a source has an empty `name`")
                     .at_line_of(text, at("sources"))
                     .with_help("name every source, e.g. - name: Anadolu Ajansı"),
+            );
+        }
+        if let Some(date) = &source.date
+            && let Err(m) = BriefDate::parse(date)
+        {
+            errors.push(
+                Diagnostic::error(&path, format!("source {:?}: `date`: {m}", source.name))
+                    .at_line_of(text, at("sources"))
+                    .with_help("write source dates as YYYY-MM-DD"),
             );
         }
         if let Some(url) = &source.url

@@ -69,6 +69,8 @@ pub enum Job {
 /// Loaded templates: the built-in ones, overridden by the site's.
 pub struct Templates {
     tera: Tera,
+    /// The site's own templates by name: their text and path, for locating render errors.
+    site_sources: HashMap<String, (String, PathBuf)>,
 }
 
 impl Templates {
@@ -109,17 +111,19 @@ impl Templates {
         let result =
             tera.add_raw_templates(names.iter().map(|n| (n.as_str(), sources[*n].0.as_str())));
         if let Err(e) = result {
-            return Err(template_error(&e, "templates", None, None).into());
+            return Err(match reference_errors(&e, &sources) {
+                Some(d) => Diagnostics(d),
+                None => template_error(&e, "templates", None, None).into(),
+            });
         }
-        Ok(Templates { tera })
+        let site_sources = sources
+            .into_iter()
+            .filter_map(|(name, (text, path))| Some((name, (text, path?))))
+            .collect();
+        Ok(Templates { tera, site_sources })
     }
 
-    fn render(
-        &self,
-        name: &str,
-        ctx: &Context,
-        paths: &HashMap<String, PathBuf>,
-    ) -> Result<Vec<u8>, Diagnostic> {
+    fn render(&self, name: &str, ctx: &Context) -> Result<Vec<u8>, Diagnostic> {
         let mut out = Vec::with_capacity(16 * 1024);
         self.tera.render_to(name, ctx, &mut out).map_err(|e| {
             let template = match e.kind() {
@@ -128,7 +132,10 @@ impl Templates {
                 }
                 _ => name.to_string(),
             };
-            template_error(&e, &template, paths.get(&template), None)
+            match self.site_sources.get(&template) {
+                Some((text, path)) => template_error(&e, &template, Some(path), Some(text)),
+                None => template_error(&e, &template, None, None),
+            }
         })?;
         Ok(out)
     }
@@ -173,6 +180,46 @@ fn template_error(
                 .with_help("fix the template; see the README for the variables each template gets")
         }
     }
+}
+
+/// Splits Tera's report of unknown filters, tests, functions and includes into one located
+/// diagnostic per problem. Tera finds these only once all templates are put together, and gives
+/// them as a single message of cargo-style reports (`error: …` then ` --> name:line:col`), so
+/// without this the diagnostic could not say which file of `templates/` is wrong.
+fn reference_errors(
+    e: &tera::Error,
+    sources: &HashMap<String, (String, Option<PathBuf>)>,
+) -> Option<Vec<Diagnostic>> {
+    let tera::ErrorKind::Msg(text) = e.kind() else {
+        return None;
+    };
+    let mut out = Vec::new();
+    for report in text.split("\n\n") {
+        let mut lines = report.lines();
+        let message = lines.next()?.trim().strip_prefix("error: ")?;
+        let location = lines.next()?.trim().strip_prefix("--> ")?;
+        let mut parts = location.rsplitn(3, ':');
+        let column: usize = parts.next()?.parse().ok()?;
+        let line: usize = parts.next()?.parse().ok()?;
+        let name = parts.next()?;
+        let (source, path) = sources.get(name)?;
+        let display_path = path
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(format!("(built-in template) {name}")));
+        let start = crate::diagnostic::line_start_offset(source, line);
+        let offset = source[start..]
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(source.len(), |(i, _)| start + i);
+        out.push(
+            Diagnostic::error(display_path, format!("template {name}: {message}"))
+                .at_offset(source, offset)
+                .with_help(
+                    "fix the template; see the README for the filters and functions templates may use",
+                ),
+        );
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 /// Filters and functions the templates may use beyond Tera's own.
@@ -369,7 +416,6 @@ struct PageData<'a> {
 pub struct Renderer<'s> {
     site: &'s Site,
     templates: &'s Templates,
-    template_paths: HashMap<String, PathBuf>,
     site_value: Value,
     cards: Vec<Value>,
     topic_refs: Vec<Value>,
@@ -383,7 +429,7 @@ pub struct Stats {
 }
 
 impl<'s> Renderer<'s> {
-    pub fn new(site: &'s Site, templates: &'s Templates, site_templates: &[SourceFile]) -> Self {
+    pub fn new(site: &'s Site, templates: &'s Templates) -> Self {
         let config = &site.config;
         let site_data = SiteData {
             title: &config.title,
@@ -426,19 +472,9 @@ impl<'s> Renderer<'s> {
             .par_iter()
             .map(|b| Value::from_serializable(&card(site, b)))
             .collect();
-        let template_paths = site_templates
-            .iter()
-            .map(|t| {
-                (
-                    t.path.to_string_lossy().replace('\\', "/"),
-                    PathBuf::from("templates").join(&t.path),
-                )
-            })
-            .collect();
         Renderer {
             site,
             templates,
-            template_paths,
             site_value: Value::from_serializable(&site_data),
             cards,
             topic_refs,
@@ -734,7 +770,7 @@ impl<'s> Renderer<'s> {
             Job::Robots => return Ok(feeds::robots(site)),
             Job::Stylesheet => "style.css",
         };
-        self.templates.render(template, &ctx, &self.template_paths)
+        self.templates.render(template, &ctx)
     }
 
     fn permalink(&self, path: &str) -> String {

@@ -67,12 +67,12 @@ impl Staging {
         Ok(())
     }
 
-    /// Copies a static file from `src` to the root-relative path `rel`.
-    pub fn copy(&self, src: &Path, rel: &str) -> Result<(), Diagnostic> {
+    /// Copies a static file from `src` to the root-relative path `rel`; `shown` names it in errors.
+    pub fn copy(&self, src: &Path, shown: &Path, rel: &str) -> Result<(), Diagnostic> {
         let path = self.path_for(rel)?;
         if path.exists() {
             return Err(Diagnostic::error(
-                src,
+                shown,
                 format!("static file {rel} has the same path as a generated page"),
             )
             .with_help("rename or move the static file"));
@@ -81,7 +81,7 @@ impl Staging {
             fs::create_dir_all(parent)
                 .map_err(|e| io_error(parent, "cannot create the folder", e))?;
         }
-        fs::copy(src, &path).map_err(|e| io_error(src, "cannot copy the static file", e))?;
+        fs::copy(src, &path).map_err(|e| io_error(shown, "cannot copy the static file", e))?;
         Ok(())
     }
 

@@ -15,7 +15,15 @@ fn url_from(site: &Site, from: &str, path: &str) -> String {
     let pretty = path.strip_suffix("index.html").unwrap_or(path);
     match &site.config.base_url {
         Some(base) => format!("{base}{pretty}"),
-        None => format!("{}{pretty}", "../".repeat(from.matches('/').count())),
+        None => {
+            let url = format!("{}{pretty}", "../".repeat(from.matches('/').count()));
+            // An empty reference is the document itself (the feed), not the front page.
+            if url.is_empty() {
+                "./".to_string()
+            } else {
+                url
+            }
+        }
     }
 }
 
@@ -86,8 +94,14 @@ fn feed(
             .unwrap_or(feed_path)
             .to_string(),
     };
+    // Without a base URL the self link is relative to the feed, so only the feed's path from the
+    // site root tells one feed's id from another's.
+    let id = match &cfg.base_url {
+        Some(_) => self_url.clone(),
+        None => feed_path.to_string(),
+    };
     let feed = Feed {
-        id: self_url.clone(),
+        id,
         title: Text::plain(title),
         updated: fixed(updated),
         authors: author.into_iter().collect(),
