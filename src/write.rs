@@ -36,9 +36,10 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
+        remove_stale(parent, &name);
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         if dir.exists() {
-            fs::remove_dir_all(&dir)
+            remove_tree(&dir)
                 .map_err(|e| io_error(&dir, "cannot remove an old staging folder", e))?;
         }
         fs::create_dir(&dir).map_err(|e| io_error(&dir, "cannot create the staging folder", e))?;
@@ -128,7 +129,7 @@ impl Staging {
         self.committed = true;
         if had_output {
             // A leftover old copy wastes space but loses nothing; say so rather than fail.
-            fs::remove_dir_all(&old).map_err(|e| {
+            remove_tree(&old).map_err(|e| {
                 io_error(
                     &old,
                     "the build succeeded but the previous output could not be removed",
@@ -143,9 +144,49 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = fs::remove_dir_all(&self.dir);
+            let _ = remove_tree(&self.dir);
         }
     }
+}
+
+/// Removes staging and old-output folders left by builds that were killed: those whose process
+/// no longer runs. Where processes cannot be checked (no `/proc`), nothing is removed.
+fn remove_stale(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.staging-");
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let pid = rest.strip_suffix(".old").unwrap_or(rest);
+        let alive = pid
+            .parse::<u32>()
+            .is_ok_and(|p| Path::new(&format!("/proc/{p}")).exists());
+        if !alive && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = remove_tree(&entry.path());
+        }
+    }
+}
+
+/// Removes a folder tree, sub-folders in parallel: deleting tens of thousands of pages one by
+/// one is a large share of a rebuild. Symbolic links are removed, never followed.
+pub fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.par_iter().try_for_each(|e| {
+        if e.file_type()?.is_dir() {
+            remove_tree(&e.path())
+        } else {
+            fs::remove_file(e.path())
+        }
+    })?;
+    fs::remove_dir(dir)
 }
 
 /// Refuses an output folder that is, or contains, the site, or that holds files briefing did not
