@@ -63,6 +63,9 @@ impl Default for Sanitizer {
                 "summary",
             ])
             .add_tag_attributes("input", ["type", "checked", "disabled"])
+            // Ammonia's default rel="noopener noreferrer" would stay on links whose unsafe
+            // href it removed, which is invalid HTML; nothing here opens new windows anyway.
+            .link_rel(None)
             .add_tag_attributes("th", ["style"])
             .add_tag_attributes("td", ["style"])
             .attribute_filter(|_, attr, value| {

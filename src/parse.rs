@@ -614,7 +614,14 @@ pub fn parse_brief(file: SourceFile) -> Result<ParsedBrief, Vec<Diagnostic>> {
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty()),
         slug,
-        sources: raw.sources,
+        sources: raw
+            .sources
+            .into_iter()
+            .map(|mut s| {
+                s.url = s.url.map(|u| encode_url(u.trim()));
+                s
+            })
+            .collect(),
         people: clean_list(raw.people),
         places: clean_list(raw.places),
         organizations: clean_list(raw.organizations),
@@ -690,6 +697,23 @@ pub fn parse_page(file: SourceFile) -> Result<ParsedPage, Vec<Diagnostic>> {
         body_offset,
         file,
     })
+}
+
+/// Percent-encodes characters that may not appear raw in a URL (spaces, quotes, brackets),
+/// leaving existing escapes alone; non-ASCII is encoded as UTF-8.
+pub fn encode_url(url: &str) -> String {
+    const SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'<')
+        .add(b'>')
+        .add(b'`')
+        .add(b'{')
+        .add(b'}')
+        .add(b'|')
+        .add(b'\\')
+        .add(b'^');
+    percent_encoding::utf8_percent_encode(url, SET).to_string()
 }
 
 /// Whether a URL from front matter may go into an `href`: http(s), mailto, or scheme-less.
@@ -780,6 +804,15 @@ mod tests {
         assert_eq!(slugify("Песков"), "peskov");
         assert_eq!(stem_without_date(Path::new("2025-02-18-x-y.md")), "x-y");
         assert_eq!(stem_without_date(Path::new("2025-02-18.md")), "2025-02-18");
+    }
+
+    #[test]
+    fn source_urls_are_encoded() {
+        assert_eq!(
+            encode_url("https://a.org/x y\"z"),
+            "https://a.org/x%20y%22z"
+        );
+        assert_eq!(encode_url("https://a.org/%20ü"), "https://a.org/%20%C3%BC");
     }
 
     #[test]
