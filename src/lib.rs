@@ -53,6 +53,8 @@ pub struct Report {
     pub files: usize,
     pub output: Option<PathBuf>,
     pub elapsed: Duration,
+    /// Wall time of each stage, in pipeline order (shown by `--timings`).
+    pub timings: Vec<(&'static str, Duration)>,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -81,7 +83,14 @@ fn run(opts: &BuildOptions, write: bool) -> Result<Report, Diagnostics> {
         .clone()
         .unwrap_or_else(|| root.join(&config.output_dir));
 
+    let mut timings = Vec::new();
+    let mut lap = Instant::now();
+    let mut mark = |name: &'static str| {
+        timings.push((name, lap.elapsed()));
+        lap = Instant::now();
+    };
     let (sources, load_diags) = load::load(root);
+    mark("load");
     let mut warnings: Vec<Diagnostic> = load_diags
         .iter()
         .filter(|d| !d.is_error())
@@ -117,16 +126,22 @@ fn run(opts: &BuildOptions, write: bool) -> Result<Report, Diagnostics> {
         }
     };
     warnings.extend(site.warnings.iter().cloned());
+    mark("parse, markdown, model");
     let renderer = render::Renderer::new(&site, &templates);
+    mark("template data");
 
     let stats = if write {
         let staging = write::Staging::create(root, &output)?;
         let stats = renderer.render_all(|path, bytes| staging.write(path, bytes))?;
         copy_static(root, &static_files, &staging)?;
+        mark("render and write");
         staging.commit()?;
+        mark("swap in, remove old output");
         stats
     } else {
-        renderer.render_all(|_, _| Ok(()))?
+        let stats = renderer.render_all(|_, _| Ok(()))?;
+        mark("render");
+        stats
     };
     Ok(Report {
         briefs: site.briefs.len(),
@@ -135,6 +150,7 @@ fn run(opts: &BuildOptions, write: bool) -> Result<Report, Diagnostics> {
         files: stats.files + static_files.len(),
         output: write.then_some(output),
         elapsed: start.elapsed(),
+        timings,
         warnings,
     })
 }

@@ -48,6 +48,9 @@ struct Common {
     /// Print only errors
     #[arg(long, short)]
     quiet: bool,
+    /// Print how long each stage took
+    #[arg(long)]
+    timings: bool,
 }
 
 fn main() -> ExitCode {
@@ -111,6 +114,11 @@ fn main() -> ExitCode {
                 }
                 eprintln!("{line}");
             }
+            if common.timings {
+                for (stage, time) in &report.timings {
+                    eprintln!("{:>8.1} ms  {stage}", time.as_secs_f64() * 1000.0);
+                }
+            }
             ExitCode::SUCCESS
         }
         Err(diags) => {
@@ -160,10 +168,18 @@ fn render_diagnostic(root: &Path, d: &Diagnostic, color: bool) -> String {
     let title = level.primary_title(d.message.as_str());
     let mut elements: Vec<annotate_snippets::Element> = Vec::new();
     match (&source, &d.span, &path_text) {
-        (Some(src), Some(span), Some(path)) if span.end <= src.len() => {
+        (Some(src), Some(span), Some(path))
+            // The file may have changed since it was read; draw a snippet only if the span fits.
+            if span.end <= src.len()
+                && src.is_char_boundary(span.start)
+                && src.is_char_boundary(span.end) =>
+        {
             let mut span = span.clone();
             if span.start == span.end {
-                span.end = (span.start + 1).min(src.len());
+                span.end = src[span.start..]
+                    .chars()
+                    .next()
+                    .map_or(span.start, |c| span.start + c.len_utf8());
             }
             elements.push(
                 Snippet::source(src.as_str())

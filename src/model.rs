@@ -643,18 +643,21 @@ fn related_briefs(
         .par_iter()
         .enumerate()
         .map(|(id, b)| {
-            let mut scores: HashMap<BriefId, u32> = HashMap::new();
+            // (candidate, weight) pairs, summed per candidate after a sort: cheaper than
+            // hashing for the few hundred candidates a brief has.
+            let mut hits: Vec<(BriefId, u32)> = Vec::with_capacity(16 * RELATED_WINDOW);
             let mut add = |postings: &[BriefId], weight: u32| {
                 // Postings are sorted by id, which is date order.
                 let pos = postings.binary_search(&id).unwrap_or_else(|p| p);
                 let half = RELATED_WINDOW / 2;
                 let start = pos.saturating_sub(half);
                 let end = (pos + half + 1).min(postings.len());
-                for &other in &postings[start..end] {
-                    if other != id {
-                        *scores.entry(other).or_insert(0) += weight;
-                    }
-                }
+                hits.extend(
+                    postings[start..end]
+                        .iter()
+                        .filter(|&&o| o != id)
+                        .map(|&o| (o, weight)),
+                );
             };
             for &t in &b.topics {
                 add(&topic_postings[t], 3);
@@ -665,17 +668,41 @@ fn related_briefs(
                     add(&entities[kind.index()][e].briefs, weight);
                 }
             }
-            let mut ranked: Vec<(BriefId, u32)> = scores.into_iter().collect();
+            let ranked = sum_runs(hits);
             // Highest score first; among equals, nearest in date, then newest.
-            ranked.sort_unstable_by(|a, b| {
+            top(ranked, RELATED_COUNT, |a, b| {
                 b.1.cmp(&a.1)
                     .then(a.0.abs_diff(id).cmp(&b.0.abs_diff(id)))
                     .then(a.0.cmp(&b.0))
-            });
-            ranked.truncate(RELATED_COUNT);
-            ranked.into_iter().map(|(b, _)| b).collect()
+            })
+            .into_iter()
+            .map(|(b, _)| b)
+            .collect()
         })
         .collect()
+}
+
+/// Sums the weights of equal keys.
+fn sum_runs<K: Ord + Copy>(mut hits: Vec<(K, u32)>) -> Vec<(K, u32)> {
+    hits.sort_unstable_by_key(|h| h.0);
+    let mut out: Vec<(K, u32)> = Vec::with_capacity(hits.len());
+    for (k, w) in hits {
+        match out.last_mut() {
+            Some(last) if last.0 == k => last.1 += w,
+            _ => out.push((k, w)),
+        }
+    }
+    out
+}
+
+/// The `n` smallest items by `cmp`, sorted, without sorting the whole list.
+fn top<T>(mut items: Vec<T>, n: usize, cmp: impl Fn(&T, &T) -> std::cmp::Ordering) -> Vec<T> {
+    if items.len() > n {
+        items.select_nth_unstable_by(n, &cmp);
+        items.truncate(n);
+    }
+    items.sort_unstable_by(&cmp);
+    items
 }
 
 /// For each entity, the entities that share the most briefs with it.
@@ -687,21 +714,23 @@ fn related_entities(briefs: &[Brief], entities: &mut [Vec<Entity>; 4]) {
                 .par_iter()
                 .enumerate()
                 .map(|(me, e)| {
-                    let mut counts: HashMap<(EntityKind, EntityId), usize> = HashMap::new();
+                    let mut hits: Vec<((EntityKind, EntityId), u32)> = Vec::new();
                     for &b in &e.briefs {
                         for other_kind in EntityKind::ALL {
                             for &o in &briefs[b].entities[other_kind.index()] {
                                 if !(other_kind == kind && o == me) {
-                                    *counts.entry((other_kind, o)).or_insert(0) += 1;
+                                    hits.push(((other_kind, o), 1));
                                 }
                             }
                         }
                     }
-                    let mut ranked: Vec<_> =
-                        counts.into_iter().map(|((k, id), n)| (k, id, n)).collect();
-                    ranked.sort_unstable_by(|a, b| b.2.cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
-                    ranked.truncate(RELATED_ENTITIES);
-                    ranked
+                    let ranked = sum_runs(hits);
+                    top(ranked, RELATED_ENTITIES, |a, b| {
+                        b.1.cmp(&a.1).then(a.0.cmp(&b.0))
+                    })
+                    .into_iter()
+                    .map(|((k, id), n)| (k, id, n as usize))
+                    .collect()
                 })
                 .collect()
         })

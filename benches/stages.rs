@@ -1,0 +1,122 @@
+//! Benchmarks of the hot stages: parse one brief, render one brief's Markdown, build a site.
+//!
+//! `cargo bench` runs them all. The whole-site benchmark builds a 10,000-brief corpus made by
+//! `../shared/bench/gen_corpus.py` (override with `GEN_CORPUS`, size with `BRIEFING_BENCH_N`)
+//! in check mode, so the disk stays out of the figure; it is skipped when Python or the
+//! generator is missing.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+
+use briefing::load::SourceFile;
+use briefing::markdown::{Input, LinkTargets, Sanitizer};
+
+const BRIEF: &str = r#"---
+title: "Kremlin says ties with Washington are in the early stages of recovery"
+date: 2025-03-11
+updated: 2025-03-12T10:00:00Z
+topics: [us-russia, ukraine]
+summary: Peskov said both presidents have shown political will, but repair will take time.
+sources:
+  - name: Anadolu Ajansı
+    url: https://www.aa.com.tr/en
+    date: 2025-03-11
+people: [Dmitry Peskov, Vladimir Putin, Donald Trump]
+places: [Moscow, Washington, Riyadh]
+organizations: [Kremlin]
+tags: [diplomacy, embassies]
+status: confirmed
+---
+"#;
+
+fn body() -> String {
+    let mut s = String::new();
+    for i in 0..6 {
+        s.push_str(&format!("## Section {i}\n\nMoscow and Washington have *started* to rebuild their relationship, but the work is only in its \"initial stages\", the spokesman said. See [the talks](2025-02-18-riyadh.md) and [Iran](../../topics/iran.md).\n\n- one point with `code`\n- another point with **strong** text\n\n> A quotation of some length, attributed to someone.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"));
+    }
+    s
+}
+
+fn parse(c: &mut Criterion) {
+    let text = format!("{BRIEF}{}", body());
+    c.bench_function("parse one brief (front matter)", |b| {
+        b.iter(|| {
+            let file = SourceFile {
+                path: PathBuf::from("content/briefs/2025-03-11-x.md"),
+                text: text.clone(),
+            };
+            briefing::parse::parse_brief(file).expect("valid brief")
+        })
+    });
+}
+
+fn markdown(c: &mut Criterion) {
+    let text = format!("{BRIEF}{}", body());
+    let mut targets = LinkTargets::default();
+    targets.content.insert(
+        PathBuf::from("content/briefs/2025-02-18-riyadh.md"),
+        "briefs/riyadh/index.html".into(),
+    );
+    targets.content.insert(
+        PathBuf::from("content/topics/iran.md"),
+        "topics/iran/index.html".into(),
+    );
+    let sanitizer = Sanitizer::default();
+    let body_offset = BRIEF.len();
+    c.bench_function("render one brief (markdown, links)", |b| {
+        b.iter(|| {
+            let input = Input {
+                path: Path::new("content/briefs/2025-03-11-x.md"),
+                text: &text,
+                body_offset,
+                targets: &targets,
+                root_prefix: "../../",
+                sanitizer: Some(&sanitizer),
+            };
+            briefing::markdown::render(&input)
+        })
+    });
+}
+
+fn site(c: &mut Criterion) {
+    let n: usize = std::env::var("BRIEFING_BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let generator = std::env::var_os("GEN_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest.join("../shared/bench/gen_corpus.py"));
+    let dir = std::env::temp_dir().join(format!("briefing-bench-corpus-{n}"));
+    if !dir.join("site.toml").exists() {
+        let _ = std::fs::remove_dir_all(&dir);
+        let ok = Command::new("python3")
+            .arg(&generator)
+            .args(["--n", &n.to_string(), "--seed", "1", "--out"])
+            .arg(&dir)
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !ok {
+            eprintln!(
+                "skipping the site benchmark: cannot run {} (set GEN_CORPUS)",
+                generator.display()
+            );
+            return;
+        }
+    }
+    let opts = briefing::BuildOptions {
+        root: dir,
+        ..Default::default()
+    };
+    let mut group = c.benchmark_group("site");
+    group.sample_size(10);
+    group.bench_function(format!("check {n} briefs"), |b| {
+        b.iter(|| briefing::check(&opts).expect("corpus builds"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, parse, markdown, site);
+criterion_main!(benches);
