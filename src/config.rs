@@ -55,7 +55,25 @@ impl Config {
     /// Reads `site.toml` under `root`.
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
         let path = root.join(CONFIG_FILE);
-        let text = match std::fs::read(&path) {
+        if let Some(target) = outside_link(root, &path) {
+            return Err(Diagnostic::error(
+                CONFIG_FILE,
+                format!(
+                    "{CONFIG_FILE} is a symbolic link that leads outside the site, to {}",
+                    target.display()
+                ),
+            )
+            .with_help(
+                "briefing never follows links out of the site folder; copy the file into the site",
+            ));
+        }
+        let read = |path: &Path| -> std::io::Result<Vec<u8>> {
+            use std::io::Read;
+            let mut bytes = Vec::new();
+            crate::load::open_regular(path)?.read_to_end(&mut bytes)?;
+            Ok(bytes)
+        };
+        let text = match read(&path) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(t) => t,
                 Err(e) => {
@@ -160,6 +178,17 @@ impl Config {
             feed_entries: raw.feed_entries.unwrap_or(20),
         })
     }
+}
+
+/// The target of `path` if it is a symbolic link that resolves outside `root`.
+fn outside_link(root: &Path, path: &Path) -> Option<PathBuf> {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link {
+        return None;
+    }
+    let root = std::fs::canonicalize(root).ok()?;
+    let target = std::fs::canonicalize(path).ok()?;
+    (!target.starts_with(&root)).then_some(target)
 }
 
 /// Checks a base URL and gives it a trailing slash; an empty one means "none".

@@ -80,7 +80,7 @@ impl Diagnostic {
 
     /// Locates the diagnostic at a byte offset, underlining the rest of that line.
     pub fn at_line_of(self, text: &str, offset: usize) -> Self {
-        let offset = offset.min(text.len());
+        let offset = prev_char_boundary(text, offset.min(text.len()));
         let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
         if end > offset {
             self.at_span(text, offset..end)
@@ -91,11 +91,17 @@ impl Diagnostic {
 
     /// Locates the diagnostic at a byte range of `text`, the whole file's contents.
     pub fn at_span(mut self, text: &str, span: Range<usize>) -> Self {
-        let start = span.start.min(text.len());
+        let start = prev_char_boundary(text, span.start.min(text.len()));
         let (line, column) = line_column(text, start);
         self.line = Some(line);
         self.column = Some(column);
-        self.span = Some(start..span.end.clamp(start, text.len()));
+        // Snap the end to a character boundary so the snippet can be drawn whatever the caller
+        // computed.
+        let mut end = span.end.clamp(start, text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        self.span = Some(start..end);
         self
     }
 

@@ -6,6 +6,7 @@
 //! line endings become LF here, so later stages see one form of text; invalid UTF-8 is an error
 //! located at the first bad byte.
 
+use std::fs;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -92,6 +93,8 @@ pub fn load(root: &Path) -> (Sources, Vec<Diagnostic>) {
         Vec::new()
     };
 
+    diags.extend(case_collisions(&static_files));
+
     let read_all = |paths: Vec<PathBuf>, diags: &mut Vec<Diagnostic>| {
         let results: Vec<Result<SourceFile, Diagnostic>> = paths
             .into_par_iter()
@@ -131,14 +134,36 @@ pub fn load(root: &Path) -> (Sources, Vec<Diagnostic>) {
 }
 
 /// Lists the regular files under `dir`, sorted, skipping hidden files and editor backups.
-/// Symbolic links are not followed: a link could lead outside the site.
+///
+/// Symbolic links are followed only while they stay inside the site root: a link that leads
+/// outside it, a broken link and a link loop are each an error naming the link, and nothing
+/// behind them is read. Anything that is neither a file nor a folder (a FIFO, a socket, a device)
+/// is an error too: reading it could block the build forever.
 fn walk(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let shown = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
+    let canon_root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let mut files = Vec::new();
+    let mut outside: Vec<(PathBuf, PathBuf)> = Vec::new();
     let walker = WalkDir::new(dir)
-        .follow_links(false)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+        .filter_entry(|e| {
+            if e.depth() > 0 && is_hidden(e.file_name()) {
+                return false;
+            }
+            if !e.path_is_symlink() {
+                return true;
+            }
+            match fs::canonicalize(e.path()) {
+                Ok(target) if !target.starts_with(&canon_root) => {
+                    outside.push((e.path().to_path_buf(), target));
+                    false
+                }
+                // Inside the root, or broken: walkdir reports broken links and loops itself.
+                _ => true,
+            }
+        });
     for entry in walker {
         match entry {
             Ok(e) if e.file_type().is_file() => {
@@ -147,28 +172,159 @@ fn walk(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
                     files.push(e.into_path());
                 }
             }
-            Ok(e) if e.path_is_symlink() => diags.push(
+            Ok(e) if e.file_type().is_dir() => {}
+            Ok(e) => diags.push(
                 Diagnostic::error(
-                    e.path().strip_prefix(root).unwrap_or(e.path()),
-                    "symbolic links are not followed; the link was skipped",
+                    shown(e.path()),
+                    format!(
+                        "this is a {}, not a regular file or folder",
+                        special_kind(e.file_type())
+                    ),
                 )
-                .warning()
-                .with_help("copy the file into the site instead of linking to it"),
+                .with_help("remove it from the site; only regular files are read"),
             ),
-            Ok(_) => {}
-            Err(e) => {
-                let path = e
-                    .path()
-                    .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf())
-                    .unwrap_or_else(|| dir.to_path_buf());
-                diags.push(
-                    Diagnostic::error(path, format!("cannot read: {e}"))
-                        .with_help("check the file's permissions"),
-                );
+            Err(e) => diags.push(walk_error(root, &canon_root, dir, &e)),
+        }
+    }
+    for (link, target) in outside {
+        diags.push(outside_link(shown(&link), &target));
+    }
+    files
+}
+
+fn outside_link(link: PathBuf, target: &Path) -> Diagnostic {
+    Diagnostic::error(
+        link,
+        format!(
+            "the symbolic link leads outside the site, to {}",
+            target.display()
+        ),
+    )
+    .with_help("briefing never follows links out of the site folder; copy the file into the site")
+}
+
+/// A walk error as a diagnostic: a link loop, a broken link, or an unreadable entry.
+fn walk_error(root: &Path, canon_root: &Path, dir: &Path, e: &walkdir::Error) -> Diagnostic {
+    let path = e.path().unwrap_or(dir);
+    let shown = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    if let Some(ancestor) = e.loop_ancestor() {
+        // A link to a folder above the site is seen as a loop first; it also leaves the site.
+        if !ancestor.starts_with(root) && !ancestor.starts_with(canon_root) {
+            return outside_link(shown, ancestor);
+        }
+        let ancestor = ancestor.strip_prefix(root).unwrap_or(ancestor);
+        return Diagnostic::error(
+            shown,
+            format!(
+                "the symbolic link makes a loop: it leads back to {}",
+                ancestor.display()
+            ),
+        )
+        .with_help("remove the link, or point it at a file or folder that does not contain it");
+    }
+    let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    let not_found = e
+        .io_error()
+        .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound);
+    if is_link && not_found {
+        let target = fs::read_link(path).unwrap_or_default();
+        return Diagnostic::error(
+            shown,
+            format!(
+                "the symbolic link is broken: {} does not exist",
+                target.display()
+            ),
+        )
+        .with_help("remove the link or point it at an existing file inside the site");
+    }
+    let reason = e
+        .io_error()
+        .map_or_else(|| e.to_string(), |io| io.to_string());
+    Diagnostic::error(shown, format!("cannot read: {reason}"))
+        .with_help("check that the file or folder exists and is readable")
+}
+
+/// The form two file names share when a case-insensitive or normalising file system (macOS,
+/// Windows) would store them as one: Unicode NFC, lower case.
+pub fn fold_name(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.nfc().collect::<String>().to_lowercase()
+}
+
+/// Static files whose names differ only by case or Unicode normalisation, naming both: they
+/// would overwrite each other when the site is copied to such a file system.
+fn case_collisions(files: &[PathBuf]) -> Vec<Diagnostic> {
+    let mut seen: std::collections::HashMap<String, &PathBuf> = std::collections::HashMap::new();
+    let mut diags = Vec::new();
+    for f in files {
+        let key = fold_name(&f.to_string_lossy());
+        match seen.get(&key) {
+            Some(first) => diags.push(
+                Diagnostic::error(
+                    Path::new(STATIC_DIR).join(f),
+                    format!(
+                        "static file {} differs from static/{} only by case or Unicode normalisation",
+                        f.display(),
+                        first.display()
+                    ),
+                )
+                .with_help("the two would be one file on macOS and Windows; rename one of them"),
+            ),
+            None => {
+                seen.insert(key, f);
             }
         }
     }
-    files
+    diags
+}
+
+/// Names a file type that is neither a file, a folder nor a link.
+#[cfg(unix)]
+fn special_kind(t: fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if t.is_fifo() {
+        "named pipe (FIFO)"
+    } else if t.is_socket() {
+        "socket"
+    } else if t.is_block_device() || t.is_char_device() {
+        "device file"
+    } else {
+        "special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_: fs::FileType) -> &'static str {
+    "special file"
+}
+
+/// Opens a file for reading only if it is a regular file. The open does not block on a FIFO that
+/// appeared after the walk (it is refused instead), so a changing site cannot hang the build.
+pub fn open_regular(path: &Path) -> std::io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // OK because O_NONBLOCK fits in an i32 on every Unix.
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!(
+                "it is a {}, not a regular file",
+                if meta.is_dir() {
+                    "folder"
+                } else {
+                    special_kind(meta.file_type())
+                }
+            ),
+        ));
+    }
+    Ok(file)
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
@@ -177,7 +333,7 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 
 /// Reads one file as normalised UTF-8 text.
 pub fn read_source(root: &Path, rel: PathBuf) -> Result<SourceFile, Diagnostic> {
-    let bytes = std::fs::read(root.join(&rel)).map_err(|e| {
+    let bytes = read_regular(&root.join(&rel)).map_err(|e| {
         Diagnostic::error(&rel, format!("cannot read the file: {e}"))
             .with_help("check that the file exists and is readable")
     })?;
@@ -195,6 +351,15 @@ pub fn read_source(root: &Path, rel: PathBuf) -> Result<SourceFile, Diagnostic> 
         path: rel,
         text: normalize(text),
     })
+}
+
+/// Reads a whole regular file (see [`open_regular`]).
+fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut file = open_regular(path)?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// Drops a byte-order mark and turns CRLF into LF.

@@ -62,7 +62,7 @@ impl Default for Sanitizer {
                 "details",
                 "summary",
             ])
-            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .add_tag_attributes("input", ["type", "checked", "disabled", "aria-label"])
             // Ammonia's default rel="noopener noreferrer" would stay on links whose unsafe
             // href it removed, which is invalid HTML; nothing here opens new windows anyway.
             .link_rel(None)
@@ -176,6 +176,12 @@ pub fn render(input: &Input<'_>) -> (Rendered, Vec<Diagnostic>) {
                 needs_sanitizing = true;
                 event
             }
+            // pulldown-cmark's checkbox has no accessible name; say what the box means.
+            Event::TaskListMarker(done) => Event::InlineHtml(CowStr::Borrowed(if done {
+                r#"<input type="checkbox" disabled checked aria-label="Done"> "#
+            } else {
+                r#"<input type="checkbox" disabled aria-label="Not done"> "#
+            })),
             Event::Start(Tag::Heading { .. }) => {
                 heading = Some(events.len());
                 heading_text.clear();
@@ -248,10 +254,85 @@ pub fn render(input: &Input<'_>) -> (Rendered, Vec<Diagnostic>) {
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     out.html = match input.sanitizer {
+        Some(_) if needs_sanitizing && html_depth(&html) > MAX_HTML_DEPTH => {
+            diags.push(too_deep(input));
+            String::new()
+        }
         Some(s) if needs_sanitizing => s.clean(&html),
         _ => html,
     };
     (out, diags)
+}
+
+/// Raw HTML nested deeper than this is refused before sanitising: html5ever scans its stack of
+/// open elements for many tags, so N nested `<div>`s cost N² (10,000 took 10 s in a debug build).
+pub const MAX_HTML_DEPTH: usize = 1000;
+
+fn too_deep(input: &Input<'_>) -> Diagnostic {
+    Diagnostic::error(
+        input.path,
+        format!("the body's HTML is nested more than {MAX_HTML_DEPTH} elements deep"),
+    )
+    .at_offset(input.text, input.body_offset)
+    .with_help("flatten the nesting of lists, quotes or raw HTML elements")
+}
+
+/// How deep elements nest in `html`, counting opening and closing tags in one linear pass.
+/// Void elements and those whose end tag may be left out (`p`, `li`, `td`, …) are not counted,
+/// so unclosed ones do not add up; the result bounds the depth html5ever will see.
+fn html_depth(html: &str) -> usize {
+    const UNCOUNTED: &[&[u8]] = &[
+        b"area",
+        b"base",
+        b"br",
+        b"col",
+        b"embed",
+        b"hr",
+        b"img",
+        b"input",
+        b"link",
+        b"meta",
+        b"source",
+        b"track",
+        b"wbr",
+        b"p",
+        b"li",
+        b"dt",
+        b"dd",
+        b"option",
+        b"optgroup",
+        b"tr",
+        b"td",
+        b"th",
+        b"thead",
+        b"tbody",
+        b"tfoot",
+        b"rp",
+        b"rt",
+        b"colgroup",
+        b"caption",
+    ];
+    let bytes = html.as_bytes();
+    let (mut depth, mut max) = (0usize, 0usize);
+    for (i, _) in html.match_indices('<') {
+        let rest = bytes.get(i + 1..).unwrap_or_default();
+        match rest.first() {
+            Some(b'/') => depth = depth.saturating_sub(1),
+            Some(c) if c.is_ascii_alphabetic() => {
+                let len = rest
+                    .iter()
+                    .position(|c| !c.is_ascii_alphanumeric())
+                    .unwrap_or(rest.len());
+                let name = rest[..len].to_ascii_lowercase();
+                if !UNCOUNTED.contains(&name.as_slice()) {
+                    depth += 1;
+                    max = max.max(depth);
+                }
+            }
+            _ => {}
+        }
+    }
+    max
 }
 
 /// Gives a heading its id (kept if the author set one) and adds it to the table of contents.
@@ -548,6 +629,15 @@ mod tests {
         assert!(!r.html.contains("onclick"), "{}", r.html);
         let (r, _) = render_body(body, false);
         assert!(r.html.contains("<script>"), "{}", r.html);
+    }
+
+    #[test]
+    fn task_list_boxes_are_labelled_even_when_sanitised() {
+        for sanitize in [true, false] {
+            let (r, _) = render_body("- [x] done\n- [ ] open\n\n<b>x</b>\n", sanitize);
+            assert!(r.html.contains(r#"aria-label="Done""#), "{}", r.html);
+            assert!(r.html.contains(r#"aria-label="Not done""#), "{}", r.html);
+        }
     }
 
     #[test]

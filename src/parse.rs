@@ -451,14 +451,17 @@ fn stem_without_date(path: &Path) -> String {
 fn slug_from_path(path: &Path, text: &str) -> Result<String, Diagnostic> {
     let slug = slugify(&stem_without_date(path));
     if slug.is_empty() {
-        return Err(Diagnostic::error(
-            path,
-            "cannot make a URL slug from this file name",
-        )
-        .at_offset(text, 0)
-        .with_help("rename the file to contain letters or digits, or set `slug:` in the front matter"));
+        return Err(no_slug(path, text));
     }
     Ok(slug)
+}
+
+fn no_slug(path: &Path, text: &str) -> Diagnostic {
+    Diagnostic::error(path, "cannot make a URL slug from this file name")
+        .at_offset(text, 0)
+        .with_help(
+            "rename the file to contain letters or digits, or set `slug:` in the front matter",
+        )
 }
 
 fn check_explicit_slug(
@@ -651,7 +654,7 @@ pub fn parse_topic(file: SourceFile) -> Result<ParsedTopic, Vec<Diagnostic>> {
             .unwrap_or_default(),
     );
     if slug.is_empty() {
-        return Err(vec![slug_from_path(&path, text).unwrap_err()]);
+        return Err(vec![no_slug(&path, text)]);
     }
     let mut aliases = Vec::new();
     for a in raw.aliases.0 {

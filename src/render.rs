@@ -41,10 +41,15 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("page.html", include_str!("../templates/page.html")),
     ("404.html", include_str!("../templates/404.html")),
     ("style.css", include_str!("../templates/style.css")),
+    ("favicon.svg", include_str!("../templates/favicon.svg")),
 ];
 
 /// The stylesheet's output path; referenced by `base.html` as `{{ root }}{{ stylesheet }}`.
 pub const STYLESHEET: &str = "style.css";
+
+/// The site icon's output path; referenced by `base.html` as `{{ root }}{{ icon }}`, so browsers
+/// do not ask for `/favicon.ico` at the host's root, outside the site's folder.
+pub const ICON: &str = "favicon.svg";
 
 /// One output file to produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +69,7 @@ pub enum Job {
     Sitemap,
     Robots,
     Stylesheet,
+    Icon,
 }
 
 /// Loaded templates: the built-in ones, overridden by the site's.
@@ -258,6 +264,7 @@ struct SiteData<'a> {
     language: &'a str,
     author: &'a str,
     stylesheet: &'a str,
+    icon: &'a str,
     feed_url: &'static str,
     pages: Vec<Link<'a>>,
     topics: Vec<Link<'a>>,
@@ -323,6 +330,8 @@ struct BriefData<'a> {
     related: Vec<Value>,
     referenced_by: Vec<Value>,
     topic_nav: Vec<Nav>,
+    /// Schema.org `NewsArticle` JSON-LD, escaped for a `<script>` element.
+    json_ld: String,
 }
 
 #[derive(Serialize)]
@@ -438,6 +447,7 @@ impl<'s> Renderer<'s> {
             language: &config.language,
             author: &config.author,
             stylesheet: STYLESHEET,
+            icon: ICON,
             feed_url: "feed.xml",
             pages: site
                 .pages
@@ -493,6 +503,7 @@ impl<'s> Renderer<'s> {
             Job::Sitemap,
             Job::Robots,
             Job::Stylesheet,
+            Job::Icon,
         ];
         jobs.extend((0..site.briefs.len()).map(Job::Brief));
         for (t, topic) in site.topics.iter().enumerate() {
@@ -526,6 +537,7 @@ impl<'s> Renderer<'s> {
             Job::Sitemap => "sitemap.xml".into(),
             Job::Robots => "robots.txt".into(),
             Job::Stylesheet => STYLESHEET.into(),
+            Job::Icon => ICON.into(),
         }
     }
 
@@ -570,7 +582,7 @@ impl<'s> Renderer<'s> {
                 .take(site.config.feed_entries)
                 .copied()
                 .collect(),
-            Job::Page(_) | Job::NotFound | Job::Robots | Job::Stylesheet => Vec::new(),
+            Job::Page(_) | Job::NotFound | Job::Robots | Job::Stylesheet | Job::Icon => Vec::new(),
         }
     }
 
@@ -653,6 +665,7 @@ impl<'s> Renderer<'s> {
                     .collect();
                 ctx.insert("topic", &self.topic_data(t));
                 ctx.insert_value("briefs", Value::from(briefs));
+                ctx.insert("months", &self.months(self.topic_slice(t, page)));
                 ctx.insert(
                     "paginator",
                     &Paginator {
@@ -708,6 +721,7 @@ impl<'s> Renderer<'s> {
                     .map(|&b| self.cards[b].clone())
                     .collect();
                 ctx.insert_value("briefs", Value::from(briefs));
+                ctx.insert("months", &self.months(&entity.briefs));
                 if kind == EntityKind::Tags {
                     "tag.html"
                 } else {
@@ -769,6 +783,7 @@ impl<'s> Renderer<'s> {
             }
             Job::Robots => return Ok(feeds::robots(site)),
             Job::Stylesheet => "style.css",
+            Job::Icon => "favicon.svg",
         };
         self.templates.render(template, &ctx)
     }
@@ -823,7 +838,106 @@ impl<'s> Renderer<'s> {
                     next: n.next.map(|p| self.cards[p].clone()),
                 })
                 .collect(),
+            json_ld: self.json_ld(id),
         }
+    }
+
+    /// The brief's schema.org `NewsArticle` as JSON, safe inside `<script>`: `<`, `>` and `&`
+    /// are written as `\u` escapes so no text from front matter can close the element.
+    fn json_ld(&self, id: BriefId) -> String {
+        let site = self.site;
+        let config = &site.config;
+        let b = &site.briefs[id];
+        let stamp = |d: &crate::parse::BriefDate| if d.has_time { d.rfc3339() } else { d.ymd() };
+        let absolute = |url: &str| {
+            let pretty = url.strip_suffix("index.html").unwrap_or(url);
+            config
+                .base_url
+                .as_ref()
+                .map(|base| format!("{base}{pretty}"))
+        };
+        let thing = |kind: &str, name: &str, url: &str| {
+            let mut v = serde_json::json!({ "@type": kind, "name": name });
+            if let Some(u) = absolute(url) {
+                v["url"] = u.into();
+            }
+            v
+        };
+        let about: Vec<_> = b
+            .topics
+            .iter()
+            .map(|&t| thing("Thing", &site.topics[t].title, &site.topics[t].url))
+            .collect();
+        let mut mentions = Vec::new();
+        for (kind, ty) in [
+            (EntityKind::People, "Person"),
+            (EntityKind::Places, "Place"),
+            (EntityKind::Organizations, "Organization"),
+        ] {
+            for &e in &b.entities[kind.index()] {
+                let e = &site.entities[kind.index()][e];
+                mentions.push(thing(ty, &e.name, &e.url));
+            }
+        }
+        let publisher = thing("Organization", &config.title, "");
+        let author = if config.author.is_empty() {
+            publisher.clone()
+        } else {
+            serde_json::json!({ "@type": "Organization", "name": config.author })
+        };
+        let mut doc = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": b.title,
+            "description": b.summary,
+            "datePublished": stamp(&b.date),
+            "dateModified": stamp(b.updated.as_ref().unwrap_or(&b.date)),
+            "inLanguage": config.language,
+            "author": author,
+            "publisher": publisher,
+            "about": about,
+            "mentions": mentions,
+            "wordCount": b.words,
+        });
+        let tags = &b.entities[EntityKind::Tags.index()];
+        if !tags.is_empty() {
+            let names: Vec<&str> = tags
+                .iter()
+                .map(|&e| site.entities[EntityKind::Tags.index()][e].name.as_str())
+                .collect();
+            doc["keywords"] = names.into();
+        }
+        if let Some(u) = absolute(&b.url) {
+            doc["url"] = u.clone().into();
+            doc["mainEntityOfPage"] = u.into();
+        }
+        doc.to_string()
+            .replace('<', "\\u003c")
+            .replace('>', "\\u003e")
+            .replace('&', "\\u0026")
+    }
+
+    /// Briefs grouped by calendar month, in the order given (newest first): the timelines of
+    /// topic and entity pages. Shares the build's cards.
+    fn months(&self, ids: &[BriefId]) -> Vec<Month> {
+        let mut months: Vec<Month> = Vec::new();
+        for &id in ids {
+            let date = self.site.briefs[id].date.date;
+            let key = format!("{:04}-{:02}", date.year(), date.month());
+            if months.last().is_none_or(|last| last.key != key) {
+                let label =
+                    jiff::fmt::strtime::format("%B %Y", date).unwrap_or_else(|_| key.clone());
+                months.push(Month {
+                    key,
+                    label,
+                    briefs: Vec::new(),
+                });
+            }
+            if let Some(month) = months.last_mut() {
+                month.briefs.push(self.cards[id].clone());
+            }
+        }
+        months
     }
 
     fn topic_data(&self, t: usize) -> TopicData<'_> {

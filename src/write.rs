@@ -2,13 +2,21 @@
 //!
 //! Pages are written into a staging folder beside the output (same file system, so the final
 //! swap is a rename). Only when every page and static file is written does [`Staging::commit`]
-//! swap it in; a failed build drops the staging folder and leaves the previous output as it
-//! was. Output paths come from the model as root-relative strings and are checked once more
-//! here, so nothing can be written outside the staging folder.
+//! swap it in, with one atomic exchange of the two folders where the kernel offers it
+//! (`renameat2(RENAME_EXCHANGE)` on Linux); a failed build drops the staging folder and leaves
+//! the previous output as it was. A build killed at any moment leaves either the old or the new
+//! output in place (or, on the two-rename fallback, the old one beside it, which the next build
+//! puts back), and the next build removes what the killed one left behind.
+//!
+//! A lock file beside the output (`.<output>.lock`) keeps two builds into the same folder from
+//! running at once. Output paths come from the model as root-relative strings and are checked
+//! once more here, so nothing can be written outside the staging folder.
 
+use std::collections::HashMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::diagnostic::Diagnostic;
 
@@ -21,10 +29,18 @@ pub struct Staging {
     dir: PathBuf,
     output: PathBuf,
     committed: bool,
+    /// Every path written so far, keyed by its case- and normalisation-folded form, so a static
+    /// file that would overwrite a page on macOS or Windows is caught.
+    written: Mutex<HashMap<String, String>>,
+    /// Held until the build ends (dropped after the staging folder is cleaned up).
+    _lock: Option<fs::File>,
 }
 
 impl Staging {
     /// Prepares a fresh staging folder for `output`, refusing outputs that would destroy input.
+    ///
+    /// Takes the output's lock first; under it, puts back an output that a build killed
+    /// mid-swap left aside, and removes staging folders of builds that no longer run.
     pub fn create(root: &Path, output: &Path) -> Result<Staging, Diagnostic> {
         check_output(root, output)?;
         let parent = output
@@ -36,7 +52,9 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
-        remove_stale(parent, &name);
+        let lock = lock_output(parent, &name, output)?;
+        restore_aside(parent, &name, output);
+        remove_stale(parent, &name, lock.is_some());
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         if dir.exists() {
             remove_tree(&dir)
@@ -47,6 +65,8 @@ impl Staging {
             dir,
             output: output.to_path_buf(),
             committed: false,
+            written: Mutex::new(HashMap::new()),
+            _lock: lock,
         };
         staging.write(
             MARKER,
@@ -58,6 +78,7 @@ impl Staging {
     /// Writes one file at a root-relative path such as `briefs/x/index.html`.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let path = self.path_for(rel)?;
+        self.claim(rel);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)
                 .map_err(|e| io_error(parent, "cannot create the folder", e))?;
@@ -78,12 +99,49 @@ impl Staging {
             )
             .with_help("rename or move the static file"));
         }
+        if let Some(page) = self.claim(rel) {
+            return Err(Diagnostic::error(
+                shown,
+                format!("static file {rel} differs from the generated page {page} only by case or Unicode normalisation"),
+            )
+            .with_help("the two would be one file on macOS and Windows; rename or move the static file"));
+        }
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)
                 .map_err(|e| io_error(parent, "cannot create the folder", e))?;
         }
-        fs::copy(src, &path).map_err(|e| io_error(shown, "cannot copy the static file", e))?;
+        let copy = || -> std::io::Result<()> {
+            let mut from = crate::load::open_regular(src)?;
+            let mut to = fs::File::create(&path)?;
+            std::io::copy(&mut from, &mut to)?;
+            Ok(())
+        };
+        copy().map_err(|e| {
+            Diagnostic::error(shown, format!("cannot copy the static file: {e}")).with_help(
+                match e.kind() {
+                    std::io::ErrorKind::StorageFull => "free some disk space",
+                    _ => "check that the file is still there and readable, and that the output folder is writable",
+                },
+            )
+        })?;
         Ok(())
+    }
+
+    /// Records that `rel` is written; returns the path already written that folds to the same
+    /// name on a case-insensitive file system, if any.
+    fn claim(&self, rel: &str) -> Option<String> {
+        // A poisoned lock only means another writer panicked; the map is still usable.
+        let mut written = self.written.lock().unwrap_or_else(|p| p.into_inner());
+        match written.entry(crate::load::fold_name(rel)) {
+            std::collections::hash_map::Entry::Occupied(e) if e.get() != rel => {
+                Some(e.get().clone())
+            }
+            std::collections::hash_map::Entry::Occupied(_) => None,
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(rel.to_string());
+                None
+            }
+        }
     }
 
     fn path_for(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
@@ -100,26 +158,44 @@ impl Staging {
         Ok(self.dir.join(rel_path))
     }
 
-    /// Swaps the staging folder in as the output. The old output is removed afterwards.
+    /// Swaps the staging folder in as the output, then removes the previous output.
     pub fn commit(mut self) -> Result<(), Diagnostic> {
         let output = self.output.clone();
-        let old = self.dir.with_file_name(format!(
-            "{}.old",
-            self.dir
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        ));
-        let had_output = output.exists();
-        if had_output {
-            fs::rename(&output, &old)
-                .map_err(|e| io_error(&output, "cannot move the previous output aside", e))?;
+        if fs::symlink_metadata(&output).is_err() {
+            fs::rename(&self.dir, &output)
+                .map_err(|e| io_error(&output, "cannot move the new output into place", e))?;
+            self.committed = true;
+            return Ok(());
         }
-        if let Err(e) = fs::rename(&self.dir, &output) {
-            if had_output {
-                // Put the previous output back; the build failed as a whole.
-                let _ = fs::rename(&old, &output);
+        match exchange(&self.dir, &output) {
+            Ok(()) => {
+                // The staging folder's name now holds the previous output.
+                self.committed = true;
+                return remove_tree(&self.dir).map_err(|e| {
+                    io_error(
+                        &self.dir,
+                        "the build succeeded but the previous output could not be removed",
+                        e,
+                    )
+                });
             }
+            Err(e) if !exchange_unsupported(&e) => {
+                return Err(io_error(
+                    &output,
+                    "cannot swap the new output into place",
+                    e,
+                ));
+            }
+            Err(_) => {}
+        }
+        // No atomic exchange on this system: move the old output aside, then the new one in.
+        // A build killed in between leaves the old output at `old`; the next build puts it back.
+        let old = aside_name(&self.dir);
+        fs::rename(&output, &old)
+            .map_err(|e| io_error(&output, "cannot move the previous output aside", e))?;
+        if let Err(e) = fs::rename(&self.dir, &output) {
+            // Put the previous output back; the build failed as a whole.
+            let _ = fs::rename(&old, &output);
             return Err(io_error(
                 &output,
                 "cannot move the new output into place",
@@ -127,17 +203,115 @@ impl Staging {
             ));
         }
         self.committed = true;
-        if had_output {
-            // A leftover old copy wastes space but loses nothing; say so rather than fail.
-            remove_tree(&old).map_err(|e| {
-                io_error(
-                    &old,
-                    "the build succeeded but the previous output could not be removed",
-                    e,
-                )
-            })?;
+        // A leftover old copy wastes space but loses nothing; say so rather than fail.
+        remove_tree(&old).map_err(|e| {
+            io_error(
+                &old,
+                "the build succeeded but the previous output could not be removed",
+                e,
+            )
+        })
+    }
+}
+
+/// Where the two-rename fallback moves the previous output: `<staging>.old`.
+fn aside_name(staging: &Path) -> PathBuf {
+    staging.with_file_name(format!(
+        "{}.old",
+        staging
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    ))
+}
+
+/// Atomically exchanges two folders, so the output path always holds a complete site.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+/// Whether an exchange failed only because the kernel or file system cannot do it.
+fn exchange_unsupported(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::Unsupported
+        || matches!(
+            e.raw_os_error(),
+            Some(code) if [rustix::io::Errno::INVAL, rustix::io::Errno::NOSYS, rustix::io::Errno::NOTSUP]
+                .iter()
+                .any(|e| e.raw_os_error() == code)
+        )
+}
+
+/// Takes the lock of `output`: `.<name>.lock` beside it. Another build holding it is an error;
+/// a file system without locks builds unlocked (`None`).
+fn lock_output(parent: &Path, name: &str, output: &Path) -> Result<Option<fs::File>, Diagnostic> {
+    let path = parent.join(format!(".{name}.lock"));
+    let mut file = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(|e| io_error(&path, "cannot create the build lock", e))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => {
+            let holder = fs::read_to_string(&path).unwrap_or_default();
+            let holder = holder.trim();
+            let who = if holder.is_empty() {
+                String::new()
+            } else {
+                format!(" (process {holder})")
+            };
+            return Err(Diagnostic::global(format!(
+                "another build is running into {}{who}",
+                output.display()
+            ))
+            .with_help(format!(
+                "wait for it to finish, or build into another folder with --output; the lock is {}",
+                path.display()
+            )));
         }
-        Ok(())
+        Err(fs::TryLockError::Error(e)) if e.kind() == std::io::ErrorKind::Unsupported => {
+            return Ok(None);
+        }
+        Err(fs::TryLockError::Error(e)) => {
+            return Err(io_error(&path, "cannot lock", e));
+        }
+    }
+    // Who holds the lock, for the message another build shows; only informative.
+    let _ = file.set_len(0);
+    let _ = writeln!(file, "{}", std::process::id());
+    Ok(Some(file))
+}
+
+/// Puts back a previous output that a build killed between the two renames of the fallback
+/// swap left aside, if the output itself is missing.
+fn restore_aside(parent: &Path, name: &str, output: &Path) {
+    if fs::symlink_metadata(output).is_ok() {
+        return;
+    }
+    let prefix = format!(".{name}.staging-");
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let is_aside = file_name
+            .to_str()
+            .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".old"));
+        if is_aside
+            && entry.path().join(MARKER).is_file()
+            && fs::rename(entry.path(), output).is_ok()
+        {
+            return;
+        }
     }
 }
 
@@ -149,14 +323,16 @@ impl Drop for Staging {
     }
 }
 
-/// Removes staging and old-output folders left by builds that were killed: those whose process
-/// no longer runs. Where processes cannot be checked (no `/proc`), nothing is removed.
-fn remove_stale(parent: &Path, name: &str) {
+/// Removes staging and old-output folders left by builds that were killed. Under the lock no
+/// other build can be using one, so all are removed; without a lock, only those whose process no
+/// longer runs (and none where processes cannot be checked, without `/proc`).
+fn remove_stale(parent: &Path, name: &str, locked: bool) {
     let prefix = format!(".{name}.staging-");
     let Ok(entries) = fs::read_dir(parent) else {
         return;
     };
-    if !Path::new("/proc/self").exists() {
+    let can_check = Path::new("/proc/self").exists();
+    if !locked && !can_check {
         return;
     }
     for entry in entries.flatten() {
@@ -165,9 +341,10 @@ fn remove_stale(parent: &Path, name: &str) {
             continue;
         };
         let pid = rest.strip_suffix(".old").unwrap_or(rest);
-        let alive = pid
-            .parse::<u32>()
-            .is_ok_and(|p| Path::new(&format!("/proc/{p}")).exists());
+        let alive = !locked
+            && pid
+                .parse::<u32>()
+                .is_ok_and(|p| Path::new(&format!("/proc/{p}")).exists());
         if !alive && entry.file_type().is_ok_and(|t| t.is_dir()) {
             let _ = remove_tree(&entry.path());
         }
@@ -237,6 +414,16 @@ fn check_output(root: &Path, output: &Path) -> Result<(), Diagnostic> {
 }
 
 fn io_error(path: &Path, what: &str, e: std::io::Error) -> Diagnostic {
+    if matches!(
+        e.kind(),
+        std::io::ErrorKind::AlreadyExists | std::io::ErrorKind::NotADirectory
+    ) {
+        return Diagnostic::global(format!(
+            "{what} {}: a file is in the way ({e})",
+            path.display()
+        ))
+        .with_help("every folder on the way to the output must be a folder, not a file; choose another --output");
+    }
     Diagnostic::global(format!("{what} {}: {e}", path.display())).with_help(match e.kind() {
         std::io::ErrorKind::PermissionDenied => "check the folder's permissions",
         std::io::ErrorKind::StorageFull => "free some disk space",

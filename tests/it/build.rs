@@ -505,14 +505,19 @@ const HOSTILE: &str = r#"<script>alert(1)</script> "quotes" & ampersands"#;
 const HOSTILE_SUMMARY: &str = r#"Summary <script>alert(1)</script> "quotes" & ampersands"#;
 const HOSTILE_URL: &str = r#"https://example.com/search?a=1&b="2""#;
 
-/// No live script, event handler or `javascript:` URL in any HTML page, and no double escaping.
+const JSON_LD_OPEN: &str = r#"<script type="application/ld+json">"#;
+
+/// No live script (only JSON-LD data blocks, which must hold valid JSON with no raw `<`), event
+/// handler or `javascript:` URL in any HTML page, and no double escaping.
 fn assert_no_live_markup(out: &Path) {
     let script = scraper::Selector::parse("script").expect("selector");
     let all = scraper::Selector::parse("*").expect("selector");
     for (path, bytes) in read_tree(out) {
         let text = String::from_utf8_lossy(&bytes);
-        assert!(
-            !text.contains("<script"),
+        // The only scripts allowed are the brief pages' JSON-LD data blocks.
+        assert_eq!(
+            text.matches("<script").count(),
+            text.matches(JSON_LD_OPEN).count(),
             "{path} holds a raw <script tag:\n{text}"
         );
         if !path.ends_with(".html") {
@@ -522,7 +527,17 @@ fn assert_no_live_markup(out: &Path) {
             assert!(!text.contains(double), "{path} is escaped twice ({double})");
         }
         let doc = scraper::Html::parse_document(&text);
-        assert_eq!(doc.select(&script).count(), 0, "{path} has a <script>");
+        for data in doc.select(&script) {
+            assert_eq!(
+                data.value().attr("type"),
+                Some("application/ld+json"),
+                "{path} has a <script>"
+            );
+            let json: String = data.text().collect();
+            assert!(!json.contains('<'), "{path}: JSON-LD holds a raw <: {json}");
+            serde_json::from_str::<serde_json::Value>(&json)
+                .unwrap_or_else(|e| panic!("{path}: JSON-LD is not JSON ({e}): {json}"));
+        }
         for el in doc.select(&all) {
             for (name, value) in el.value().attrs() {
                 assert!(!name.starts_with("on"), "{path}: event handler {name}");
@@ -552,6 +567,11 @@ fn hostile_front_matter_is_escaped_everywhere() {
         [HOSTILE_SUMMARY]
     );
     assert_eq!(texts(&page, ".lede"), [HOSTILE_SUMMARY]);
+    let json_ld: serde_json::Value =
+        serde_json::from_str(&texts(&page, "script[type='application/ld+json']").concat())
+            .expect("JSON-LD");
+    assert_eq!(json_ld["headline"], HOSTILE);
+    assert_eq!(json_ld["description"], HOSTILE_SUMMARY);
     assert_eq!(texts(&page, ".facts a"), [HOSTILE]);
     assert_eq!(texts(&page, ".sources a"), [HOSTILE]);
     // The URL survives the attribute intact (quotes may come out percent-encoded).
@@ -619,7 +639,10 @@ fn unsafe_html_keeps_raw_html_but_still_escapes_front_matter() {
         ["javascript:alert(1)", "javascript:alert(1)"]
     );
     // Only the body's script is live; the title, summary and names are still text.
-    assert_eq!(texts(&page, "script").len(), 1);
+    assert_eq!(
+        texts(&page, "script:not([type='application/ld+json'])").len(),
+        1
+    );
     assert_eq!(texts(&page, "h1"), [HOSTILE]);
     assert_eq!(texts(&page, ".sources a"), [HOSTILE]);
     assert_eq!(

@@ -1,6 +1,8 @@
 //! The integration tests: one binary, one module per area.
 
+mod browser;
 mod build;
 mod errors;
+mod reliability;
 mod util;
 mod vnu;

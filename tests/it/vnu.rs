@@ -96,41 +96,8 @@ fn require_java() {
 }
 
 /// The checker's jar, installed with `npm ci` first if it is missing.
-fn vnu_jar(root: &Path) -> PathBuf {
-    let jar = root.join(VNU_JAR);
-    if jar.is_file() {
-        return jar;
-    }
-    eprintln!(
-        "{VNU_JAR} is missing; running `npm ci` in {}",
-        root.display()
-    );
-    // `--ignore-scripts`: vnu-jar's postinstall only fetches a Java runtime when the system has
-    // none, from a host outside the npm registry; the jar itself ships in the package.
-    let npm = Command::new("npm")
-        .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
-        .current_dir(root)
-        .stdin(Stdio::null())
-        .output();
-    match npm {
-        Ok(out) if out.status.success() => {}
-        Ok(out) => panic!(
-            "`npm ci` failed, so the Nu HTML Checker could not be installed:\n{}",
-            output_text(&out)
-        ),
-        Err(e) if e.kind() == ErrorKind::NotFound => panic!(
-            "{VNU_JAR} is missing and `npm` is not on PATH to install it. Install Node.js and npm \
-             (e.g. `apt-get install nodejs npm`), then run `npm ci` in {}.",
-            root.display()
-        ),
-        Err(e) => panic!("could not run `npm ci`: {e}"),
-    }
-    assert!(
-        jar.is_file(),
-        "`npm ci` succeeded but {} is still missing",
-        jar.display()
-    );
-    jar
+fn vnu_jar(_root: &Path) -> PathBuf {
+    crate::util::npm_tool(VNU_JAR)
 }
 
 /// Every file the checker should see, sorted so its report reads in a stable order.
