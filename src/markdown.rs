@@ -519,7 +519,8 @@ fn percent_decode(s: &str) -> String {
         .unwrap_or_else(|_| s.to_string())
 }
 
-/// Percent-encodes what must not appear raw in a URL path (spaces, quotes, non-ASCII stays).
+/// Percent-encodes what must not appear raw in a URL path: spaces, quotes, `#`, `?`, `%` and
+/// non-ASCII (as UTF-8).
 fn encode_path(s: &str) -> String {
     const SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
         .add(b' ')

@@ -267,11 +267,25 @@ pub fn build(config: Config, sources: Sources, opts: &Options) -> Result<Site, D
     }
 
     // Entities, keyed by slug so spelling variants of one name share a page.
+    // Each name is slugified once, in parallel; the slugs are reused to look up entity ids.
+    let brief_slugs: Vec<[Vec<String>; 4]> = briefs
+        .par_iter()
+        .map(|b| {
+            EntityKind::ALL.map(|kind| {
+                brief_names(b, kind)
+                    .iter()
+                    .map(|n| parse::slugify(n))
+                    .collect()
+            })
+        })
+        .collect();
     let mut entity_maps: [BTreeMap<String, (String, Vec<BriefId>)>; 4] = Default::default();
     for (id, b) in briefs.iter().enumerate() {
         for kind in EntityKind::ALL {
-            for name in brief_names(b, kind) {
-                let slug = parse::slugify(name);
+            for (name, slug) in brief_names(b, kind)
+                .iter()
+                .zip(&brief_slugs[id][kind.index()])
+            {
                 if slug.is_empty() {
                     diags.push(
                         Diagnostic::error(
@@ -283,9 +297,12 @@ pub fn build(config: Config, sources: Sources, opts: &Options) -> Result<Site, D
                     );
                     continue;
                 }
-                let entry = entity_maps[kind.index()]
-                    .entry(slug)
-                    .or_insert_with(|| (name.clone(), Vec::new()));
+                let map = &mut entity_maps[kind.index()];
+                if !map.contains_key(slug) {
+                    map.insert(slug.clone(), (name.clone(), Vec::new()));
+                }
+                // OK because the key was inserted just above if it was missing.
+                let entry = map.get_mut(slug).expect("entity entry");
                 if entry.1.last() != Some(&id) {
                     entry.1.push(id);
                 }
@@ -412,8 +429,8 @@ pub fn build(config: Config, sources: Sources, opts: &Options) -> Result<Site, D
         let entities = EntityKind::ALL.map(|kind| {
             let ids = &entity_ids[kind.index()];
             let mut out: Vec<EntityId> = Vec::new();
-            for name in brief_names(b, kind) {
-                if let Some(&e) = ids.get(&parse::slugify(name))
+            for slug in &brief_slugs[id][kind.index()] {
+                if let Some(&e) = ids.get(slug)
                     && !out.contains(&e)
                 {
                     out.push(e);
@@ -475,13 +492,10 @@ pub fn build(config: Config, sources: Sources, opts: &Options) -> Result<Site, D
             site_topics[t].briefs.push(id);
         }
     }
-    for t in &site_topics {
+    for (topic, t) in site_topics.iter().enumerate() {
         for (i, &b) in t.briefs.iter().enumerate() {
             let nav = TopicNav {
-                topic: site_topics
-                    .iter()
-                    .position(|x| std::ptr::eq(x, t))
-                    .unwrap_or(0),
+                topic,
                 next: i.checked_sub(1).map(|j| t.briefs[j]),
                 prev: t.briefs.get(i + 1).copied(),
             };
