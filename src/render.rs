@@ -30,6 +30,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         "partials/card.html",
         include_str!("../templates/partials/card.html"),
     ),
+    (
+        "partials/timeline.html",
+        include_str!("../templates/partials/timeline.html"),
+    ),
     ("index.html", include_str!("../templates/index.html")),
     ("brief.html", include_str!("../templates/brief.html")),
     ("topic.html", include_str!("../templates/topic.html")),
