@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::util::{
     Site, assert_links_ok, assert_same_tree, attrs, briefing, crawl, files_ending, normalize,
-    parse_feed, read_tree, repo_root, sitemap_locs, texts,
+    parse_feed, read_tree, sitemap_locs, texts,
 };
 
 /// Briefs of the basic fixture that are published by default.
@@ -236,15 +236,7 @@ fn every_link_of_the_fixture_resolves_with_drafts_and_base_url() {
 fn every_link_of_the_sample_site_resolves() {
     let tmp = tempfile::tempdir().expect("temp folder");
     let out = tmp.path().join("out");
-    crate::util::Run::of(
-        briefing()
-            .arg("build")
-            .arg("--root")
-            .arg(repo_root())
-            .arg("--output")
-            .arg(&out),
-    )
-    .success();
+    crate::util::build_sample_site(&out);
     assert!(out.join("index.html").is_file());
     assert_links_ok(&crawl(&out), 1000, 10);
 }
@@ -418,15 +410,7 @@ fn feeds_and_sitemap_use_absolute_urls_with_base_url() {
 fn sample_site_feeds_parse_as_xml() {
     let tmp = tempfile::tempdir().expect("temp folder");
     let out = tmp.path().join("out");
-    crate::util::Run::of(
-        briefing()
-            .arg("build")
-            .arg("--root")
-            .arg(repo_root())
-            .arg("--output")
-            .arg(&out),
-    )
-    .success();
+    crate::util::build_sample_site(&out);
     let feeds = files_ending(&out, "feed.xml");
     assert!(feeds.len() > 1);
     for name in feeds {
@@ -671,15 +655,7 @@ fn two_builds_of_the_sample_site_are_byte_identical() {
         .iter()
         .map(|name| {
             let out = tmp.path().join(name);
-            crate::util::Run::of(
-                briefing()
-                    .arg("build")
-                    .arg("--root")
-                    .arg(repo_root())
-                    .arg("--output")
-                    .arg(&out),
-            )
-            .success();
+            crate::util::build_sample_site(&out);
             read_tree(&out)
         })
         .collect();

@@ -26,6 +26,19 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Builds the repository's own sample site into `out`, failing the test if the build fails.
+pub fn build_sample_site(out: &Path) {
+    Run::of(
+        briefing()
+            .arg("build")
+            .arg("--root")
+            .arg(repo_root())
+            .arg("--output")
+            .arg(out),
+    )
+    .success();
+}
+
 /// The `briefing` binary, with colours off so messages compare as plain text.
 pub fn briefing() -> Command {
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("briefing"));
