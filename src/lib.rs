@@ -55,6 +55,8 @@ pub struct Report {
     pub elapsed: Duration,
     /// Wall time of each stage, in pipeline order (shown by `--timings`).
     pub timings: Vec<(&'static str, Duration)>,
+    /// Files, bytes and render time per template (shown by `--timings`).
+    pub outputs: Vec<render::KindStats>,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -151,6 +153,7 @@ fn run(opts: &BuildOptions, write: bool) -> Result<Report, Diagnostics> {
         output: write.then_some(output),
         elapsed: start.elapsed(),
         timings,
+        outputs: stats.by_kind,
         warnings,
     })
 }

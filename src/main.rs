@@ -118,6 +118,17 @@ fn main() -> ExitCode {
                 for (stage, time) in &report.timings {
                     eprintln!("{:>8.1} ms  {stage}", time.as_secs_f64() * 1000.0);
                 }
+                eprintln!("rendering by template (time summed over threads):");
+                for k in &report.outputs {
+                    eprintln!(
+                        "{:>8.1} ms  {:<14} {:>7} file{} {:>9.1} MB",
+                        k.render.as_secs_f64() * 1000.0,
+                        k.name,
+                        k.files,
+                        if k.files == 1 { " " } else { "s" },
+                        k.bytes as f64 / 1e6
+                    );
+                }
             }
             ExitCode::SUCCESS
         }

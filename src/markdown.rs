@@ -231,7 +231,7 @@ pub fn render(input: &Input<'_>) -> (Rendered, Vec<Diagnostic>) {
         };
         match &event {
             Event::Text(t) | Event::Code(t) => {
-                out.words += t.split_whitespace().count();
+                out.words += count_words(t);
                 if heading.is_some() {
                     heading_text.push_str(t);
                 }
@@ -262,6 +262,22 @@ pub fn render(input: &Input<'_>) -> (Rendered, Vec<Diagnostic>) {
         _ => html,
     };
     (out, diags)
+}
+
+/// The number of whitespace-separated words, as `split_whitespace().count()`, with a fast path
+/// for ASCII text, which is most of what briefs are written in.
+fn count_words(text: &str) -> usize {
+    if !text.is_ascii() {
+        return text.split_whitespace().count();
+    }
+    let mut words = 0;
+    let mut in_word = false;
+    for &b in text.as_bytes() {
+        let space = b.is_ascii_whitespace() || b == 0x0b;
+        words += usize::from(!space && !in_word);
+        in_word = !space;
+    }
+    words
 }
 
 /// Raw HTML nested deeper than this is refused before sanitising: html5ever scans its stack of
@@ -638,6 +654,25 @@ mod tests {
             let (r, _) = render_body("- [x] done\n- [ ] open\n\n<b>x</b>\n", sanitize);
             assert!(r.html.contains(r#"aria-label="Done""#), "{}", r.html);
             assert!(r.html.contains(r#"aria-label="Not done""#), "{}", r.html);
+        }
+    }
+
+    #[test]
+    fn word_count_matches_split_whitespace() {
+        for text in [
+            "",
+            " ",
+            "one",
+            "  two words  ",
+            "tab\tand\nnewline\r\nand\x0bvertical\x0cfeed",
+            "non-ASCII: naïve café\u{a0}with no-break\u{2003}em space",
+            "a,b;c",
+        ] {
+            assert_eq!(
+                count_words(text),
+                text.split_whitespace().count(),
+                "{text:?}"
+            );
         }
     }
 

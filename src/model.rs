@@ -656,43 +656,50 @@ fn related_briefs(
     briefs
         .par_iter()
         .enumerate()
-        .map(|(id, b)| {
-            // (candidate, weight) pairs, summed per candidate after a sort: cheaper than
-            // hashing for the few hundred candidates a brief has.
-            let mut hits: Vec<(BriefId, u32)> = Vec::with_capacity(16 * RELATED_WINDOW);
-            let mut add = |postings: &[BriefId], weight: u32| {
-                // Postings are sorted by id, which is date order.
-                let pos = postings.binary_search(&id).unwrap_or_else(|p| p);
-                let half = RELATED_WINDOW / 2;
-                let start = pos.saturating_sub(half);
-                let end = (pos + half + 1).min(postings.len());
-                hits.extend(
-                    postings[start..end]
-                        .iter()
-                        .filter(|&&o| o != id)
-                        .map(|&o| (o, weight)),
-                );
-            };
-            for &t in &b.topics {
-                add(&topic_postings[t], 3);
-            }
-            for kind in EntityKind::ALL {
-                let weight = if kind == EntityKind::Tags { 1 } else { 2 };
-                for &e in &b.entities[kind.index()] {
-                    add(&entities[kind.index()][e].briefs, weight);
+        .map_init(
+            // Per-worker scratch: a score per brief, and which scores are set, so a brief's
+            // candidates are summed in time linear in their number, with no sort or hashing.
+            || (vec![0u32; briefs.len()], Vec::<BriefId>::new()),
+            |(scores, touched), (id, b)| {
+                let mut add = |postings: &[BriefId], weight: u32| {
+                    // Postings are sorted by id, which is date order.
+                    let pos = postings.binary_search(&id).unwrap_or_else(|p| p);
+                    let half = RELATED_WINDOW / 2;
+                    let start = pos.saturating_sub(half);
+                    let end = (pos + half + 1).min(postings.len());
+                    for &o in &postings[start..end] {
+                        if o != id {
+                            if scores[o] == 0 {
+                                touched.push(o);
+                            }
+                            scores[o] += weight;
+                        }
+                    }
+                };
+                for &t in &b.topics {
+                    add(&topic_postings[t], 3);
                 }
-            }
-            let ranked = sum_runs(hits);
-            // Highest score first; among equals, nearest in date, then newest.
-            top(ranked, RELATED_COUNT, |a, b| {
-                b.1.cmp(&a.1)
-                    .then(a.0.abs_diff(id).cmp(&b.0.abs_diff(id)))
-                    .then(a.0.cmp(&b.0))
-            })
-            .into_iter()
-            .map(|(b, _)| b)
-            .collect()
-        })
+                for kind in EntityKind::ALL {
+                    let weight = if kind == EntityKind::Tags { 1 } else { 2 };
+                    for &e in &b.entities[kind.index()] {
+                        add(&entities[kind.index()][e].briefs, weight);
+                    }
+                }
+                let ranked: Vec<(BriefId, u32)> = touched
+                    .drain(..)
+                    .map(|o| (o, std::mem::take(&mut scores[o])))
+                    .collect();
+                // Highest score first; among equals, nearest in date, then newest.
+                top(ranked, RELATED_COUNT, |a, b| {
+                    b.1.cmp(&a.1)
+                        .then(a.0.abs_diff(id).cmp(&b.0.abs_diff(id)))
+                        .then(a.0.cmp(&b.0))
+                })
+                .into_iter()
+                .map(|(b, _)| b)
+                .collect()
+            },
+        )
         .collect()
 }
 

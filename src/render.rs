@@ -12,6 +12,9 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -347,10 +350,11 @@ struct Paginator {
     pages: Vec<PageLink>,
 }
 
+/// One entry of a paginator's list of pages; `number` and `url` are none for a gap (`…`).
 #[derive(Serialize)]
 struct PageLink {
-    number: usize,
-    url: String,
+    number: Option<usize>,
+    url: Option<String>,
     current: bool,
 }
 
@@ -413,6 +417,9 @@ struct Month {
     key: String,
     label: String,
     briefs: Vec<Value>,
+    /// The same briefs as HTML from `partials/card.html`, on timelines only.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    cards: Vec<Value>,
 }
 
 #[derive(Serialize)]
@@ -425,20 +432,129 @@ struct PageData<'a> {
     toc: &'a [crate::markdown::TocEntry],
 }
 
+/// Schema.org `NewsArticle`, fields in alphabetical order as the theme has always written them.
+#[derive(Serialize)]
+struct NewsArticle<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    about: Vec<LdThing<'a>>,
+    author: LdThing<'a>,
+    #[serde(rename = "dateModified")]
+    date_modified: String,
+    #[serde(rename = "datePublished")]
+    date_published: String,
+    description: &'a str,
+    headline: &'a str,
+    #[serde(rename = "inLanguage")]
+    in_language: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    keywords: Vec<&'a str>,
+    #[serde(rename = "mainEntityOfPage", skip_serializing_if = "Option::is_none")]
+    main_entity_of_page: Option<String>,
+    mentions: Vec<LdThing<'a>>,
+    publisher: LdThing<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+    #[serde(rename = "wordCount")]
+    word_count: usize,
+}
+
+#[derive(Serialize)]
+struct LdThing<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+}
+
 /// Renders the whole site, handing each output file to `sink` as it is made.
 pub struct Renderer<'s> {
     site: &'s Site,
     templates: &'s Templates,
     site_value: Value,
     cards: Vec<Value>,
+    /// Each brief's card HTML at the page depths timelines are shown at ([`CARD_DEPTHS`]),
+    /// rendered on first use: a brief on many entity pages is rendered once, not once per page.
+    card_html: Vec<[OnceLock<Value>; CARD_DEPTHS.len()]>,
     topic_refs: Vec<Value>,
 }
 
+/// Depths of the pages with timelines: `topics/x/`, `people/x/`… (2) and `topics/x/page/n/` (4).
+const CARD_DEPTHS: [usize; 2] = [2, 4];
+
+/// The heading level of cards on timelines (under the page's `h2` and the month's `h3`).
+const TIMELINE_CARD_LEVEL: u8 = 4;
+
 /// Counts of what a render produced.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct Stats {
     pub pages: usize,
     pub files: usize,
+    /// Per kind of output, in [`OUTPUT_KINDS`] order, for `--timings`.
+    pub by_kind: Vec<KindStats>,
+}
+
+/// What one kind of output cost: how slow a template is shows here.
+#[derive(Debug, Clone)]
+pub struct KindStats {
+    /// The template's name, or the format for files made without one.
+    pub name: &'static str,
+    pub files: usize,
+    pub bytes: u64,
+    /// Time spent rendering, summed over threads (so it can exceed the wall time).
+    pub render: Duration,
+}
+
+/// The kinds of output [`Stats::by_kind`] reports, indexed by [`Job::kind`].
+pub const OUTPUT_KINDS: [&str; 15] = [
+    "brief.html",
+    "topic.html",
+    "entity.html",
+    "tag.html",
+    "entities.html",
+    "topics.html",
+    "index.html",
+    "archive.html",
+    "page.html",
+    "404.html",
+    "Atom feeds",
+    "sitemap.xml",
+    "robots.txt",
+    "style.css",
+    "favicon.svg",
+];
+
+#[derive(Default)]
+struct KindCounters {
+    files: AtomicUsize,
+    bytes: AtomicU64,
+    nanos: AtomicU64,
+}
+
+impl Job {
+    /// Index of this job's kind in [`OUTPUT_KINDS`].
+    fn kind(self) -> usize {
+        match self {
+            Job::Brief(_) => 0,
+            Job::Topic(..) => 1,
+            Job::Entity(EntityKind::Tags, _) => 3,
+            Job::Entity(..) => 2,
+            Job::Entities(_) => 4,
+            Job::Topics => 5,
+            Job::Index => 6,
+            Job::Archive => 7,
+            Job::Page(_) => 8,
+            Job::NotFound => 9,
+            Job::Feed | Job::TopicFeed(_) => 10,
+            Job::Sitemap => 11,
+            Job::Robots => 12,
+            Job::Stylesheet => 13,
+            Job::Icon => 14,
+        }
+    }
 }
 
 impl<'s> Renderer<'s> {
@@ -491,6 +607,7 @@ impl<'s> Renderer<'s> {
             templates,
             site_value: Value::from_serializable(&site_data),
             cards,
+            card_html: (0..site.briefs.len()).map(|_| Default::default()).collect(),
             topic_refs,
         }
     }
@@ -603,12 +720,24 @@ impl<'s> Renderer<'s> {
         F: Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync,
     {
         let jobs = self.plan();
+        let kinds: [KindCounters; OUTPUT_KINDS.len()] = Default::default();
         let errors: Vec<Diagnostic> = jobs
             .par_iter()
             .filter_map(|&job| {
                 let path = self.output_path(job);
-                match self.render(job, &path) {
-                    Ok(bytes) => sink(&path, &bytes).err(),
+                let start = Instant::now();
+                let result = self.render(job, &path);
+                let kind = &kinds[job.kind()];
+                kind.nanos.fetch_add(
+                    u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX),
+                    Ordering::Relaxed,
+                );
+                kind.files.fetch_add(1, Ordering::Relaxed);
+                match result {
+                    Ok(bytes) => {
+                        kind.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+                        sink(&path, &bytes).err()
+                    }
                     Err(e) => Some(e),
                 }
             })
@@ -622,9 +751,21 @@ impl<'s> Renderer<'s> {
             .iter()
             .filter(|j| self.output_path(**j).ends_with(".html"))
             .count();
+        let by_kind = OUTPUT_KINDS
+            .iter()
+            .zip(&kinds)
+            .filter(|(_, k)| k.files.load(Ordering::Relaxed) > 0)
+            .map(|(&name, k)| KindStats {
+                name,
+                files: k.files.load(Ordering::Relaxed),
+                bytes: k.bytes.load(Ordering::Relaxed),
+                render: Duration::from_nanos(k.nanos.load(Ordering::Relaxed)),
+            })
+            .collect();
         Ok(Stats {
             pages,
             files: jobs.len(),
+            by_kind,
         })
     }
 
@@ -669,7 +810,7 @@ impl<'s> Renderer<'s> {
                     .collect();
                 ctx.insert("topic", &self.topic_data(t));
                 ctx.insert_value("briefs", Value::from(briefs));
-                ctx.insert("months", &self.months(self.topic_slice(t, page)));
+                ctx.insert("months", &self.months(self.topic_slice(t, page), &root)?);
                 ctx.insert(
                     "paginator",
                     &Paginator {
@@ -677,11 +818,12 @@ impl<'s> Renderer<'s> {
                         total,
                         prev_url: (page > 1).then(|| topic_page_url(&topic.slug, page - 1)),
                         next_url: (page < total).then(|| topic_page_url(&topic.slug, page + 1)),
-                        pages: (1..=total)
+                        pages: page_window(page, total)
+                            .into_iter()
                             .map(|n| PageLink {
                                 number: n,
-                                url: topic_page_url(&topic.slug, n),
-                                current: n == page,
+                                url: n.map(|n| topic_page_url(&topic.slug, n)),
+                                current: n == Some(page),
                             })
                             .collect(),
                     },
@@ -725,7 +867,7 @@ impl<'s> Renderer<'s> {
                     .map(|&b| self.cards[b].clone())
                     .collect();
                 ctx.insert_value("briefs", Value::from(briefs));
-                ctx.insert("months", &self.months(&entity.briefs));
+                ctx.insert("months", &self.months(&entity.briefs, &root)?);
                 if kind == EntityKind::Tags {
                     "tag.html"
                 } else {
@@ -860,18 +1002,11 @@ impl<'s> Renderer<'s> {
                 .as_ref()
                 .map(|base| format!("{base}{pretty}"))
         };
-        let thing = |kind: &str, name: &str, url: &str| {
-            let mut v = serde_json::json!({ "@type": kind, "name": name });
-            if let Some(u) = absolute(url) {
-                v["url"] = u.into();
-            }
-            v
+        let thing = |kind: &'static str, name: &'s str, url: &str| LdThing {
+            kind,
+            name,
+            url: absolute(url),
         };
-        let about: Vec<_> = b
-            .topics
-            .iter()
-            .map(|&t| thing("Thing", &site.topics[t].title, &site.topics[t].url))
-            .collect();
         let mut mentions = Vec::new();
         for (kind, ty) in [
             (EntityKind::People, "Person"),
@@ -885,45 +1020,54 @@ impl<'s> Renderer<'s> {
         }
         let publisher = thing("Organization", &config.title, "");
         let author = if config.author.is_empty() {
-            publisher.clone()
+            thing("Organization", &config.title, "")
         } else {
-            serde_json::json!({ "@type": "Organization", "name": config.author })
+            LdThing {
+                kind: "Organization",
+                name: &config.author,
+                url: None,
+            }
         };
-        let mut doc = serde_json::json!({
-            "@context": "https://schema.org",
-            "@type": "NewsArticle",
-            "headline": b.title,
-            "description": b.summary,
-            "datePublished": stamp(&b.date),
-            "dateModified": stamp(b.updated.as_ref().unwrap_or(&b.date)),
-            "inLanguage": config.language,
-            "author": author,
-            "publisher": publisher,
-            "about": about,
-            "mentions": mentions,
-            "wordCount": b.words,
-        });
-        let tags = &b.entities[EntityKind::Tags.index()];
-        if !tags.is_empty() {
-            let names: Vec<&str> = tags
+        let url = absolute(&b.url);
+        let doc = NewsArticle {
+            context: "https://schema.org",
+            kind: "NewsArticle",
+            about: b
+                .topics
+                .iter()
+                .map(|&t| thing("Thing", &site.topics[t].title, &site.topics[t].url))
+                .collect(),
+            author,
+            date_modified: stamp(b.updated.as_ref().unwrap_or(&b.date)),
+            date_published: stamp(&b.date),
+            description: &b.summary,
+            headline: &b.title,
+            in_language: &config.language,
+            keywords: b.entities[EntityKind::Tags.index()]
                 .iter()
                 .map(|&e| site.entities[EntityKind::Tags.index()][e].name.as_str())
-                .collect();
-            doc["keywords"] = names.into();
+                .collect(),
+            main_entity_of_page: url.clone(),
+            mentions,
+            publisher,
+            url,
+            word_count: b.words,
+        };
+        // Serialising plain strings and numbers cannot fail.
+        let json = serde_json::to_string(&doc).unwrap_or_default();
+        // `<`, `>` and `&` only occur inside JSON strings, where `\u003c`-style escapes mean the
+        // same characters; written so, no value can end the element early.
+        if !json.contains(['<', '>', '&']) {
+            return json;
         }
-        if let Some(u) = absolute(&b.url) {
-            doc["url"] = u.clone().into();
-            doc["mainEntityOfPage"] = u.into();
-        }
-        doc.to_string()
-            .replace('<', "\\u003c")
+        json.replace('<', "\\u003c")
             .replace('>', "\\u003e")
             .replace('&', "\\u0026")
     }
 
     /// Briefs grouped by calendar month, in the order given (newest first): the timelines of
-    /// topic and entity pages. Shares the build's cards.
-    fn months(&self, ids: &[BriefId]) -> Vec<Month> {
+    /// topic and entity pages. Shares the build's cards, and their HTML at this page's depth.
+    fn months(&self, ids: &[BriefId], root: &str) -> Result<Vec<Month>, Diagnostic> {
         let mut months: Vec<Month> = Vec::new();
         for &id in ids {
             let date = self.site.briefs[id].date.date;
@@ -935,13 +1079,41 @@ impl<'s> Renderer<'s> {
                     key,
                     label,
                     briefs: Vec::new(),
+                    cards: Vec::new(),
                 });
             }
+            let html = self.card_html(id, root)?;
             if let Some(month) = months.last_mut() {
                 month.briefs.push(self.cards[id].clone());
+                month.cards.push(html);
             }
         }
-        months
+        Ok(months)
+    }
+
+    /// A brief's card as rendered by `partials/card.html` for a page `root` away from the site
+    /// root: from the cache at the depths timelines use, else rendered now.
+    fn card_html(&self, id: BriefId, root: &str) -> Result<Value, Diagnostic> {
+        let depth = root.matches("../").count();
+        let slot = CARD_DEPTHS
+            .iter()
+            .position(|&d| d == depth && root.len() == 3 * d)
+            .map(|i| &self.card_html[id][i]);
+        if let Some(html) = slot.and_then(OnceLock::get) {
+            return Ok(html.clone());
+        }
+        let mut ctx = Context::new();
+        ctx.insert_value("site", self.site_value.clone());
+        ctx.insert("root", root);
+        ctx.insert_value("b", self.cards[id].clone());
+        ctx.insert("card_level", &TIMELINE_CARD_LEVEL);
+        let bytes = self.templates.render("partials/card.html", &ctx)?;
+        let html = Value::safe_string(&String::from_utf8_lossy(&bytes));
+        // Two threads may render the same card at once; both results are the same.
+        if let Some(slot) = slot {
+            let _ = slot.set(html.clone());
+        }
+        Ok(html)
     }
 
     fn topic_data(&self, t: usize) -> TopicData<'_> {
@@ -986,6 +1158,7 @@ impl<'s> Renderer<'s> {
                     key,
                     label,
                     briefs: Vec::new(),
+                    cards: Vec::new(),
                 });
             }
             if let Some(month) = year.months.last_mut() {
@@ -994,6 +1167,30 @@ impl<'s> Renderer<'s> {
         }
         years
     }
+}
+
+/// The page numbers a paginator lists: the first, the last, and two either side of the current
+/// one, with `None` for each gap. Listing every page would make each page's size grow with the
+/// number of pages, and the build quadratic in a topic's briefs.
+fn page_window(current: usize, total: usize) -> Vec<Option<usize>> {
+    const SIDE: usize = 2;
+    let near = current.saturating_sub(SIDE).max(1)..=(current + SIDE).min(total);
+    let mut shown: Vec<usize> = std::iter::once(1)
+        .chain(near)
+        .chain(std::iter::once(total))
+        .collect();
+    shown.dedup();
+    let mut out = Vec::with_capacity(shown.len() + 2);
+    let mut last = 0;
+    for n in shown {
+        if n > last + 1 {
+            // A gap of one page shows that page rather than an ellipsis.
+            out.push((n == last + 2).then_some(last + 1));
+        }
+        out.push(Some(n));
+        last = n;
+    }
+    out
 }
 
 fn topic_page_url(slug: &str, page: usize) -> String {
@@ -1039,5 +1236,48 @@ fn card<'a>(site: &'a Site, b: &'a Brief) -> Card<'a> {
             })
             .collect(),
         reading_time: b.reading_time(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_window;
+
+    #[test]
+    fn page_window_shows_ends_and_neighbours_with_gaps() {
+        let w = |c, t| page_window(c, t);
+        assert_eq!(w(1, 1), vec![Some(1)]);
+        assert_eq!(w(2, 3), vec![Some(1), Some(2), Some(3)]);
+        assert_eq!(w(1, 10), vec![Some(1), Some(2), Some(3), None, Some(10)]);
+        assert_eq!(
+            w(6, 12),
+            vec![
+                Some(1),
+                None,
+                Some(4),
+                Some(5),
+                Some(6),
+                Some(7),
+                Some(8),
+                None,
+                Some(12)
+            ]
+        );
+        // A gap of exactly one page shows the page itself.
+        assert_eq!(
+            w(4, 7),
+            vec![
+                Some(1),
+                Some(2),
+                Some(3),
+                Some(4),
+                Some(5),
+                Some(6),
+                Some(7)
+            ]
+        );
+        assert_eq!(w(10, 10), vec![Some(1), None, Some(8), Some(9), Some(10)]);
+        // The list stays short however many pages there are.
+        assert!(w(5_000, 10_000).len() <= 9);
     }
 }

@@ -181,6 +181,53 @@ fn topics_list_their_briefs_newest_first_across_pages() {
 }
 
 #[test]
+fn long_topics_list_a_window_of_pages_that_all_resolve() {
+    // 30 briefs at 2 a page: 15 pages. Each page lists the first, the last and two either side
+    // of itself, so a page's size does not grow with the number of pages.
+    let site = Site::copy_of("basic");
+    for i in 1..=30 {
+        site.write(
+            &format!(
+                "content/briefs/2024/01/2024-01-{:02}-extra-{i}.md",
+                i % 28 + 1
+            ),
+            format!(
+                "---\ntitle: Extra {i}\ndate: 2024-01-{:02}\ntopics: [security]\n---\nBody {i}.\n",
+                i % 28 + 1
+            ),
+        );
+    }
+    site.build_ok(&[]);
+    let numbers = |page: &str| texts(&site.output(page), ".pagination li");
+    assert_eq!(
+        numbers("topics/security/page/8/index.html"),
+        [
+            "← Newer",
+            "1",
+            "…",
+            "6",
+            "7",
+            "8",
+            "9",
+            "10",
+            "…",
+            "16",
+            "Older →"
+        ]
+    );
+    assert_eq!(
+        numbers("topics/security/index.html"),
+        ["1", "2", "3", "…", "16", "Older →"]
+    );
+    let page8 = site.output("topics/security/page/8/index.html");
+    assert_eq!(
+        attrs(&page8, ".pagination a[aria-current=page]", "href"),
+        ["../../../../topics/security/page/8/index.html"]
+    );
+    assert_links_ok(&crawl(&site.out), 100, 0);
+}
+
+#[test]
 fn cross_links_are_rewritten_to_pages() {
     let site = Site::copy_of("basic");
     site.build_ok(&[]);
@@ -707,6 +754,33 @@ fn quiet_build_prints_nothing() {
     let run = site.build_ok(&["--quiet"]);
     assert_eq!(run.stderr, "");
     assert!(site.out.join("index.html").is_file());
+}
+
+#[test]
+fn timings_list_each_stage_and_each_template() {
+    let site = Site::copy_of("basic");
+    let run = site.build_ok(&["--timings"]);
+    for stage in [
+        "load",
+        "parse, markdown, model",
+        "render and write",
+        "swap in",
+    ] {
+        assert!(
+            run.stderr.contains(&format!("ms  {stage}")),
+            "{stage}\n{run}"
+        );
+    }
+    // The basic site has 7 published briefs, so brief.html made 7 files.
+    let brief = run
+        .stderr
+        .lines()
+        .find(|l| l.contains(" brief.html "))
+        .unwrap_or_else(|| panic!("no brief.html line\n{run}"));
+    assert!(brief.contains(" 7 files "), "{brief}");
+    for kind in ["topic.html", "entity.html", "Atom feeds", "sitemap.xml"] {
+        assert!(run.stderr.contains(kind), "{kind}\n{run}");
+    }
 }
 
 #[test]
