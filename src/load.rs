@@ -301,6 +301,11 @@ fn special_kind(_: fs::FileType) -> &'static str {
 /// Opens a file for reading only if it is a regular file. The open does not block on a FIFO that
 /// appeared after the walk (it is refused instead), so a changing site cannot hang the build.
 pub fn open_regular(path: &Path) -> std::io::Result<fs::File> {
+    open_regular_sized(path).map(|(file, _)| file)
+}
+
+/// [`open_regular`], also giving the file's size.
+fn open_regular_sized(path: &Path) -> std::io::Result<(fs::File, u64)> {
     let mut options = fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -324,7 +329,7 @@ pub fn open_regular(path: &Path) -> std::io::Result<fs::File> {
             ),
         ));
     }
-    Ok(file)
+    Ok((file, meta.len()))
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
@@ -356,9 +361,11 @@ pub fn read_source(root: &Path, rel: PathBuf) -> Result<SourceFile, Diagnostic> 
 /// Reads a whole regular file (see [`open_regular`]).
 fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let mut file = open_regular(path)?;
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes)?;
+    let (file, size) = open_regular_sized(path)?;
+    // Sized from the metadata the open already fetched; reading through `Take` skips the
+    // extra stat and seek `File::read_to_end` makes to size its buffer.
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
+    file.take(u64::MAX).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 

@@ -8,7 +8,7 @@
 //! that share a term with it, and at most [`RELATED_WINDOW`] of them per term, so the cost stays
 //! linear in the number of briefs). Ids are indexes into the `Site`'s vectors.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -279,47 +279,55 @@ pub fn build(config: Config, sources: Sources, opts: &Options) -> Result<Site, D
             })
         })
         .collect();
-    let mut entity_maps: [BTreeMap<String, (String, Vec<BriefId>)>; 4] = Default::default();
-    for (id, b) in briefs.iter().enumerate() {
-        for kind in EntityKind::ALL {
-            for (name, slug) in brief_names(b, kind)
-                .iter()
-                .zip(&brief_slugs[id][kind.index()])
-            {
-                if slug.is_empty() {
-                    diags.push(
-                        Diagnostic::error(
-                            &b.file.path,
-                            format!("cannot make a URL slug for {} {name:?}", kind.key()),
-                        )
-                        .at_line_of(&b.file.text, b.key_offset(kind.key()))
-                        .with_help("use a name with letters or digits"),
-                    );
-                    continue;
-                }
-                let map = &mut entity_maps[kind.index()];
-                if !map.contains_key(slug) {
-                    map.insert(slug.clone(), (name.clone(), Vec::new()));
-                }
-                // OK because the key was inserted just above if it was missing.
-                let entry = map.get_mut(slug).expect("entity entry");
-                if entry.1.last() != Some(&id) {
-                    entry.1.push(id);
+    // One pass per kind, the four in parallel: each name's first spelling names the entity;
+    // the list is then sorted by slug, which is the entities' order everywhere.
+    let per_kind: Vec<(Vec<EntityDraft>, Vec<Diagnostic>)> = EntityKind::ALL
+        .par_iter()
+        .map(|&kind| {
+            let mut index: HashMap<&str, usize> = HashMap::new();
+            let mut list: Vec<EntityDraft> = Vec::new();
+            let mut errors = Vec::new();
+            for (id, b) in briefs.iter().enumerate() {
+                for (name, slug) in brief_names(b, kind)
+                    .iter()
+                    .zip(&brief_slugs[id][kind.index()])
+                {
+                    if slug.is_empty() {
+                        errors.push(
+                            Diagnostic::error(
+                                &b.file.path,
+                                format!("cannot make a URL slug for {} {name:?}", kind.key()),
+                            )
+                            .at_line_of(&b.file.text, b.key_offset(kind.key()))
+                            .with_help("use a name with letters or digits"),
+                        );
+                        continue;
+                    }
+                    let i = *index.entry(slug.as_str()).or_insert_with(|| {
+                        list.push((slug.as_str(), name.as_str(), Vec::new()));
+                        list.len() - 1
+                    });
+                    let ids = &mut list[i].2;
+                    if ids.last() != Some(&id) {
+                        ids.push(id);
+                    }
                 }
             }
-        }
-    }
+            list.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            (list, errors)
+        })
+        .collect();
     let mut entities: [Vec<Entity>; 4] = Default::default();
-    let mut entity_ids: [HashMap<String, EntityId>; 4] = Default::default();
-    for kind in EntityKind::ALL {
-        let map = std::mem::take(&mut entity_maps[kind.index()]);
-        for (slug, (name, ids)) in map {
-            entity_ids[kind.index()].insert(slug.clone(), entities[kind.index()].len());
+    let mut entity_ids: [HashMap<&str, EntityId>; 4] = Default::default();
+    for (kind, (list, errors)) in EntityKind::ALL.into_iter().zip(per_kind) {
+        diags.extend(errors);
+        for (slug, name, ids) in list {
+            entity_ids[kind.index()].insert(slug, entities[kind.index()].len());
             entities[kind.index()].push(Entity {
                 kind,
                 url: format!("{}/{slug}/index.html", kind.key()),
-                name,
-                slug,
+                name: name.to_string(),
+                slug: slug.to_string(),
                 briefs: ids,
                 related: Vec::new(),
             });
@@ -415,55 +423,66 @@ pub fn build(config: Config, sources: Sources, opts: &Options) -> Result<Site, D
         .enumerate()
         .map(|(i, b)| (b.file.path.as_path(), i))
         .collect();
-    let mut site_briefs: Vec<Brief> = Vec::with_capacity(briefs.len());
-    for (id, (b, (rendered, _))) in briefs.iter().zip(brief_html).enumerate() {
-        let mut links_to = Vec::new();
-        for target in &rendered.links {
-            if let Some(&t) = brief_by_path.get(target.as_path())
-                && t != id
-                && !links_to.contains(&t)
-            {
-                links_to.push(t);
-            }
-        }
-        let entities = EntityKind::ALL.map(|kind| {
-            let ids = &entity_ids[kind.index()];
-            let mut out: Vec<EntityId> = Vec::new();
-            for slug in &brief_slugs[id][kind.index()] {
-                if let Some(&e) = ids.get(slug)
-                    && !out.contains(&e)
+    let links_to: Vec<Vec<BriefId>> = brief_html
+        .par_iter()
+        .enumerate()
+        .map(|(id, (rendered, _))| {
+            let mut links_to = Vec::new();
+            for target in &rendered.links {
+                if let Some(&t) = brief_by_path.get(target.as_path())
+                    && t != id
+                    && !links_to.contains(&t)
                 {
-                    out.push(e);
+                    links_to.push(t);
                 }
             }
-            out
-        });
-        site_briefs.push(Brief {
-            source: b.file.path.clone(),
-            slug: b.slug.clone(),
-            url: brief_url(&b.slug),
-            title: b.title.clone(),
-            date: b.date,
-            updated: b.updated,
-            summary: b
-                .summary
-                .clone()
-                .unwrap_or_else(|| rendered.first_paragraph.clone()),
-            status: b.status,
-            sources: b.sources.clone(),
-            draft: b.draft,
-            topics: brief_topics[id].clone(),
-            entities,
-            html: rendered.html,
-            toc: rendered.toc,
-            words: rendered.words,
-            links_to,
-            referenced_by: Vec::new(),
-            related: Vec::new(),
-            topic_nav: Vec::new(),
-        });
-    }
-    drop(briefs);
+            links_to
+        })
+        .collect();
+    drop(brief_by_path);
+    // Each parsed brief is moved into its Brief, in parallel; its source text is freed there.
+    let mut site_briefs: Vec<Brief> = briefs
+        .into_par_iter()
+        .zip(brief_html)
+        .zip(links_to)
+        .zip(brief_topics.par_iter())
+        .enumerate()
+        .map(|(id, (((b, (rendered, _)), links_to), topics))| {
+            let entities = EntityKind::ALL.map(|kind| {
+                let ids = &entity_ids[kind.index()];
+                let mut out: Vec<EntityId> = Vec::new();
+                for slug in &brief_slugs[id][kind.index()] {
+                    if let Some(&e) = ids.get(slug.as_str())
+                        && !out.contains(&e)
+                    {
+                        out.push(e);
+                    }
+                }
+                out
+            });
+            Brief {
+                url: brief_url(&b.slug),
+                source: b.file.path,
+                slug: b.slug,
+                title: b.title,
+                date: b.date,
+                updated: b.updated,
+                summary: b.summary.unwrap_or(rendered.first_paragraph),
+                status: b.status,
+                sources: b.sources,
+                draft: b.draft,
+                topics: topics.clone(),
+                entities,
+                html: rendered.html,
+                toc: rendered.toc,
+                words: rendered.words,
+                links_to,
+                referenced_by: Vec::new(),
+                related: Vec::new(),
+                topic_nav: Vec::new(),
+            }
+        })
+        .collect();
 
     // Referenced by: briefs are newest first, so each list comes out newest first.
     for id in 0..site_briefs.len() {
@@ -541,6 +560,9 @@ pub fn build(config: Config, sources: Sources, opts: &Options) -> Result<Site, D
         warnings: diags.0,
     })
 }
+
+/// An entity while it is being collected: slug, first spelling of the name, briefs.
+type EntityDraft<'s, 'n> = (&'s str, &'n str, Vec<BriefId>);
 
 pub fn brief_url(slug: &str) -> String {
     format!("briefs/{slug}/index.html")

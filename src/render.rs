@@ -315,33 +315,6 @@ struct Card<'a> {
 }
 
 #[derive(Serialize)]
-struct Nav {
-    topic: Value,
-    prev: Option<Value>,
-    next: Option<Value>,
-}
-
-#[derive(Serialize)]
-struct BriefData<'a> {
-    #[serde(flatten)]
-    card: &'a Value,
-    content: &'a str,
-    toc: &'a [crate::markdown::TocEntry],
-    people: Vec<NameRef<'a>>,
-    places: Vec<NameRef<'a>>,
-    organizations: Vec<NameRef<'a>>,
-    tags: Vec<NameRef<'a>>,
-    sources: &'a [crate::parse::Source],
-    permalink: String,
-    words: usize,
-    related: Vec<Value>,
-    referenced_by: Vec<Value>,
-    topic_nav: Vec<Nav>,
-    /// Schema.org `NewsArticle` JSON-LD, escaped for a `<script>` element.
-    json_ld: String,
-}
-
-#[derive(Serialize)]
 struct Paginator {
     current: usize,
     total: usize,
@@ -480,6 +453,8 @@ pub struct Renderer<'s> {
     /// rendered on first use: a brief on many entity pages is rendered once, not once per page.
     card_html: Vec<[OnceLock<Value>; CARD_DEPTHS.len()]>,
     topic_refs: Vec<Value>,
+    /// Each entity as `{name, slug, url}`, by kind.
+    entity_refs: [Vec<Value>; 4],
 }
 
 /// Depths of the pages with timelines: `topics/x/`, `people/x/`… (2) and `topics/x/page/n/` (4).
@@ -609,6 +584,18 @@ impl<'s> Renderer<'s> {
             cards,
             card_html: (0..site.briefs.len()).map(|_| Default::default()).collect(),
             topic_refs,
+            entity_refs: EntityKind::ALL.map(|kind| {
+                site.entities[kind.index()]
+                    .iter()
+                    .map(|e| {
+                        Value::from_serializable(&NameRef {
+                            name: &e.name,
+                            slug: &e.slug,
+                            url: &e.url,
+                        })
+                    })
+                    .collect()
+            }),
         }
     }
 
@@ -797,7 +784,7 @@ impl<'s> Renderer<'s> {
                 "index.html"
             }
             Job::Brief(b) => {
-                ctx.insert("brief", &self.brief_data(b));
+                ctx.insert_value("brief", self.brief_value(b));
                 "brief.html"
             }
             Job::Topic(t, page) => {
@@ -942,50 +929,59 @@ impl<'s> Renderer<'s> {
         }
     }
 
-    fn brief_data(&self, id: BriefId) -> BriefData<'_> {
-        let site = self.site;
-        let b = &site.briefs[id];
-        let names = |kind: EntityKind| -> Vec<NameRef<'_>> {
-            b.entities[kind.index()]
-                .iter()
-                .map(|&e| {
-                    let e = &site.entities[kind.index()][e];
-                    NameRef {
-                        name: &e.name,
-                        slug: &e.slug,
-                        url: &e.url,
-                    }
-                })
-                .collect()
+    /// A brief page's `brief`: its card's fields and the rest, built as a template value
+    /// directly, so the cards and names it shows are shared rather than serialised again.
+    fn brief_value(&self, id: BriefId) -> Value {
+        let b = &self.site.briefs[id];
+        let cards = |ids: &[BriefId]| -> Value {
+            Value::from(
+                ids.iter()
+                    .map(|&r| self.cards[r].clone())
+                    .collect::<Vec<_>>(),
+            )
         };
-        BriefData {
-            card: &self.cards[id],
-            content: &b.html,
-            toc: &b.toc,
-            people: names(EntityKind::People),
-            places: names(EntityKind::Places),
-            organizations: names(EntityKind::Organizations),
-            tags: names(EntityKind::Tags),
-            sources: &b.sources,
-            permalink: self.permalink(&b.url),
-            words: b.words,
-            related: b.related.iter().map(|&r| self.cards[r].clone()).collect(),
-            referenced_by: b
-                .referenced_by
+        let mut map: tera::Map = self.cards[id].as_map().cloned().unwrap_or_default();
+        let mut put = |key: &'static str, value: Value| {
+            map.insert(tera::value::Key::Str(key), value);
+        };
+        put("content", Value::from(b.html.as_str()));
+        put("toc", Value::from_serializable(&b.toc));
+        for kind in EntityKind::ALL {
+            let refs = &self.entity_refs[kind.index()];
+            let names: Vec<Value> = b.entities[kind.index()]
                 .iter()
-                .map(|&r| self.cards[r].clone())
-                .collect(),
-            topic_nav: b
-                .topic_nav
-                .iter()
-                .map(|n| Nav {
-                    topic: self.topic_refs[n.topic].clone(),
-                    prev: n.prev.map(|p| self.cards[p].clone()),
-                    next: n.next.map(|p| self.cards[p].clone()),
-                })
-                .collect(),
-            json_ld: self.json_ld(id),
+                .map(|&e| refs[e].clone())
+                .collect();
+            put(kind.key(), Value::from(names));
         }
+        put("sources", Value::from_serializable(&b.sources));
+        put("permalink", Value::from(self.permalink(&b.url)));
+        put("words", Value::from(b.words));
+        put("related", cards(&b.related));
+        put("referenced_by", cards(&b.referenced_by));
+        let nav: Vec<Value> = b
+            .topic_nav
+            .iter()
+            .map(|n| {
+                let mut nav = tera::Map::default();
+                nav.insert(
+                    tera::value::Key::Str("topic"),
+                    self.topic_refs[n.topic].clone(),
+                );
+                nav.insert(
+                    tera::value::Key::Str("prev"),
+                    Value::from(n.prev.map(|p| self.cards[p].clone())),
+                );
+                nav.insert(
+                    tera::value::Key::Str("next"),
+                    Value::from(n.next.map(|p| self.cards[p].clone())),
+                );
+                Value::from(nav)
+            })
+            .collect();
+        put("topic_nav", Value::from(nav));
+        put("json_ld", Value::from(self.json_ld(id)));
+        Value::from(map)
     }
 
     /// The brief's schema.org `NewsArticle` as JSON, safe inside `<script>`: `<`, `>` and `&`
