@@ -251,8 +251,10 @@ pub fn render(input: &Input<'_>) -> (Rendered, Vec<Diagnostic>) {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    let mut html = String::with_capacity(body.len() * 3 / 2);
+    let mut html = String::with_capacity(body.len() * 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    // Every brief's HTML is kept until its pages are written; spare capacity would add up.
+    html.shrink_to_fit();
     out.html = match input.sanitizer {
         Some(_) if needs_sanitizing && html_depth(&html) > MAX_HTML_DEPTH => {
             diags.push(too_deep(input));

@@ -211,21 +211,17 @@ pub fn build(config: Config, sources: Sources, opts: &Options) -> Result<Site, D
     });
 
     check_unique(
-        briefs.iter().map(|b| {
-            (
-                b.slug.as_str(),
-                &b.file.path,
-                b.key_offset("slug"),
-                &b.file.text,
-            )
-        }),
+        briefs.iter().map(|b| (b.slug.as_str(), &b.file.path)),
+        |i| {
+            let b = &briefs[i];
+            (&b.file.text, b.key_offset("slug"))
+        },
         "brief",
         &mut diags,
     );
     check_unique(
-        pages
-            .iter()
-            .map(|p| (p.slug.as_str(), &p.file.path, 0, &p.file.text)),
+        pages.iter().map(|p| (p.slug.as_str(), &p.file.path)),
+        |i| (&pages[i].file.text, 0),
         "page",
         &mut diags,
     );
@@ -397,9 +393,15 @@ pub fn build(config: Config, sources: Sources, opts: &Options) -> Result<Site, D
             sanitizer,
         })
     };
+    // Nothing after this pass reads a brief's source text (its diagnostics are made), so each
+    // is freed as soon as its HTML exists: sources and HTML are never all in memory at once.
     let brief_html: Vec<_> = briefs
-        .par_iter()
-        .map(|b| render(&b.file.path, &b.file.text, b.body_offset))
+        .par_iter_mut()
+        .map(|b| {
+            let rendered = render(&b.file.path, &b.file.text, b.body_offset);
+            b.file.text = String::new();
+            rendered
+        })
         .collect();
     let topic_html: Vec<_> = topics
         .par_iter()
@@ -614,15 +616,19 @@ fn parse_all<T: Send>(
 }
 
 /// Reports every slug used by two files, naming both.
+/// Reports every item whose slug an earlier item already has; `locate` gives the text and
+/// offset to point at for the item at an index, and is called only for duplicates.
 fn check_unique<'a>(
-    items: impl Iterator<Item = (&'a str, &'a PathBuf, usize, &'a String)>,
+    items: impl Iterator<Item = (&'a str, &'a PathBuf)>,
+    locate: impl Fn(usize) -> (&'a String, usize),
     what: &str,
     diags: &mut Diagnostics,
 ) {
     let mut seen: HashMap<&str, &PathBuf> = HashMap::new();
     let mut dupes = Vec::new();
-    for (slug, path, offset, text) in items {
+    for (i, (slug, path)) in items.enumerate() {
         if let Some(first) = seen.get(slug) {
+            let (text, offset) = locate(i);
             dupes.push(
                 Diagnostic::error(path, format!("{what} slug {slug:?} is also used by {}", first.display()))
                     .at_line_of(text, offset)
