@@ -1,4 +1,5 @@
-//! Benchmarks of the hot stages: parse one brief, render one brief's Markdown, build a site.
+//! Benchmarks of the hot stages: parse one brief, render one brief's Markdown, render one brief
+//! page through the templates, check a whole site.
 //!
 //! `cargo bench` runs them all. The whole-site benchmark builds a 10,000-brief corpus made by
 //! `../shared/bench/gen_corpus.py` (override with `GEN_CORPUS`, size with `BRIEFING_BENCH_N`)
@@ -80,6 +81,22 @@ fn markdown(c: &mut Criterion) {
     });
 }
 
+/// One brief page through the templates, from the repository's own sample site.
+fn brief_page(c: &mut Criterion) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let config = briefing::Config::load(root).expect("sample site.toml");
+    let (sources, _) = briefing::load::load(root);
+    let templates = briefing::render::Templates::load(&sources.templates).expect("templates");
+    let site = briefing::model::build(config, sources, &briefing::model::Options::default())
+        .expect("sample site builds");
+    let renderer = briefing::render::Renderer::new(&site, &templates);
+    let job = briefing::render::Job::Brief(0);
+    let path = renderer.output_path(job);
+    c.bench_function("render one brief page (templates)", |b| {
+        b.iter(|| renderer.render(job, &path).expect("renders"))
+    });
+}
+
 fn site(c: &mut Criterion) {
     let n: usize = std::env::var("BRIEFING_BENCH_N")
         .ok()
@@ -118,5 +135,5 @@ fn site(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, parse, markdown, site);
+criterion_group!(benches, parse, markdown, brief_page, site);
 criterion_main!(benches);
