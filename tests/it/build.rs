@@ -228,6 +228,49 @@ fn long_topics_list_a_window_of_pages_that_all_resolve() {
 }
 
 #[test]
+fn a_site_card_template_is_used_on_every_listing_at_every_depth() {
+    let site = Site::copy_of("basic");
+    site.write(
+        "templates/partials/card.html",
+        "<article class=\"my-card\"><h{{ card_level }}><a href=\"{{ root }}{{ b.url }}\">{{ b.title }}</a></h{{ card_level }}></article>\n",
+    );
+    site.build_ok(&[]);
+    let links = |page: &str| attrs(&site.output(page), ".my-card a", "href");
+    // The front page includes the card (depth 0); timelines use it rendered once per depth.
+    assert!(links("index.html").contains(&"briefs/talks-resume/index.html".to_string()));
+    assert_eq!(
+        links("topics/diplomacy/index.html"),
+        [
+            "../../briefs/talks-resume/index.html",
+            "../../briefs/peregovory-v-stambule/index.html"
+        ]
+    );
+    assert_eq!(
+        links("topics/diplomacy/page/2/index.html"),
+        [
+            "../../../../briefs/summit-date-set/index.html",
+            "../../../../briefs/ceasefire-talks-open/index.html"
+        ]
+    );
+    let person = files_ending(&site.out.join("people"), "index.html")
+        .into_iter()
+        .find(|p| p != "index.html")
+        .expect("a person page");
+    let cards = links(&format!("people/{person}"));
+    assert!(!cards.is_empty(), "no cards on people/{person}");
+    assert!(
+        cards.iter().all(|h| h.starts_with("../../briefs/")),
+        "{cards:?}"
+    );
+    // Timeline cards sit under the month's h3.
+    assert!(
+        site.output("topics/diplomacy/index.html")
+            .contains("<h4><a href=")
+    );
+    assert_links_ok(&crawl(&site.out), 100, 0);
+}
+
+#[test]
 fn cross_links_are_rewritten_to_pages() {
     let site = Site::copy_of("basic");
     site.build_ok(&[]);

@@ -398,6 +398,22 @@ fn template_runtime_error_names_the_template_and_line() {
 }
 
 #[test]
+fn card_template_error_names_the_card_template_and_line() {
+    // Timeline cards are rendered apart from their pages (once per brief and depth); an error
+    // there must still point at the site's card template.
+    assert_rejected(
+        |s| {
+            s.write(
+                "templates/partials/card.html",
+                "<article>\n<h{{ card_level }}>{{ b.title }}</h{{ card_level }}>\n{{ b.no_such_field }}\n</article>\n",
+            )
+        },
+        &[("templates/partials/card.html", 3)],
+        &["template partials/card.html", "no_such_field"],
+    );
+}
+
+#[test]
 fn unknown_filter_names_the_template_and_line() {
     let stderr = assert_rejected(
         |s| {
