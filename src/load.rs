@@ -339,8 +339,16 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 /// Reads one file as normalised UTF-8 text.
 pub fn read_source(root: &Path, rel: PathBuf) -> Result<SourceFile, Diagnostic> {
     let bytes = read_regular(&root.join(&rel)).map_err(|e| {
-        Diagnostic::error(&rel, format!("cannot read the file: {e}"))
-            .with_help("check that the file exists and is readable")
+        Diagnostic::error(&rel, format!("cannot read the file: {e}")).with_help(
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::OutOfMemory | std::io::ErrorKind::FileTooLarge
+            ) {
+                "the file is too large to read; site files are text of a few kilobytes"
+            } else {
+                "check that the file exists and is readable"
+            },
+        )
     })?;
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
@@ -358,14 +366,41 @@ pub fn read_source(root: &Path, rel: PathBuf) -> Result<SourceFile, Diagnostic> 
     })
 }
 
+/// The largest text file read (content or template): far above any real brief or page, and low
+/// enough that a runaway or sparse file is refused before it is read into memory.
+pub const MAX_SOURCE_BYTES: u64 = 256 << 20;
+
 /// Reads a whole regular file (see [`open_regular`]).
 fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let (file, size) = open_regular_sized(path)?;
     // Sized from the metadata the open already fetched; reading through `Take` skips the
     // extra stat and seek `File::read_to_end` makes to size its buffer.
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
-    file.take(u64::MAX).read_to_end(&mut bytes)?;
+    if size > MAX_SOURCE_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!(
+                "it is {size} bytes, more than the {} MiB a site's text file may have",
+                MAX_SOURCE_BYTES >> 20
+            ),
+        ));
+    }
+    let mut bytes = Vec::new();
+    bytes
+        .try_reserve_exact(
+            usize::try_from(size)
+                .unwrap_or(usize::MAX)
+                .saturating_add(1),
+        )
+        .map_err(|_| std::io::Error::from(std::io::ErrorKind::OutOfMemory))?;
+    // The limit holds even if the file grows after the size was read.
+    file.take(MAX_SOURCE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_SOURCE_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            "it grew past the size limit while it was read",
+        ));
+    }
     Ok(bytes)
 }
 

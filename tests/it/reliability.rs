@@ -799,6 +799,25 @@ fn fifos_and_sockets_are_refused() {
     assert!(start.elapsed() < Duration::from_secs(1));
 }
 
+/// A file of absurd size (a sparse 8 TiB page) is an error naming it, refused before it is read
+/// (text files over `MAX_SOURCE_BYTES`), not an aborted allocation or a read without end.
+#[test]
+fn a_file_too_large_to_read_is_an_error() {
+    let site = Site::copy_of("basic");
+    let huge = std::fs::File::create(site.path("content/pages/huge.md")).unwrap();
+    if let Err(e) = huge.set_len(8 << 40) {
+        println!("skipped: this file system cannot hold a sparse 8 TiB file ({e})");
+        return;
+    }
+    let run = run_within(&mut build_cmd(&site), Duration::from_secs(60));
+    run.failure()
+        .stderr_has("content/pages/huge.md")
+        .stderr_has("cannot read the file")
+        .stderr_has("too large to read");
+    assert!(!run.stderr.contains("panicked"), "{run}");
+    assert!(!site.out.exists());
+}
+
 /// An unreadable file or folder is an error naming it. Root reads through `chmod 000`, so under
 /// root that part is skipped with a printed reason; a directory in place of a file, an
 /// unreadable `/proc` file and invalid bytes still run.
