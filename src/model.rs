@@ -447,7 +447,7 @@ pub fn build(config: Config, sources: Sources, opts: &Options) -> Result<Site, D
         .into_par_iter()
         .zip(brief_html)
         .zip(links_to)
-        .zip(brief_topics.par_iter())
+        .zip(brief_topics)
         .enumerate()
         .map(|(id, (((b, (rendered, _)), links_to), topics))| {
             let entities = EntityKind::ALL.map(|kind| {
@@ -473,7 +473,7 @@ pub fn build(config: Config, sources: Sources, opts: &Options) -> Result<Site, D
                 status: b.status,
                 sources: b.sources,
                 draft: b.draft,
-                topics: topics.clone(),
+                topics,
                 entities,
                 html: rendered.html,
                 toc: rendered.toc,

@@ -434,7 +434,7 @@ struct NewsArticle<'a> {
     word_count: usize,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct LdThing<'a> {
     #[serde(rename = "@type")]
     kind: &'static str,
@@ -790,13 +790,8 @@ impl<'s> Renderer<'s> {
             Job::Topic(t, page) => {
                 let topic = &site.topics[t];
                 let total = topic.briefs.len().div_ceil(site.config.paginate).max(1);
-                let briefs: Vec<Value> = self
-                    .topic_slice(t, page)
-                    .iter()
-                    .map(|&b| self.cards[b].clone())
-                    .collect();
                 ctx.insert("topic", &self.topic_data(t));
-                ctx.insert_value("briefs", Value::from(briefs));
+                ctx.insert_value("briefs", self.card_list(self.topic_slice(t, page)));
                 ctx.insert("months", &self.months(self.topic_slice(t, page), &root)?);
                 ctx.insert(
                     "paginator",
@@ -848,12 +843,7 @@ impl<'s> Renderer<'s> {
                             .collect(),
                     },
                 );
-                let briefs: Vec<Value> = entity
-                    .briefs
-                    .iter()
-                    .map(|&b| self.cards[b].clone())
-                    .collect();
-                ctx.insert_value("briefs", Value::from(briefs));
+                ctx.insert_value("briefs", self.card_list(&entity.briefs));
                 ctx.insert("months", &self.months(&entity.briefs, &root)?);
                 if kind == EntityKind::Tags {
                     "tag.html"
@@ -929,17 +919,19 @@ impl<'s> Renderer<'s> {
         }
     }
 
+    /// The cards of these briefs, as one template list sharing the build's cards.
+    fn card_list(&self, ids: &[BriefId]) -> Value {
+        Value::from(
+            ids.iter()
+                .map(|&b| self.cards[b].clone())
+                .collect::<Vec<_>>(),
+        )
+    }
+
     /// A brief page's `brief`: its card's fields and the rest, built as a template value
     /// directly, so the cards and names it shows are shared rather than serialised again.
     fn brief_value(&self, id: BriefId) -> Value {
         let b = &self.site.briefs[id];
-        let cards = |ids: &[BriefId]| -> Value {
-            Value::from(
-                ids.iter()
-                    .map(|&r| self.cards[r].clone())
-                    .collect::<Vec<_>>(),
-            )
-        };
         let mut map: tera::Map = self.cards[id].as_map().cloned().unwrap_or_default();
         let mut put = |key: &'static str, value: Value| {
             map.insert(tera::value::Key::Str(key), value);
@@ -957,8 +949,8 @@ impl<'s> Renderer<'s> {
         put("sources", Value::from_serializable(&b.sources));
         put("permalink", Value::from(self.permalink(&b.url)));
         put("words", Value::from(b.words));
-        put("related", cards(&b.related));
-        put("referenced_by", cards(&b.referenced_by));
+        put("related", self.card_list(&b.related));
+        put("referenced_by", self.card_list(&b.referenced_by));
         let nav: Vec<Value> = b
             .topic_nav
             .iter()
@@ -1016,7 +1008,7 @@ impl<'s> Renderer<'s> {
         }
         let publisher = thing("Organization", &config.title, "");
         let author = if config.author.is_empty() {
-            thing("Organization", &config.title, "")
+            publisher.clone()
         } else {
             LdThing {
                 kind: "Organization",
