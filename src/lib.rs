@@ -23,6 +23,7 @@ pub mod markdown;
 pub mod model;
 pub mod parse;
 pub mod render;
+pub mod session;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -31,6 +32,7 @@ use std::time::{Duration, Instant};
 pub use config::Config;
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use model::{Brief, Site, Topic};
+pub use session::{Session, Sink, Update};
 
 /// What to build, from where to where.
 #[derive(Debug, Clone, Default)]
@@ -72,6 +74,39 @@ pub fn check(opts: &BuildOptions) -> Result<Report, Diagnostics> {
 
 fn run(opts: &BuildOptions, write: bool) -> Result<Report, Diagnostics> {
     let start = Instant::now();
+    let output = output_dir(opts)?;
+    if write {
+        let staging = write::Staging::create(&opts.root, &output)?;
+        let mut update = run_into(opts, &staging)?;
+        let lap = Instant::now();
+        staging.commit()?;
+        update
+            .report
+            .timings
+            .push(("swap in, remove old output", lap.elapsed()));
+        update.report.output = Some(output);
+        update.report.elapsed = start.elapsed();
+        Ok(update.report)
+    } else {
+        Ok(run_into(opts, &session::NullSink)?.report)
+    }
+}
+
+/// Where `build` writes: `--output`, else `output_dir` from `site.toml` under the root.
+fn output_dir(opts: &BuildOptions) -> Result<PathBuf, Diagnostics> {
+    if let Some(out) = &opts.output {
+        return Ok(out.clone());
+    }
+    let config = Config::load(&opts.root)?;
+    Ok(opts.root.join(&config.output_dir))
+}
+
+/// Runs the whole pipeline, handing every output file to `sink`.
+pub(crate) fn run_into(
+    opts: &BuildOptions,
+    sink: &dyn session::Sink,
+) -> Result<session::Update, Diagnostics> {
+    let start = Instant::now();
     let root = &opts.root;
     let mut config = Config::load(root)?;
     if let Some(url) = &opts.base_url {
@@ -80,10 +115,6 @@ fn run(opts: &BuildOptions, write: bool) -> Result<Report, Diagnostics> {
                 .with_help("pass an absolute URL such as https://example.org/briefs/")
         })?;
     }
-    let output = opts
-        .output
-        .clone()
-        .unwrap_or_else(|| root.join(&config.output_dir));
 
     let mut timings = Vec::new();
     let mut lap = Instant::now();
@@ -132,25 +163,30 @@ fn run(opts: &BuildOptions, write: bool) -> Result<Report, Diagnostics> {
     let renderer = render::Renderer::new(&site, &templates);
     mark("template data");
 
-    let stats = if write {
-        let staging = write::Staging::create(root, &output)?;
-        let stats = renderer.render_all(|path, bytes| staging.write(path, bytes))?;
-        copy_static(root, &static_files, &staging)?;
-        mark("render and write");
-        staging.commit()?;
-        mark("swap in, remove old output");
-        stats
-    } else {
-        let stats = renderer.render_all(|_, _| Ok(()))?;
-        mark("render");
-        stats
-    };
+    let written = std::sync::Mutex::new(Vec::new());
+    let stats = renderer.render_all(|path, bytes| {
+        sink.write(path, bytes)?;
+        written
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(path.to_string());
+        Ok(())
+    })?;
+    copy_static(root, &static_files, sink)?;
+    mark("render and write");
+    let mut written = written.into_inner().unwrap_or_else(|p| p.into_inner());
+    written.extend(
+        static_files
+            .iter()
+            .map(|f| f.to_string_lossy().replace('\\', "/")),
+    );
+    written.sort();
     let report = Report {
         briefs: site.briefs.len(),
         topics: site.topics.len(),
         pages: stats.pages,
         files: stats.files + static_files.len(),
-        output: write.then_some(output),
+        output: None,
         elapsed: start.elapsed(),
         timings,
         outputs: stats.by_kind,
@@ -162,13 +198,18 @@ fn run(opts: &BuildOptions, write: bool) -> Result<Report, Diagnostics> {
     let _ = std::thread::Builder::new()
         .name("free-site".into())
         .spawn(move || drop((site, templates)));
-    Ok(report)
+    Ok(session::Update {
+        report,
+        written,
+        removed: Vec::new(),
+        moved: Vec::new(),
+    })
 }
 
 fn copy_static(
     root: &Path,
     files: &[PathBuf],
-    staging: &write::Staging,
+    sink: &dyn session::Sink,
 ) -> Result<(), Diagnostics> {
     use rayon::prelude::*;
     let dir = root.join(load::STATIC_DIR);
@@ -176,9 +217,7 @@ fn copy_static(
         .par_iter()
         .filter_map(|f| {
             let rel = f.to_string_lossy().replace('\\', "/");
-            staging
-                .copy(&dir.join(f), &Path::new(load::STATIC_DIR).join(f), &rel)
-                .err()
+            sink.copy(&dir.join(f), &rel).err()
         })
         .collect();
     if errors.is_empty() {

@@ -1,13 +1,12 @@
 //! The `briefing` command line: parse arguments, call the library, print diagnostics.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use clap::{Args, Parser, Subcommand};
 
-use briefing::{BuildOptions, Diagnostic, Severity};
+use briefing::BuildOptions;
 
 /// A static site generator for news-briefing sites.
 #[derive(Parser)]
@@ -89,7 +88,7 @@ fn main() -> ExitCode {
         Ok(report) => {
             if !common.quiet {
                 for w in &report.warnings {
-                    eprintln!("{}", render_diagnostic(&opts.root, w, color));
+                    eprintln!("{}", briefing::diagnostic::render(&opts.root, w, color));
                 }
                 let verb = if building { "Built" } else { "Checked" };
                 let ms = report.elapsed.as_millis();
@@ -136,7 +135,7 @@ fn main() -> ExitCode {
             let errors = diags.0.iter().filter(|d| d.is_error()).count();
             for d in &diags.0 {
                 if d.is_error() || !common.quiet {
-                    eprintln!("{}", render_diagnostic(&opts.root, d, color));
+                    eprintln!("{}", briefing::diagnostic::render(&opts.root, d, color));
                 }
             }
             let what = if building { "build" } else { "check" };
@@ -158,63 +157,3 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// Draws a diagnostic the way cargo does, with a source snippet when the file can be read.
-fn render_diagnostic(root: &Path, d: &Diagnostic, color: bool) -> String {
-    let renderer = if color {
-        Renderer::styled()
-    } else {
-        Renderer::plain()
-    };
-    let level = match d.severity {
-        Severity::Error => Level::ERROR,
-        Severity::Warning => Level::WARNING,
-    };
-    let source = match (&d.path, &d.span) {
-        (Some(p), Some(_)) => std::fs::read(root.join(p))
-            .ok()
-            .map(|b| briefing::load::normalize(String::from_utf8_lossy(&b).into_owned())),
-        _ => None,
-    };
-    let path_text = d.path.as_ref().map(|p| p.display().to_string());
-    let title = level.primary_title(d.message.as_str());
-    let mut elements: Vec<annotate_snippets::Element> = Vec::new();
-    match (&source, &d.span, &path_text) {
-        (Some(src), Some(span), Some(path))
-            // The file may have changed since it was read; draw a snippet only if the span fits.
-            if span.end <= src.len()
-                && src.is_char_boundary(span.start)
-                && src.is_char_boundary(span.end) =>
-        {
-            let mut span = span.clone();
-            if span.start == span.end {
-                span.end = src[span.start..]
-                    .chars()
-                    .next()
-                    .map_or(span.start, |c| span.start + c.len_utf8());
-            }
-            elements.push(
-                Snippet::source(src.as_str())
-                    .path(path.as_str())
-                    .fold(true)
-                    .annotation(AnnotationKind::Primary.span(span))
-                    .into(),
-            );
-        }
-        (_, _, Some(path)) => {
-            let mut origin = Origin::path(path.as_str());
-            if let Some(line) = d.line {
-                origin = origin.line(line);
-                if let Some(col) = d.column {
-                    origin = origin.char_column(col);
-                }
-            }
-            elements.push(origin.into());
-        }
-        _ => {}
-    }
-    if let Some(help) = &d.help {
-        elements.push(Level::HELP.message(help.as_str()).into());
-    }
-    let report: &[Group] = &[Group::with_title(title).elements(elements)];
-    renderer.render(report)
-}

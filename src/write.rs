@@ -430,3 +430,109 @@ fn io_error(path: &Path, what: &str, e: std::io::Error) -> Diagnostic {
         _ => "check the path and the disk",
     })
 }
+
+impl crate::session::Sink for Staging {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        Staging::write(self, path, bytes)
+    }
+    fn copy(&self, from: &Path, path: &str) -> Result<(), Diagnostic> {
+        Staging::copy(self, from, &Path::new(crate::load::STATIC_DIR).join(path), path)
+    }
+    /// A staging folder starts empty, so there is never anything to remove.
+    fn remove(&self, _: &str) -> Result<(), Diagnostic> {
+        Ok(())
+    }
+}
+
+/// A sink that writes straight into a folder, file by file, with no staging: what `serve` and
+/// incremental builds write into. Paths are checked as the staging folder checks them.
+#[derive(Debug)]
+pub struct DirSink {
+    dir: PathBuf,
+}
+
+impl DirSink {
+    /// Writes into `dir`, creating it if needed.
+    pub fn new(dir: impl Into<PathBuf>) -> Result<DirSink, Diagnostic> {
+        let dir = dir.into();
+        fs::create_dir_all(&dir).map_err(|e| io_error(&dir, "cannot create the folder", e))?;
+        Ok(DirSink { dir })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn path_for(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
+        let rel_path = Path::new(rel);
+        let safe = !rel.is_empty()
+            && rel_path
+                .components()
+                .all(|c| matches!(c, Component::Normal(_)));
+        if !safe {
+            return Err(Diagnostic::global(format!(
+                "refusing to write {rel:?}: it is not inside the output folder"
+            )));
+        }
+        Ok(self.dir.join(rel_path))
+    }
+
+    fn create_parent(path: &Path) -> Result<(), Diagnostic> {
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)
+                .map_err(|e| io_error(parent, "cannot create the folder", e))?;
+        }
+        Ok(())
+    }
+}
+
+impl crate::session::Sink for DirSink {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let target = self.path_for(path)?;
+        Self::create_parent(&target)?;
+        // Written beside and renamed over, so a reader never sees half a page.
+        let tmp = target.with_file_name(format!(
+            ".{}.tmp",
+            target
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        ));
+        fs::write(&tmp, bytes).map_err(|e| io_error(&tmp, "cannot write", e))?;
+        fs::rename(&tmp, &target).map_err(|e| io_error(&target, "cannot write", e))
+    }
+
+    fn copy(&self, from: &Path, path: &str) -> Result<(), Diagnostic> {
+        let target = self.path_for(path)?;
+        Self::create_parent(&target)?;
+        let shown = Path::new(crate::load::STATIC_DIR).join(path);
+        let copy = || -> std::io::Result<()> {
+            let mut src = crate::load::open_regular(from)?;
+            let mut to = fs::File::create(&target)?;
+            std::io::copy(&mut src, &mut to)?;
+            Ok(())
+        };
+        copy().map_err(|e| {
+            Diagnostic::error(shown, format!("cannot copy the static file: {e}"))
+                .with_help("check that the file is still there and readable")
+        })
+    }
+
+    fn remove(&self, path: &str) -> Result<(), Diagnostic> {
+        let target = self.path_for(path)?;
+        match fs::remove_file(&target) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(io_error(&target, "cannot remove", e)),
+        }
+        // Empty folders left behind go too, up to the output folder itself.
+        let mut dir = target.parent();
+        while let Some(d) = dir {
+            if d == self.dir || fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+        Ok(())
+    }
+}
