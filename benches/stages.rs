@@ -87,13 +87,28 @@ fn brief_page(c: &mut Criterion) {
     let config = briefing::Config::load(root).expect("sample site.toml");
     let (sources, _) = briefing::load::load(root);
     let templates = briefing::render::Templates::load(&sources.templates).expect("templates");
-    let site = briefing::model::build(config, sources, &briefing::model::Options::default())
-        .expect("sample site builds");
+    fn parsed<T>(
+        files: Vec<SourceFile>,
+        parse: fn(SourceFile) -> Result<T, Vec<briefing::Diagnostic>>,
+    ) -> Vec<std::sync::Arc<T>> {
+        let parse = |file| std::sync::Arc::new(parse(file).expect("a valid sample file"));
+        files.into_iter().map(parse).collect()
+    }
+    let input = briefing::model::Input {
+        briefs: parsed(sources.briefs, briefing::parse::parse_brief),
+        topics: parsed(sources.topics, briefing::parse::parse_topic),
+        pages: parsed(sources.pages, briefing::parse::parse_page),
+        ..Default::default()
+    };
+    let site = briefing::model::build(config, input, &briefing::model::Options::default(), &|_| {
+        None
+    })
+    .expect("sample site builds");
     let renderer = briefing::render::Renderer::new(&site, &templates);
-    let job = briefing::render::Job::Brief(0);
-    let path = renderer.output_path(job);
+    let output = briefing::layout::Output::Brief(briefing::model::BriefId::new(0));
+    let path = renderer.output_path(output);
     c.bench_function("render one brief page (templates)", |b| {
-        b.iter(|| renderer.render(job, &path).expect("renders"))
+        b.iter(|| renderer.render(output, &path).expect("renders"))
     });
 }
 

@@ -17,7 +17,9 @@
 #![allow(clippy::result_large_err)]
 
 pub mod config;
+pub mod deps;
 pub mod diagnostic;
+pub mod layout;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -26,7 +28,7 @@ pub mod render;
 pub mod session;
 pub mod write;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 pub use config::Config;
@@ -101,130 +103,10 @@ fn output_dir(opts: &BuildOptions) -> Result<PathBuf, Diagnostics> {
     Ok(opts.root.join(&config.output_dir))
 }
 
-/// Runs the whole pipeline, handing every output file to `sink`.
+/// Runs the whole pipeline once, handing every output file to `sink`.
 pub(crate) fn run_into(
     opts: &BuildOptions,
     sink: &dyn session::Sink,
 ) -> Result<session::Update, Diagnostics> {
-    let start = Instant::now();
-    let root = &opts.root;
-    let mut config = Config::load(root)?;
-    if let Some(url) = &opts.base_url {
-        config.base_url = config::normalize_base_url(url).map_err(|msg| {
-            Diagnostic::global(format!("--base-url: {msg}"))
-                .with_help("pass an absolute URL such as https://example.org/briefs/")
-        })?;
-    }
-
-    let mut timings = Vec::new();
-    let mut lap = Instant::now();
-    let mut mark = |name: &'static str| {
-        timings.push((name, lap.elapsed()));
-        lap = Instant::now();
-    };
-    let (sources, load_diags) = load::load(root);
-    mark("load");
-    let mut warnings: Vec<Diagnostic> = load_diags
-        .iter()
-        .filter(|d| !d.is_error())
-        .cloned()
-        .collect();
-    if load_diags.iter().any(Diagnostic::is_error) {
-        let mut d = Diagnostics(load_diags);
-        d.sort();
-        return Err(d);
-    }
-    let templates = render::Templates::load(&sources.templates);
-    let static_files = sources.static_files.clone();
-    let site = model::build(
-        config,
-        sources,
-        &model::Options {
-            drafts: opts.drafts,
-        },
-    );
-    // Report template and content problems together.
-    let (site, templates) = match (site, templates) {
-        (Ok(s), Ok(t)) => (s, t),
-        (s, t) => {
-            let mut d = Diagnostics::default();
-            if let Err(e) = s {
-                d.extend(e.0);
-            }
-            if let Err(e) = t {
-                d.extend(e.0);
-            }
-            d.sort();
-            return Err(d);
-        }
-    };
-    warnings.extend(site.warnings.iter().cloned());
-    mark("parse, markdown, model");
-    let renderer = render::Renderer::new(&site, &templates);
-    mark("template data");
-
-    let written = std::sync::Mutex::new(Vec::new());
-    let stats = renderer.render_all(|path, bytes| {
-        sink.write(path, bytes)?;
-        written
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(path.to_string());
-        Ok(())
-    })?;
-    copy_static(root, &static_files, sink)?;
-    mark("render and write");
-    let mut written = written.into_inner().unwrap_or_else(|p| p.into_inner());
-    written.extend(
-        static_files
-            .iter()
-            .map(|f| f.to_string_lossy().replace('\\', "/")),
-    );
-    written.sort();
-    let report = Report {
-        briefs: site.briefs.len(),
-        topics: site.topics.len(),
-        pages: stats.pages,
-        files: stats.files + static_files.len(),
-        output: None,
-        elapsed: start.elapsed(),
-        timings,
-        outputs: stats.by_kind,
-        warnings,
-    };
-    drop(renderer);
-    // Freeing a large site's millions of allocations takes a noticeable share of a build, and
-    // nothing waits for it: a thread does it (if one cannot be started, the error drops it here).
-    let _ = std::thread::Builder::new()
-        .name("free-site".into())
-        .spawn(move || drop((site, templates)));
-    Ok(session::Update {
-        report,
-        written,
-        removed: Vec::new(),
-        moved: Vec::new(),
-    })
-}
-
-fn copy_static(
-    root: &Path,
-    files: &[PathBuf],
-    sink: &dyn session::Sink,
-) -> Result<(), Diagnostics> {
-    use rayon::prelude::*;
-    let dir = root.join(load::STATIC_DIR);
-    let errors: Vec<Diagnostic> = files
-        .par_iter()
-        .filter_map(|f| {
-            let rel = f.to_string_lossy().replace('\\', "/");
-            sink.copy(&dir.join(f), &rel).err()
-        })
-        .collect();
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        let mut d = Diagnostics(errors);
-        d.sort();
-        Err(d)
-    }
+    session::Session::once(opts.clone()).build(&[], sink)
 }

@@ -38,13 +38,48 @@ pub const CONTENT_DIR: &str = "content";
 pub const TEMPLATES_DIR: &str = "templates";
 pub const STATIC_DIR: &str = "static";
 
-/// Reads every source file under `root`. Problems are returned alongside what could be read.
-pub fn load(root: &Path) -> (Sources, Vec<Diagnostic>) {
+/// The paths of every source file, found by walking the site without reading anything.
+#[derive(Debug, Default, Clone)]
+pub struct Paths {
+    /// Relative to the root (`content/topics/iran.md`).
+    pub topics: Vec<PathBuf>,
+    pub briefs: Vec<PathBuf>,
+    pub pages: Vec<PathBuf>,
+    /// Relative to the root (`templates/brief.html`).
+    pub templates: Vec<PathBuf>,
+    /// Relative to `static/`.
+    pub static_files: Vec<PathBuf>,
+}
+
+/// Where a content file belongs, from its path relative to the root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ContentKind {
+    Brief,
+    Topic,
+    Page,
+}
+
+/// The kind of a Markdown file under `content/`, or `None` for one in no known folder.
+pub fn content_kind(rel: &Path) -> Option<ContentKind> {
+    if rel.extension().is_none_or(|e| e != "md") {
+        return None;
+    }
+    let inside = rel.strip_prefix(CONTENT_DIR).ok()?;
+    let first = inside.components().next()?.as_os_str().to_str()?;
+    let depth = inside.components().count();
+    match first {
+        "briefs" => Some(ContentKind::Brief),
+        "topics" if depth == 2 => Some(ContentKind::Topic),
+        "pages" if depth == 2 => Some(ContentKind::Page),
+        _ => None,
+    }
+}
+
+/// Finds every source file under `root`. Problems are returned alongside what was found.
+pub fn scan(root: &Path) -> (Paths, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    let mut paths = Paths::default();
     let content = root.join(CONTENT_DIR);
-    let mut topics = Vec::new();
-    let mut briefs = Vec::new();
-    let mut pages = Vec::new();
     if !content.is_dir() {
         diags.push(
             Diagnostic::error(CONTENT_DIR, "the site has no content/ folder")
@@ -56,15 +91,11 @@ pub fn load(root: &Path) -> (Sources, Vec<Diagnostic>) {
             if rel.extension().is_none_or(|e| e != "md") {
                 continue;
             }
-            let inside = rel.strip_prefix(CONTENT_DIR).unwrap_or(&rel);
-            let mut parts = inside.components();
-            let first = parts.next().and_then(|c| c.as_os_str().to_str());
-            let depth = inside.components().count();
-            match first {
-                Some("briefs") => briefs.push(rel),
-                Some("topics") if depth == 2 => topics.push(rel),
-                Some("pages") if depth == 2 => pages.push(rel),
-                _ => diags.push(
+            match content_kind(&rel) {
+                Some(ContentKind::Brief) => paths.briefs.push(rel),
+                Some(ContentKind::Topic) => paths.topics.push(rel),
+                Some(ContentKind::Page) => paths.pages.push(rel),
+                None => diags.push(
                     Diagnostic::error(&rel, "this Markdown file is not in a known content folder")
                         .warning()
                         .with_help(
@@ -75,59 +106,71 @@ pub fn load(root: &Path) -> (Sources, Vec<Diagnostic>) {
         }
     }
     let templates_dir = root.join(TEMPLATES_DIR);
-    let templates: Vec<PathBuf> = if templates_dir.is_dir() {
-        walk(root, &templates_dir, &mut diags)
+    if templates_dir.is_dir() {
+        paths.templates = walk(root, &templates_dir, &mut diags)
             .into_iter()
             .map(|p| p.strip_prefix(root).unwrap_or(&p).to_path_buf())
-            .collect()
-    } else {
-        Vec::new()
-    };
+            .collect();
+    }
     let static_dir = root.join(STATIC_DIR);
-    let static_files = if static_dir.is_dir() {
-        walk(root, &static_dir, &mut diags)
+    if static_dir.is_dir() {
+        paths.static_files = walk(root, &static_dir, &mut diags)
             .into_iter()
             .map(|p| p.strip_prefix(&static_dir).unwrap_or(&p).to_path_buf())
-            .collect()
-    } else {
-        Vec::new()
-    };
-
-    diags.extend(case_collisions(&static_files));
-
-    let read_all = |paths: Vec<PathBuf>, diags: &mut Vec<Diagnostic>| {
-        let results: Vec<Result<SourceFile, Diagnostic>> = paths
-            .into_par_iter()
-            .map(|rel| read_source(root, rel))
             .collect();
-        let mut files = Vec::with_capacity(results.len());
-        for r in results {
-            match r {
-                Ok(f) => files.push(f),
-                Err(d) => diags.push(d),
-            }
+    }
+    diags.extend(case_collisions(&paths.static_files));
+    (paths, diags)
+}
+
+/// Reads files in parallel, keeping what could be read and every problem.
+pub fn read_all(root: &Path, paths: Vec<PathBuf>, diags: &mut Vec<Diagnostic>) -> Vec<SourceFile> {
+    let results: Vec<Result<SourceFile, Diagnostic>> = paths
+        .into_par_iter()
+        .map(|rel| read_source(root, rel))
+        .collect();
+    let mut files = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => diags.push(d),
         }
-        files
-    };
-    let topics = read_all(topics, &mut diags);
-    let briefs = read_all(briefs, &mut diags);
-    let pages = read_all(pages, &mut diags);
-    let mut templates = read_all(templates, &mut diags);
+    }
+    files
+}
+
+/// Reads the site's templates; each file's `path` is made relative to `templates/`, which
+/// makes it the template's name.
+pub fn read_templates(
+    root: &Path,
+    paths: Vec<PathBuf>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<SourceFile> {
+    let mut templates = read_all(root, paths, diags);
     for t in &mut templates {
-        // Template names are relative to templates/ and always use forward slashes.
         t.path = t
             .path
             .strip_prefix(TEMPLATES_DIR)
             .unwrap_or(&t.path)
             .to_path_buf();
     }
+    templates
+}
+
+/// Reads every source file under `root`. Problems are returned alongside what could be read.
+pub fn load(root: &Path) -> (Sources, Vec<Diagnostic>) {
+    let (paths, mut diags) = scan(root);
+    let topics = read_all(root, paths.topics, &mut diags);
+    let briefs = read_all(root, paths.briefs, &mut diags);
+    let pages = read_all(root, paths.pages, &mut diags);
+    let templates = read_templates(root, paths.templates, &mut diags);
     (
         Sources {
             topics,
             briefs,
             pages,
             templates,
-            static_files,
+            static_files: paths.static_files,
         },
         diags,
     )

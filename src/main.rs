@@ -156,4 +156,3 @@ fn main() -> ExitCode {
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
-

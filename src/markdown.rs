@@ -33,6 +33,29 @@ pub struct Rendered {
     pub words: usize,
     /// Content files this body links to, as paths relative to the site root.
     pub links: Vec<PathBuf>,
+    /// Every question the body asked of the [`LinkTargets`], with the answer it got: the same
+    /// text renders to the same HTML as long as every answer stays the same (see
+    /// [`Rendered::still_valid`]), which is how a rebuild knows it may keep this rendering.
+    pub lookups: Vec<Lookup>,
+}
+
+/// One question a body asked of the link targets, and its answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    /// Whether a root-relative path is a file of the output.
+    File(String, bool),
+    /// The page URL of a content file, if it is published.
+    Content(PathBuf, Option<String>),
+}
+
+impl Rendered {
+    /// Whether rendering the same text against `targets` would give the same result.
+    pub fn still_valid(&self, targets: &LinkTargets) -> bool {
+        self.lookups.iter().all(|l| match l {
+            Lookup::File(path, found) => targets.files.contains(path) == *found,
+            Lookup::Content(path, url) => targets.content.get(path) == url.as_ref(),
+        })
+    }
 }
 
 /// Everything a link can point at, known before any Markdown is rendered.
@@ -445,11 +468,15 @@ fn resolve<'a>(
         } else {
             rooted.to_string()
         };
-        if input.targets.files.contains(&target) {
+        let found = input.targets.files.contains(&target);
+        out.lookups.push(Lookup::File(target.clone(), found));
+        if found {
             return format!("{}{}{}", input.root_prefix, encode_path(&target), suffix).into();
         }
         let dir_index = format!("{target}/index.html");
-        if input.targets.files.contains(&dir_index) {
+        let found = input.targets.files.contains(&dir_index);
+        out.lookups.push(Lookup::File(dir_index.clone(), found));
+        if found {
             return format!("{}{}{}", input.root_prefix, encode_path(&dir_index), suffix).into();
         }
         diags.push(
@@ -481,7 +508,10 @@ fn resolve<'a>(
         );
         return dest;
     };
-    match input.targets.content.get(&target) {
+    let url = input.targets.content.get(&target);
+    out.lookups
+        .push(Lookup::Content(target.clone(), url.cloned()));
+    match url {
         Some(url) => {
             out.links.push(target);
             format!("{}{}{}", input.root_prefix, url, suffix).into()

@@ -365,9 +365,22 @@ pub struct ParsedBrief {
     pub tags: Vec<String>,
     pub status: Option<Status>,
     pub draft: bool,
+    /// The URL slug of every name, in the order of `people`, `places`, `organizations` and
+    /// `tags`: made here, once per file, so rebuilding the site never slugifies them again.
+    pub name_slugs: [Vec<String>; 4],
 }
 
 impl ParsedBrief {
+    /// The names of one list: 0 people, 1 places, 2 organizations, 3 tags.
+    pub fn names(&self, list: usize) -> &[String] {
+        match list {
+            0 => &self.people,
+            1 => &self.places,
+            2 => &self.organizations,
+            _ => &self.tags,
+        }
+    }
+
     pub fn body(&self) -> &str {
         &self.file.text[self.body_offset..]
     }
@@ -607,6 +620,19 @@ pub fn parse_brief(file: SourceFile) -> Result<ParsedBrief, Vec<Diagnostic>> {
     };
     let front_offset = split.front_offset;
     let body_offset = split.body_offset;
+    let (people, places, organizations, tags) = (
+        clean_list(raw.people),
+        clean_list(raw.places),
+        clean_list(raw.organizations),
+        clean_list(raw.tags),
+    );
+    let slugs = |names: &[String]| names.iter().map(|n| slugify(n)).collect::<Vec<_>>();
+    let name_slugs = [
+        slugs(&people),
+        slugs(&places),
+        slugs(&organizations),
+        slugs(&tags),
+    ];
     Ok(ParsedBrief {
         title: raw.title.trim().to_string(),
         date,
@@ -625,12 +651,13 @@ pub fn parse_brief(file: SourceFile) -> Result<ParsedBrief, Vec<Diagnostic>> {
                 s
             })
             .collect(),
-        people: clean_list(raw.people),
-        places: clean_list(raw.places),
-        organizations: clean_list(raw.organizations),
-        tags: clean_list(raw.tags),
+        people,
+        places,
+        organizations,
+        tags,
         status: raw.status,
         draft: raw.draft,
+        name_slugs,
         front_offset,
         body_offset,
         file,

@@ -3,10 +3,28 @@
 //! [`Session::build`] builds the site the first time it is called and, on later calls, only what
 //! the changed paths touch, handing every output file that changed to a [`Sink`] and naming the
 //! ones that went away. `build` and `check` use a session once; `serve` keeps one for its life.
+//!
+//! What a session keeps between builds: every source file's text and parsed front matter, each
+//! Markdown body as rendered (reused while the links it resolved resolve the same, see
+//! [`crate::markdown::Rendered::still_valid`]), the compiled templates, and each output's
+//! signature ([`crate::deps::signature`]). A change to one brief re-reads and re-parses that
+//! file alone, rebuilds the cross-links (linear, and cheap next to parsing and rendering), and
+//! renders only the outputs whose signature changed.
 
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
 
+use rayon::prelude::*;
+
+use crate::config::{self, CONFIG_FILE, Config};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::layout::{self, Output};
+use crate::load::{self, ContentKind, SourceFile};
+use crate::model::{self, Body, Site};
+use crate::parse::{self, ParsedBrief, ParsedPage, ParsedTopic};
+use crate::render::{Renderer, Templates};
 use crate::{BuildOptions, Report};
 
 /// Where a session's output goes: a staging folder, a served folder, or nowhere (`check`).
@@ -47,15 +65,72 @@ pub struct Update {
     pub moved: Vec<(String, String)>,
 }
 
+/// One content file as last read: its text, and its front matter or why it is invalid.
+struct Entry<T> {
+    kind: ContentKind,
+    parsed: Result<Arc<T>, Vec<Diagnostic>>,
+    /// Its body as rendered by the last good build.
+    body: Option<Arc<Body>>,
+}
+
+/// What the last good build produced, to compare the next one with.
+#[derive(Default)]
+struct Last {
+    /// Output path → signature.
+    signatures: HashMap<String, u64>,
+    /// Static files copied, relative to `static/`.
+    static_files: BTreeSet<String>,
+    /// Brief source path → (page path, title), to tell a moved page from a removed one.
+    briefs: HashMap<PathBuf, (String, String)>,
+}
+
 /// A build that can be run again after some of its inputs changed.
 pub struct Session {
     opts: BuildOptions,
-    built: bool,
+    /// Whether anything has been read yet.
+    loaded: bool,
+    config: Option<Config>,
+    briefs: BTreeMap<PathBuf, Entry<ParsedBrief>>,
+    topics: BTreeMap<PathBuf, Entry<ParsedTopic>>,
+    pages: BTreeMap<PathBuf, Entry<ParsedPage>>,
+    /// Problems the last walk of the site found (links out of the site, misplaced files).
+    scan_diagnostics: Vec<Diagnostic>,
+    template_files: Vec<SourceFile>,
+    templates: Option<Arc<Templates>>,
+    static_files: Vec<PathBuf>,
+    /// Static files to copy again although they were there before (the watcher saw them change).
+    static_changed: BTreeSet<String>,
+    last: Option<Last>,
+    /// Whether to keep what later builds reuse; a one-off build does not.
+    incremental: bool,
 }
 
 impl Session {
     pub fn new(opts: BuildOptions) -> Session {
-        Session { opts, built: false }
+        Session {
+            opts,
+            loaded: false,
+            config: None,
+            briefs: BTreeMap::new(),
+            topics: BTreeMap::new(),
+            pages: BTreeMap::new(),
+            scan_diagnostics: Vec::new(),
+            template_files: Vec::new(),
+            templates: None,
+            static_files: Vec::new(),
+            static_changed: BTreeSet::new(),
+            last: None,
+            incremental: true,
+        }
+    }
+
+    /// A session for one build only: it keeps nothing for a next one, which saves time and
+    /// memory.
+    pub(crate) fn once(opts: BuildOptions) -> Session {
+        Session {
+            incremental: false,
+            ..Session::new(opts)
+        }
     }
 
     /// The site folder.
@@ -65,12 +140,536 @@ impl Session {
 
     /// Builds the site into `sink`: everything on the first call, afterwards what `changed`
     /// (paths the watcher saw, absolute or relative to the root, files or folders, existing or
-    /// not) touches. On error nothing is written and the next call starts from the last good
-    /// build.
+    /// not) touches. On error nothing more is written and the next call compares with the last
+    /// good build.
     pub fn build(&mut self, changed: &[PathBuf], sink: &dyn Sink) -> Result<Update, Diagnostics> {
-        let _ = changed;
-        let update = crate::run_into(&self.opts, sink)?;
-        self.built = true;
-        Ok(update)
+        let start = Instant::now();
+        let mut timings = Vec::new();
+        let mut lap = Instant::now();
+        let mut mark = |name: &'static str| {
+            timings.push((name, lap.elapsed()));
+            lap = Instant::now();
+        };
+        if !self.loaded {
+            self.load_all();
+        } else {
+            self.refresh(changed);
+        }
+        mark("load");
+        let config = self.config()?;
+        let load_errors = self
+            .scan_diagnostics
+            .iter()
+            .chain(self.entry_read_errors())
+            .any(Diagnostic::is_error);
+        if load_errors {
+            let mut d = Diagnostics(
+                self.scan_diagnostics
+                    .iter()
+                    .chain(self.entry_read_errors())
+                    .cloned()
+                    .collect(),
+            );
+            d.sort();
+            return Err(d);
+        }
+        let templates = self.templates();
+        let input = self.model_input();
+        let opts = model::Options {
+            drafts: self.opts.drafts,
+            fingerprints: self.incremental,
+        };
+        let briefs = &self.briefs;
+        let topics = &self.topics;
+        let pages = &self.pages;
+        let cached = |path: &Path| -> Option<Arc<Body>> {
+            match load::content_kind(path)? {
+                ContentKind::Brief => briefs.get(path)?.body.clone(),
+                ContentKind::Topic => topics.get(path)?.body.clone(),
+                ContentKind::Page => pages.get(path)?.body.clone(),
+            }
+        };
+        let site = model::build(config, input, &opts, &cached);
+        // Report template and content problems together.
+        let (site, templates) = match (site, templates) {
+            (Ok(s), Ok(t)) => (s, t),
+            (s, t) => {
+                let mut d = Diagnostics::default();
+                if let Err(e) = s {
+                    d.extend(e.0);
+                }
+                if let Err(e) = t {
+                    d.extend(e.0);
+                }
+                d.sort();
+                return Err(d);
+            }
+        };
+        let mut warnings: Vec<Diagnostic> = self
+            .scan_diagnostics
+            .iter()
+            .filter(|d| !d.is_error())
+            .cloned()
+            .collect();
+        warnings.extend(site.warnings.iter().cloned());
+        mark("parse, markdown, model");
+        let renderer = Renderer::new(&site, &templates);
+        mark("template data");
+
+        let plan: Vec<Output> = renderer.plan().to_vec();
+        let paths: Vec<String> = plan.par_iter().map(|o| o.path(&site)).collect();
+        let (todo, signatures) = if self.incremental {
+            let fps = crate::deps::fingerprints(&site, &paths);
+            let signatures: Vec<u64> = plan
+                .par_iter()
+                .map(|&o| crate::deps::signature(&site, &templates, &fps, o))
+                .collect();
+            let todo: Vec<Output> = match &self.last {
+                Some(last) => plan
+                    .iter()
+                    .zip(&paths)
+                    .zip(&signatures)
+                    .filter(|((_, path), sig)| last.signatures.get(*path) != Some(sig))
+                    .map(|((o, _), _)| *o)
+                    .collect(),
+                None => plan.clone(),
+            };
+            mark("dependencies");
+            (todo, Some(signatures))
+        } else {
+            (plan.clone(), None)
+        };
+
+        let written = std::sync::Mutex::new(Vec::new());
+        let stats = renderer.render_some(&todo, |path, bytes| {
+            sink.write(path, bytes)?;
+            written
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(path.to_string());
+            Ok(())
+        })?;
+        let mut written = written.into_inner().unwrap_or_else(|p| p.into_inner());
+        let static_now: BTreeSet<String> = site.static_files.iter().cloned().collect();
+        let to_copy: Vec<&String> = match &self.last {
+            Some(last) => static_now
+                .iter()
+                .filter(|f| !last.static_files.contains(*f) || self.static_changed.contains(*f))
+                .collect(),
+            None => static_now.iter().collect(),
+        };
+        copy_static(self.root(), &to_copy, sink)?;
+        written.extend(to_copy.into_iter().cloned());
+        mark("render and write");
+
+        let mut removed = Vec::new();
+        let mut moved = Vec::new();
+        if let (Some(signatures), true) = (signatures, self.incremental) {
+            let now: HashMap<String, u64> = paths.iter().cloned().zip(signatures).collect();
+            if let Some(last) = &self.last {
+                removed.extend(
+                    last.signatures
+                        .keys()
+                        .filter(|p| !now.contains_key(*p))
+                        .cloned(),
+                );
+                removed.extend(
+                    last.static_files
+                        .iter()
+                        .filter(|f| !static_now.contains(*f) && !now.contains_key(*f))
+                        .cloned(),
+                );
+                moved = moved_briefs(&last.briefs, &site);
+            }
+            for path in &removed {
+                sink.remove(path)?;
+            }
+            self.keep(&site, now, static_now);
+        }
+        written.sort();
+        removed.sort();
+        self.static_changed.clear();
+        let report = Report {
+            briefs: site.briefs.len(),
+            topics: site.topics.len(),
+            pages: stats.pages,
+            files: written.len(),
+            output: None,
+            elapsed: start.elapsed(),
+            timings,
+            outputs: stats.by_kind,
+            warnings,
+        };
+        drop(renderer);
+        if !self.incremental {
+            // Freeing a large site's millions of allocations takes a noticeable share of a
+            // build, and nothing waits for it: a thread does it (if one cannot be started, the
+            // error drops it here).
+            let _ = std::thread::Builder::new()
+                .name("free-site".into())
+                .spawn(move || drop((site, templates)));
+        }
+        Ok(Update {
+            report,
+            written,
+            removed,
+            moved,
+        })
     }
+
+    /// Reads everything: the first build.
+    fn load_all(&mut self) {
+        let root = self.opts.root.clone();
+        let (paths, mut diags) = load::scan(&root);
+        self.static_files = paths.static_files;
+        self.template_files = load::read_templates(&root, paths.templates, &mut diags);
+        let mut read = |list: Vec<PathBuf>, kind| {
+            load::read_all(&root, list, &mut diags)
+                .into_iter()
+                .map(move |f| (kind, f))
+                .collect::<Vec<_>>()
+        };
+        let mut files = read(paths.briefs, ContentKind::Brief);
+        files.extend(read(paths.topics, ContentKind::Topic));
+        files.extend(read(paths.pages, ContentKind::Page));
+        // Read errors are kept apart: they are reported like scan problems.
+        self.scan_diagnostics = diags;
+        self.put_files(files);
+        self.loaded = true;
+    }
+
+    /// Takes in what changed on disk since the last build.
+    fn refresh(&mut self, changed: &[PathBuf]) {
+        let root = self.opts.root.clone();
+        let canon_root = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
+        let mut rescan = changed.is_empty();
+        let mut reread: Vec<(ContentKind, PathBuf)> = Vec::new();
+        let mut templates = false;
+        for path in changed {
+            let rel = path
+                .strip_prefix(&root)
+                .or_else(|_| path.strip_prefix(&canon_root))
+                .unwrap_or(path)
+                .to_path_buf();
+            if rel == Path::new(CONFIG_FILE) {
+                self.config = None;
+            } else if rel.starts_with(load::TEMPLATES_DIR) {
+                templates = true;
+            } else if let Ok(inside) = rel.strip_prefix(load::STATIC_DIR) {
+                self.static_changed
+                    .insert(inside.to_string_lossy().replace('\\', "/"));
+                rescan = true;
+            } else if rel.starts_with(load::CONTENT_DIR) {
+                let is_file = std::fs::symlink_metadata(root.join(&rel))
+                    .is_ok_and(|m| m.file_type().is_file());
+                match load::content_kind(&rel) {
+                    // An edited file that was already known: read it alone.
+                    Some(kind) if is_file && self.knows(kind, &rel) => reread.push((kind, rel)),
+                    // Anything else (new, deleted, renamed, a folder): walk the site again.
+                    _ => rescan = true,
+                }
+            }
+        }
+        if rescan || templates {
+            let (paths, mut diags) = load::scan(&root);
+            self.static_files = paths.static_files;
+            if rescan {
+                let mut all: Vec<(ContentKind, PathBuf)> = Vec::new();
+                for (list, kind) in [
+                    (paths.briefs, ContentKind::Brief),
+                    (paths.topics, ContentKind::Topic),
+                    (paths.pages, ContentKind::Page),
+                ] {
+                    all.extend(list.into_iter().map(|p| (kind, p)));
+                }
+                let present: BTreeSet<&PathBuf> = all.iter().map(|(_, p)| p).collect();
+                self.briefs.retain(|p, _| present.contains(p));
+                self.topics.retain(|p, _| present.contains(p));
+                self.pages.retain(|p, _| present.contains(p));
+                for (kind, p) in &all {
+                    if !self.knows(*kind, p) {
+                        reread.push((*kind, p.clone()));
+                    }
+                }
+            }
+            let names: Vec<PathBuf> = self
+                .template_files
+                .iter()
+                .map(|t| Path::new(load::TEMPLATES_DIR).join(&t.path))
+                .collect();
+            if templates || names != paths.templates {
+                self.template_files = load::read_templates(&root, paths.templates, &mut diags);
+                self.templates = None;
+            }
+            self.scan_diagnostics = diags;
+        }
+        reread.sort();
+        reread.dedup();
+        let mut diags = Vec::new();
+        let kinds: HashMap<PathBuf, ContentKind> =
+            reread.iter().map(|(k, p)| (p.clone(), *k)).collect();
+        let files = load::read_all(
+            &root,
+            reread.into_iter().map(|(_, p)| p).collect(),
+            &mut diags,
+        );
+        for d in diags {
+            // A file that vanished between the event and the read is simply gone.
+            if let Some(p) = &d.path {
+                self.briefs.remove(p);
+                self.topics.remove(p);
+                self.pages.remove(p);
+            }
+            self.scan_diagnostics.push(d);
+        }
+        self.put_files(
+            files
+                .into_iter()
+                .filter_map(|f| Some((*kinds.get(&f.path)?, f)))
+                .collect(),
+        );
+    }
+
+    fn knows(&self, kind: ContentKind, path: &Path) -> bool {
+        match kind {
+            ContentKind::Brief => self.briefs.contains_key(path),
+            ContentKind::Topic => self.topics.contains_key(path),
+            ContentKind::Page => self.pages.contains_key(path),
+        }
+    }
+
+    /// Parses files (in parallel) and keeps them, replacing what was known of them.
+    fn put_files(&mut self, files: Vec<(ContentKind, SourceFile)>) {
+        enum Parsed {
+            Brief(Result<Arc<ParsedBrief>, Vec<Diagnostic>>),
+            Topic(Result<Arc<ParsedTopic>, Vec<Diagnostic>>),
+            Page(Result<Arc<ParsedPage>, Vec<Diagnostic>>),
+        }
+        let parsed: Vec<(PathBuf, Parsed)> = files
+            .into_par_iter()
+            .map(|(kind, f)| {
+                let path = f.path.clone();
+                let parsed = match kind {
+                    ContentKind::Brief => Parsed::Brief(parse::parse_brief(f).map(Arc::new)),
+                    ContentKind::Topic => Parsed::Topic(parse::parse_topic(f).map(Arc::new)),
+                    ContentKind::Page => Parsed::Page(parse::parse_page(f).map(Arc::new)),
+                };
+                (path, parsed)
+            })
+            .collect();
+        for (path, p) in parsed {
+            match p {
+                Parsed::Brief(parsed) => {
+                    self.briefs.insert(path, entry(ContentKind::Brief, parsed));
+                }
+                Parsed::Topic(parsed) => {
+                    self.topics.insert(path, entry(ContentKind::Topic, parsed));
+                }
+                Parsed::Page(parsed) => {
+                    self.pages.insert(path, entry(ContentKind::Page, parsed));
+                }
+            }
+        }
+    }
+
+    /// Read errors are kept with the scan's problems; nothing else to report here.
+    fn entry_read_errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        std::iter::empty()
+    }
+
+    /// The settings, read again when `site.toml` changed. A change of settings may change how
+    /// every body renders (`unsafe_html`), so kept bodies are dropped then.
+    fn config(&mut self) -> Result<Config, Diagnostics> {
+        if let Some(c) = &self.config {
+            return Ok(c.clone());
+        }
+        let mut config = Config::load(&self.opts.root)?;
+        if let Some(url) = &self.opts.base_url {
+            config.base_url = config::normalize_base_url(url).map_err(|msg| {
+                Diagnostic::global(format!("--base-url: {msg}"))
+                    .with_help("pass an absolute URL such as https://example.org/briefs/")
+            })?;
+        }
+        for e in self.briefs.values_mut() {
+            e.body = None;
+        }
+        for e in self.topics.values_mut() {
+            e.body = None;
+        }
+        for e in self.pages.values_mut() {
+            e.body = None;
+        }
+        self.config = Some(config.clone());
+        Ok(config)
+    }
+
+    /// The compiled templates, compiled again only when a template file changed.
+    fn templates(&mut self) -> Result<Arc<Templates>, Diagnostics> {
+        if let Some(t) = &self.templates {
+            return Ok(t.clone());
+        }
+        let t = Arc::new(Templates::load(&self.template_files)?);
+        if self.incremental {
+            self.templates = Some(t.clone());
+        }
+        Ok(t)
+    }
+
+    /// The parsed files for the model; a one-off build hands its files over instead of sharing
+    /// them, so the model can free each brief's text once it is rendered.
+    fn model_input(&mut self) -> model::Input {
+        let mut input = model::Input {
+            static_files: self
+                .static_files
+                .iter()
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                .collect(),
+            ..Default::default()
+        };
+        fn take<T>(
+            map: &mut BTreeMap<PathBuf, Entry<T>>,
+            keep: bool,
+            out: &mut Vec<Arc<T>>,
+            diags: &mut Vec<Diagnostic>,
+        ) {
+            let entries: Box<dyn Iterator<Item = Entry<T>>> = if keep {
+                Box::new(map.values().map(|e| Entry {
+                    kind: e.kind,
+                    parsed: e.parsed.clone(),
+                    body: None,
+                }))
+            } else {
+                Box::new(std::mem::take(map).into_values())
+            };
+            for e in entries {
+                match e.parsed {
+                    Ok(p) => out.push(p),
+                    Err(d) => diags.extend(d),
+                }
+            }
+        }
+        let keep = self.incremental;
+        take(
+            &mut self.briefs,
+            keep,
+            &mut input.briefs,
+            &mut input.diagnostics,
+        );
+        take(
+            &mut self.topics,
+            keep,
+            &mut input.topics,
+            &mut input.diagnostics,
+        );
+        take(
+            &mut self.pages,
+            keep,
+            &mut input.pages,
+            &mut input.diagnostics,
+        );
+        input
+    }
+
+    /// Keeps what the next build compares with and reuses.
+    fn keep(
+        &mut self,
+        site: &Site,
+        signatures: HashMap<String, u64>,
+        static_files: BTreeSet<String>,
+    ) {
+        for b in &site.briefs {
+            if let Some(e) = self.briefs.get_mut(b.source()) {
+                e.body = Some(b.body.clone());
+            }
+        }
+        for t in &site.topics {
+            if let Some(e) = self.topics.get_mut(&t.doc.file.path) {
+                e.body = Some(t.body.clone());
+            }
+        }
+        for p in &site.pages {
+            if let Some(e) = self.pages.get_mut(&p.doc.file.path) {
+                e.body = Some(p.body.clone());
+            }
+        }
+        self.last = Some(Last {
+            signatures,
+            static_files,
+            briefs: site
+                .briefs
+                .iter()
+                .map(|b| {
+                    (
+                        b.source().to_path_buf(),
+                        (b.url.clone(), b.title().to_string()),
+                    )
+                })
+                .collect(),
+        });
+    }
+}
+
+fn entry<T>(kind: ContentKind, parsed: Result<Arc<T>, Vec<Diagnostic>>) -> Entry<T> {
+    Entry {
+        kind,
+        parsed,
+        body: None,
+    }
+}
+
+/// Brief pages whose address changed since the last build: the same file under a new slug, or
+/// a renamed file (a brief that vanished and one that appeared, paired by title, or alone).
+fn moved_briefs(last: &HashMap<PathBuf, (String, String)>, site: &Site) -> Vec<(String, String)> {
+    let now: HashMap<&Path, &model::Brief> = site.briefs.iter().map(|b| (b.source(), b)).collect();
+    let mut moved = Vec::new();
+    let mut gone: Vec<(&String, &String)> = Vec::new();
+    for (path, (url, title)) in last {
+        match now.get(path.as_path()) {
+            Some(b) if &b.url != url => moved.push((url.clone(), b.url.clone())),
+            Some(_) => {}
+            None => gone.push((url, title)),
+        }
+    }
+    let mut new: Vec<&model::Brief> = site
+        .briefs
+        .iter()
+        .filter(|b| !last.contains_key(b.source()))
+        .collect();
+    if gone.is_empty() || new.is_empty() {
+        moved.sort();
+        return moved;
+    }
+    gone.sort();
+    for (url, title) in &gone {
+        if let Some(i) = new.iter().position(|b| b.title() == title.as_str()) {
+            let b = new.remove(i);
+            moved.push(((*url).clone(), b.url.clone()));
+        }
+    }
+    moved.sort();
+    moved.dedup();
+    moved
+}
+
+fn copy_static(root: &Path, files: &[&String], sink: &dyn Sink) -> Result<(), Diagnostics> {
+    let dir = root.join(load::STATIC_DIR);
+    let errors: Vec<Diagnostic> = files
+        .par_iter()
+        .filter_map(|f| sink.copy(&dir.join(f.as_str()), f).err())
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        let mut d = Diagnostics(errors);
+        d.sort();
+        Err(d)
+    }
+}
+
+/// The output path of each page a plan holds, for tests and tools.
+pub fn output_paths(site: &Site) -> Vec<String> {
+    layout::plan(site)
+        .into_iter()
+        .map(|o| o.path(site))
+        .collect()
 }

@@ -6,17 +6,17 @@
 
 use atom_syndication::{Content, Entry, Feed, Link, Person, Text};
 
-use super::Job;
 use crate::diagnostic::Diagnostic;
-use crate::model::{BriefId, Site};
+use crate::layout::{self, Output};
+use crate::model::{BriefId, Site, TopicId};
 
 /// The URL of a root-relative path as seen from a file at `from` (root-relative too).
 fn url_from(site: &Site, from: &str, path: &str) -> String {
-    let pretty = path.strip_suffix("index.html").unwrap_or(path);
-    match &site.config.base_url {
-        Some(base) => format!("{base}{pretty}"),
+    let base = site.config.base_url.as_deref();
+    match base {
+        Some(_) => layout::permalink(base, path),
         None => {
-            let url = format!("{}{pretty}", "../".repeat(from.matches('/').count()));
+            let url = format!("{}{}", layout::root_of(from), layout::permalink(None, path));
             // An empty reference is the document itself (the feed), not the front page.
             if url.is_empty() {
                 "./".to_string()
@@ -38,10 +38,8 @@ fn feed(
     let updated = briefs
         .iter()
         .map(|&b| {
-            site.briefs[b]
-                .updated
-                .unwrap_or(site.briefs[b].date)
-                .timestamp
+            let doc = &site.brief(b).doc;
+            doc.updated.unwrap_or(doc.date).timestamp
         })
         .max()
         .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
@@ -53,32 +51,33 @@ fn feed(
         .iter()
         .take(cfg.feed_entries)
         .map(|&id| {
-            let b = &site.briefs[id];
+            let b = site.brief(id);
+            let doc = &b.doc;
             let url = url_from(site, feed_path, &b.url);
             let mut content = Content::default();
             content.set_content_type("html".to_string());
-            content.set_value(b.html.clone());
+            content.set_value(b.html().to_string());
             content.set_base(url.clone());
             Entry {
                 id: url.clone(),
-                title: Text::plain(b.title.clone()),
-                updated: fixed(b.updated.unwrap_or(b.date).timestamp),
-                published: Some(fixed(b.date.timestamp)),
+                title: Text::plain(doc.title.clone()),
+                updated: fixed(doc.updated.unwrap_or(doc.date).timestamp),
+                published: Some(fixed(doc.date.timestamp)),
                 links: vec![Link {
                     href: url,
                     rel: "alternate".into(),
                     mime_type: Some("text/html".into()),
                     ..Default::default()
                 }],
-                summary: Some(Text::plain(b.summary.clone())),
+                summary: Some(Text::plain(b.summary().to_string())),
                 content: Some(content),
                 authors: author.clone().into_iter().collect(),
                 categories: b
                     .topics
                     .iter()
                     .map(|&t| atom_syndication::Category {
-                        term: site.topics[t].slug.clone(),
-                        label: Some(site.topics[t].title.clone()),
+                        term: site.topic(t).slug().to_string(),
+                        label: Some(site.topic(t).title().to_string()),
                         ..Default::default()
                     })
                     .collect(),
@@ -137,10 +136,10 @@ fn fixed(t: jiff::Timestamp) -> atom_syndication::FixedDateTime {
 
 /// The site-wide Atom feed of the latest briefs.
 pub fn site_feed(site: &Site) -> Result<Vec<u8>, Diagnostic> {
-    let ids: Vec<BriefId> = (0..site.briefs.len().min(site.config.feed_entries)).collect();
+    let ids: Vec<BriefId> = site.brief_ids().take(site.config.feed_entries).collect();
     feed(
         site,
-        "feed.xml",
+        layout::FEED,
         site.config.title.clone(),
         "index.html",
         &ids,
@@ -148,36 +147,36 @@ pub fn site_feed(site: &Site) -> Result<Vec<u8>, Diagnostic> {
 }
 
 /// One topic's Atom feed.
-pub fn topic_feed(site: &Site, t: usize) -> Result<Vec<u8>, Diagnostic> {
-    let topic = &site.topics[t];
-    let path = format!("topics/{}/feed.xml", topic.slug);
+pub fn topic_feed(site: &Site, t: TopicId) -> Result<Vec<u8>, Diagnostic> {
+    let topic = site.topic(t);
+    let path = layout::topic_feed_url(topic.slug());
     feed(
         site,
         &path,
-        format!("{} — {}", topic.title, site.config.title),
+        format!("{} — {}", topic.title(), site.config.title),
         &topic.url,
         &topic.briefs,
     )
 }
 
 /// `sitemap.xml` listing every HTML page but the 404 page.
-pub fn sitemap(site: &Site, jobs: &[(Job, String)]) -> Vec<u8> {
+pub fn sitemap(site: &Site, outputs: &[(Output, String)]) -> Vec<u8> {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for (job, path) in jobs {
-        if !path.ends_with(".html") || *job == Job::NotFound {
+    for (output, path) in outputs {
+        if !output.is_page() || *output == Output::NotFound {
             continue;
         }
         let loc = url_from(site, "sitemap.xml", path);
         out.push_str("  <url><loc>");
         out.push_str(&quick_xml::escape::escape(loc.as_str()));
         out.push_str("</loc>");
-        if let Job::Brief(b) = job {
-            let b = &site.briefs[*b];
+        if let Output::Brief(b) = output {
+            let doc = &site.brief(*b).doc;
             out.push_str(&format!(
                 "<lastmod>{}</lastmod>",
-                b.updated.unwrap_or(b.date).ymd()
+                doc.updated.unwrap_or(doc.date).ymd()
             ));
         }
         out.push_str("</url>\n");

@@ -1,0 +1,352 @@
+//! The output layout: every file a site produces, its path, and its URL.
+//!
+//! This module is the one answer to "does this page exist": [`plan`] lists every output of a
+//! site (rendering walks it, link checking turns it into the set of known paths, the sitemap
+//! lists its pages) and [`Output::path`] names each one. Every URL and output path of a page
+//! kind is made here and nowhere else. Paths are root-relative with forward slashes
+//! (`briefs/riyadh-talks/index.html`); [`permalink`] turns one into an absolute URL when the
+//! site has a `base_url`.
+//!
+//! The plan needs only the site's *shape* (slugs and counts, see [`Shape`]), which front matter
+//! alone decides, so links in Markdown can be checked against it before any body is rendered.
+
+use crate::model::{BriefId, EntityId, EntityKind, PageId, TopicId};
+
+/// The stylesheet's output path; referenced by `base.html` as `{{ root }}{{ site.stylesheet }}`.
+pub const STYLESHEET: &str = "style.css";
+/// The site icon's output path; referenced by `base.html` as `{{ root }}{{ site.icon }}`, so
+/// browsers do not ask for `/favicon.ico` at the host's root, outside the site's folder.
+pub const ICON: &str = "favicon.svg";
+/// The site-wide Atom feed.
+pub const FEED: &str = "feed.xml";
+pub const INDEX: &str = "index.html";
+pub const NOT_FOUND: &str = "404.html";
+
+/// One output file of the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Output {
+    Index,
+    Brief(BriefId),
+    /// A topic's listing page, 1-based.
+    Topic(TopicId, usize),
+    Topics,
+    Entity(EntityKind, EntityId),
+    Entities(EntityKind),
+    Archive,
+    Page(PageId),
+    NotFound,
+    Feed,
+    TopicFeed(TopicId),
+    Sitemap,
+    Robots,
+    Stylesheet,
+    Icon,
+}
+
+/// A kind of output: what `--timings` reports per line, and the template that makes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum OutputKind {
+    Brief,
+    Topic,
+    Entity,
+    Tag,
+    Entities,
+    Topics,
+    Index,
+    Archive,
+    Page,
+    NotFound,
+    Feed,
+    Sitemap,
+    Robots,
+    Stylesheet,
+    Icon,
+}
+
+impl OutputKind {
+    /// Every kind, in the order `--timings` lists them.
+    pub const ALL: [OutputKind; 15] = [
+        OutputKind::Brief,
+        OutputKind::Topic,
+        OutputKind::Entity,
+        OutputKind::Tag,
+        OutputKind::Entities,
+        OutputKind::Topics,
+        OutputKind::Index,
+        OutputKind::Archive,
+        OutputKind::Page,
+        OutputKind::NotFound,
+        OutputKind::Feed,
+        OutputKind::Sitemap,
+        OutputKind::Robots,
+        OutputKind::Stylesheet,
+        OutputKind::Icon,
+    ];
+
+    /// The template that renders this kind, or `None` for files made without one.
+    pub fn template(self) -> Option<&'static str> {
+        Some(match self {
+            OutputKind::Brief => "brief.html",
+            OutputKind::Topic => "topic.html",
+            OutputKind::Entity => "entity.html",
+            OutputKind::Tag => "tag.html",
+            OutputKind::Entities => "entities.html",
+            OutputKind::Topics => "topics.html",
+            OutputKind::Index => "index.html",
+            OutputKind::Archive => "archive.html",
+            OutputKind::Page => "page.html",
+            OutputKind::NotFound => "404.html",
+            OutputKind::Stylesheet => "style.css",
+            OutputKind::Icon => "favicon.svg",
+            OutputKind::Feed | OutputKind::Sitemap | OutputKind::Robots => return None,
+        })
+    }
+
+    /// The name `--timings` shows: the template, or the format.
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputKind::Feed => "Atom feeds",
+            OutputKind::Sitemap => "sitemap.xml",
+            OutputKind::Robots => "robots.txt",
+            // OK because every other kind has a template.
+            other => other.template().unwrap_or("?"),
+        }
+    }
+
+    /// Position in [`OutputKind::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl Output {
+    pub fn kind(self) -> OutputKind {
+        match self {
+            Output::Brief(_) => OutputKind::Brief,
+            Output::Topic(..) => OutputKind::Topic,
+            Output::Entity(EntityKind::Tags, _) => OutputKind::Tag,
+            Output::Entity(..) => OutputKind::Entity,
+            Output::Entities(_) => OutputKind::Entities,
+            Output::Topics => OutputKind::Topics,
+            Output::Index => OutputKind::Index,
+            Output::Archive => OutputKind::Archive,
+            Output::Page(_) => OutputKind::Page,
+            Output::NotFound => OutputKind::NotFound,
+            Output::Feed | Output::TopicFeed(_) => OutputKind::Feed,
+            Output::Sitemap => OutputKind::Sitemap,
+            Output::Robots => OutputKind::Robots,
+            Output::Stylesheet => OutputKind::Stylesheet,
+            Output::Icon => OutputKind::Icon,
+        }
+    }
+
+    /// The root-relative path of the file.
+    pub fn path(self, shape: &impl Shape) -> String {
+        match self {
+            Output::Index => INDEX.into(),
+            Output::Brief(b) => brief_url(shape.brief_slug(b)),
+            Output::Topic(t, page) => topic_page_url(shape.topic_slug(t), page),
+            Output::Topics => "topics/index.html".into(),
+            Output::Entity(k, e) => entity_url(k, shape.entity_slug(k, e)),
+            Output::Entities(k) => entities_url(k),
+            Output::Archive => "archive/index.html".into(),
+            Output::Page(p) => page_url(shape.page_slug(p)),
+            Output::NotFound => NOT_FOUND.into(),
+            Output::Feed => FEED.into(),
+            Output::TopicFeed(t) => topic_feed_url(shape.topic_slug(t)),
+            Output::Sitemap => "sitemap.xml".into(),
+            Output::Robots => "robots.txt".into(),
+            Output::Stylesheet => STYLESHEET.into(),
+            Output::Icon => ICON.into(),
+        }
+    }
+
+    /// Whether the file is an HTML page (counted as a page, listed in the sitemap).
+    pub fn is_page(self) -> bool {
+        !matches!(
+            self,
+            Output::Feed
+                | Output::TopicFeed(_)
+                | Output::Sitemap
+                | Output::Robots
+                | Output::Stylesheet
+                | Output::Icon
+        )
+    }
+}
+
+/// What the layout needs to know of a site: slugs and counts, all decided by front matter.
+pub trait Shape {
+    fn brief_count(&self) -> usize;
+    fn brief_slug(&self, b: BriefId) -> &str;
+    fn topic_count(&self) -> usize;
+    fn topic_slug(&self, t: TopicId) -> &str;
+    /// How many briefs the topic lists.
+    fn topic_size(&self, t: TopicId) -> usize;
+    fn entity_count(&self, kind: EntityKind) -> usize;
+    fn entity_slug(&self, kind: EntityKind, e: EntityId) -> &str;
+    fn page_count(&self) -> usize;
+    fn page_slug(&self, p: PageId) -> &str;
+    /// Briefs per topic page.
+    fn paginate(&self) -> usize;
+}
+
+/// How many listing pages a topic with `size` briefs has (at least one).
+pub fn topic_pages(size: usize, paginate: usize) -> usize {
+    size.div_ceil(paginate.max(1)).max(1)
+}
+
+/// Every output file of the site, in a stable order.
+pub fn plan(shape: &impl Shape) -> Vec<Output> {
+    let mut outputs = vec![
+        Output::Index,
+        Output::Topics,
+        Output::Archive,
+        Output::NotFound,
+        Output::Feed,
+        Output::Sitemap,
+        Output::Robots,
+        Output::Stylesheet,
+        Output::Icon,
+    ];
+    outputs.extend((0..shape.brief_count()).map(|b| Output::Brief(BriefId::new(b))));
+    for t in (0..shape.topic_count()).map(TopicId::new) {
+        let pages = topic_pages(shape.topic_size(t), shape.paginate());
+        outputs.extend((1..=pages).map(|p| Output::Topic(t, p)));
+        outputs.push(Output::TopicFeed(t));
+    }
+    for kind in EntityKind::ALL {
+        outputs.push(Output::Entities(kind));
+        outputs
+            .extend((0..shape.entity_count(kind)).map(|e| Output::Entity(kind, EntityId::new(e))));
+    }
+    outputs.extend((0..shape.page_count()).map(|p| Output::Page(PageId::new(p))));
+    outputs
+}
+
+pub fn brief_url(slug: &str) -> String {
+    format!("briefs/{slug}/index.html")
+}
+
+pub fn topic_url(slug: &str) -> String {
+    topic_page_url(slug, 1)
+}
+
+/// A topic's `page`-th listing page (1-based).
+pub fn topic_page_url(slug: &str, page: usize) -> String {
+    if page <= 1 {
+        format!("topics/{slug}/index.html")
+    } else {
+        format!("topics/{slug}/page/{page}/index.html")
+    }
+}
+
+pub fn topic_feed_url(slug: &str) -> String {
+    format!("topics/{slug}/feed.xml")
+}
+
+pub fn entity_url(kind: EntityKind, slug: &str) -> String {
+    format!("{}/{slug}/index.html", kind.key())
+}
+
+pub fn entities_url(kind: EntityKind) -> String {
+    format!("{}/index.html", kind.key())
+}
+
+pub fn page_url(slug: &str) -> String {
+    format!("pages/{slug}/index.html")
+}
+
+/// The page's address as published: `base_url` + the path without `index.html` when the site
+/// has a base URL, else the root-relative folder.
+pub fn permalink(base_url: Option<&str>, path: &str) -> String {
+    let pretty = path.strip_suffix("index.html").unwrap_or(path);
+    match base_url {
+        Some(base) => format!("{base}{pretty}"),
+        None => pretty.to_string(),
+    }
+}
+
+/// The absolute URL of a page, when the site has a base URL.
+pub fn absolute(base_url: Option<&str>, path: &str) -> Option<String> {
+    base_url.map(|_| permalink(base_url, path))
+}
+
+/// The relative way from a file at `path` back to the site root: `../` per folder.
+pub fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Fake;
+    impl Shape for Fake {
+        fn brief_count(&self) -> usize {
+            2
+        }
+        fn brief_slug(&self, b: BriefId) -> &str {
+            ["a", "b"][b.index()]
+        }
+        fn topic_count(&self) -> usize {
+            1
+        }
+        fn topic_slug(&self, _: TopicId) -> &str {
+            "iran"
+        }
+        fn topic_size(&self, _: TopicId) -> usize {
+            45
+        }
+        fn entity_count(&self, kind: EntityKind) -> usize {
+            usize::from(kind == EntityKind::People)
+        }
+        fn entity_slug(&self, _: EntityKind, _: EntityId) -> &str {
+            "peskov"
+        }
+        fn page_count(&self) -> usize {
+            1
+        }
+        fn page_slug(&self, _: PageId) -> &str {
+            "about"
+        }
+        fn paginate(&self) -> usize {
+            20
+        }
+    }
+
+    #[test]
+    fn plan_lists_every_page_once() {
+        let paths: Vec<String> = plan(&Fake).into_iter().map(|o| o.path(&Fake)).collect();
+        for expected in [
+            "index.html",
+            "style.css",
+            "favicon.svg",
+            "briefs/b/index.html",
+            "topics/iran/index.html",
+            "topics/iran/page/2/index.html",
+            "topics/iran/page/3/index.html",
+            "topics/iran/feed.xml",
+            "people/peskov/index.html",
+            "tags/index.html",
+            "pages/about/index.html",
+        ] {
+            assert!(paths.iter().any(|p| p == expected), "{expected}: {paths:?}");
+        }
+        assert!(!paths.iter().any(|p| p == "topics/iran/page/4/index.html"));
+        let mut unique = paths.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), paths.len());
+    }
+
+    #[test]
+    fn permalinks_drop_index_html() {
+        assert_eq!(
+            permalink(Some("https://a.org/x/"), "briefs/a/index.html"),
+            "https://a.org/x/briefs/a/"
+        );
+        assert_eq!(permalink(None, "index.html"), "");
+        assert_eq!(root_of("topics/iran/page/2/index.html"), "../../../../");
+    }
+}

@@ -1,0 +1,974 @@
+//! The site model: every brief, topic, entity and page, cross-linked.
+//!
+//! Takes parsed front matter ([`Input`]) and hands on one [`Site`]. This is the two-pass heart
+//! of the build: first the site's [`Catalog`] is made from front matter alone (briefs in date
+//! order, topics and their members, entities and theirs), which fixes every output path
+//! ([`crate::layout`]); then every Markdown body is rendered with its links resolved against
+//! those paths; then the cross-links are computed: previous/next within each topic, "referenced
+//! by", and related briefs and entities ([`related`]). Each step is a function that returns its
+//! part whole; [`build`] is the list of steps.
+//!
+//! Ids ([`BriefId`], …) are positions in this build's sorted lists, cheap to index by. What
+//! keeps a brief's identity from one build to the next is its source path, hashed into a
+//! [`SourceKey`]; an entity's is its kind and slug ([`EntityKey`]).
+
+mod related;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::layout::{self, Shape};
+use crate::markdown::{self, LinkTargets, Rendered, Sanitizer};
+use crate::parse::{self, ParsedBrief, ParsedPage, ParsedTopic};
+
+pub use related::{RELATED_COUNT, RELATED_ENTITIES, RELATED_WINDOW};
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(u32);
+
+        impl $name {
+            pub fn new(index: usize) -> Self {
+                // OK because a site has far fewer than 4 billion items of any kind.
+                $name(u32::try_from(index).expect("fewer than 2^32 items"))
+            }
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A brief's position in this build, newest first.
+    BriefId
+);
+id_type!(
+    /// A topic's position in this build, in `order`, then by title.
+    TopicId
+);
+id_type!(
+    /// An entity's position among its kind in this build, by slug.
+    EntityId
+);
+id_type!(
+    /// A free page's position in this build, in `order`, then by title.
+    PageId
+);
+
+/// A brief's, topic's or page's identity across builds: a hash of its source path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SourceKey(pub u64);
+
+impl SourceKey {
+    pub fn of(path: &Path) -> SourceKey {
+        SourceKey(xxhash_rust::xxh3::xxh3_64(
+            path.as_os_str().as_encoded_bytes(),
+        ))
+    }
+}
+
+/// An entity's identity across builds: its kind and slug, hashed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EntityKey(pub u64);
+
+impl EntityKey {
+    pub fn of(kind: EntityKind, slug: &str) -> EntityKey {
+        EntityKey(xxhash_rust::xxh3::xxh3_64_with_seed(
+            slug.as_bytes(),
+            kind.index() as u64,
+        ))
+    }
+}
+
+/// The kinds of names a brief can list, each with its own pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityKind {
+    People,
+    Places,
+    Organizations,
+    Tags,
+}
+
+impl EntityKind {
+    pub const ALL: [EntityKind; 4] = [
+        EntityKind::People,
+        EntityKind::Places,
+        EntityKind::Organizations,
+        EntityKind::Tags,
+    ];
+
+    /// The URL segment and front-matter field.
+    pub fn key(self) -> &'static str {
+        match self {
+            EntityKind::People => "people",
+            EntityKind::Places => "places",
+            EntityKind::Organizations => "organizations",
+            EntityKind::Tags => "tags",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            EntityKind::People => "People",
+            EntityKind::Places => "Places",
+            EntityKind::Organizations => "Organizations",
+            EntityKind::Tags => "Tags",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// A rendered Markdown body with what rendering it found, shared between builds while its file
+/// and the links it resolved stay the same.
+#[derive(Debug)]
+pub struct Body {
+    pub rendered: Rendered,
+    /// Broken links and other problems of the body, replayed on every build that reuses it.
+    pub diagnostics: Vec<Diagnostic>,
+    /// A hash of the source text and the HTML: what the pages showing the body read of it.
+    pub fingerprint: u64,
+}
+
+impl Body {
+    pub fn html(&self) -> &str {
+        &self.rendered.html
+    }
+}
+
+/// A published brief with everything it links to.
+#[derive(Debug, Clone)]
+pub struct Brief {
+    pub key: SourceKey,
+    /// Its front matter (and source text, while a session keeps it).
+    pub doc: Arc<ParsedBrief>,
+    pub body: Arc<Body>,
+    /// Root-relative URL of its page, e.g. `briefs/riyadh-talks/index.html`.
+    pub url: String,
+    pub topics: Vec<TopicId>,
+    /// Entity ids per kind, indexed by [`EntityKind::index`].
+    pub entities: [Vec<EntityId>; 4],
+    /// Briefs this one links to, in order of first link.
+    pub links_to: Vec<BriefId>,
+    /// Briefs that link to this one, newest first.
+    pub referenced_by: Vec<BriefId>,
+    pub related: Vec<BriefId>,
+    /// Per topic of the brief: the older and newer brief in that topic.
+    pub topic_nav: Vec<TopicNav>,
+}
+
+impl Brief {
+    pub fn source(&self) -> &Path {
+        &self.doc.file.path
+    }
+    pub fn slug(&self) -> &str {
+        &self.doc.slug
+    }
+    pub fn title(&self) -> &str {
+        &self.doc.title
+    }
+    /// The summary from front matter, else the body's first paragraph.
+    pub fn summary(&self) -> &str {
+        self.doc
+            .summary
+            .as_deref()
+            .unwrap_or(&self.body.rendered.first_paragraph)
+    }
+    pub fn html(&self) -> &str {
+        self.body.html()
+    }
+    pub fn words(&self) -> usize {
+        self.body.rendered.words
+    }
+    pub fn reading_time(&self) -> usize {
+        self.words().div_ceil(200).max(1)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct TopicNav {
+    pub topic: TopicId,
+    pub prev: Option<BriefId>,
+    pub next: Option<BriefId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Topic {
+    pub key: SourceKey,
+    pub doc: Arc<ParsedTopic>,
+    pub body: Arc<Body>,
+    /// Root-relative URL of the topic's first page.
+    pub url: String,
+    /// Its briefs, newest first.
+    pub briefs: Vec<BriefId>,
+}
+
+impl Topic {
+    pub fn slug(&self) -> &str {
+        &self.doc.slug
+    }
+    pub fn title(&self) -> &str {
+        &self.doc.title
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Entity {
+    pub kind: EntityKind,
+    pub key: EntityKey,
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+    /// Its briefs, newest first.
+    pub briefs: Vec<BriefId>,
+    /// Entities that appear in the same briefs most often, with the number of shared briefs.
+    pub related: Vec<(EntityKind, EntityId, usize)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub key: SourceKey,
+    pub doc: Arc<ParsedPage>,
+    pub body: Arc<Body>,
+    pub url: String,
+}
+
+impl Page {
+    pub fn slug(&self) -> &str {
+        &self.doc.slug
+    }
+    pub fn title(&self) -> &str {
+        &self.doc.title
+    }
+}
+
+/// The whole site, ready to render.
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    /// Newest first; ties broken by slug.
+    pub briefs: Vec<Brief>,
+    /// In `order`, then by title.
+    pub topics: Vec<Topic>,
+    /// Entities per kind, indexed by [`EntityKind::index`], sorted by slug.
+    pub entities: [Vec<Entity>; 4],
+    /// In `order`, then by title.
+    pub pages: Vec<Page>,
+    /// Files under `static/`, relative to it, with forward slashes.
+    pub static_files: Vec<String>,
+    /// Warnings found on the way; the build goes on.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Site {
+    pub fn brief(&self, id: BriefId) -> &Brief {
+        &self.briefs[id.index()]
+    }
+    pub fn topic(&self, id: TopicId) -> &Topic {
+        &self.topics[id.index()]
+    }
+    pub fn entity(&self, kind: EntityKind, id: EntityId) -> &Entity {
+        &self.entities[kind.index()][id.index()]
+    }
+    pub fn page(&self, id: PageId) -> &Page {
+        &self.pages[id.index()]
+    }
+    pub fn brief_ids(&self) -> impl Iterator<Item = BriefId> + use<> {
+        (0..self.briefs.len()).map(BriefId::new)
+    }
+    pub fn topic_ids(&self) -> impl Iterator<Item = TopicId> + use<> {
+        (0..self.topics.len()).map(TopicId::new)
+    }
+    pub fn entity_ids(&self, kind: EntityKind) -> impl Iterator<Item = EntityId> + use<> {
+        (0..self.entities[kind.index()].len()).map(EntityId::new)
+    }
+    pub fn page_ids(&self) -> impl Iterator<Item = PageId> + use<> {
+        (0..self.pages.len()).map(PageId::new)
+    }
+}
+
+impl Shape for Site {
+    fn brief_count(&self) -> usize {
+        self.briefs.len()
+    }
+    fn brief_slug(&self, b: BriefId) -> &str {
+        self.brief(b).slug()
+    }
+    fn topic_count(&self) -> usize {
+        self.topics.len()
+    }
+    fn topic_slug(&self, t: TopicId) -> &str {
+        self.topic(t).slug()
+    }
+    fn topic_size(&self, t: TopicId) -> usize {
+        self.topic(t).briefs.len()
+    }
+    fn entity_count(&self, kind: EntityKind) -> usize {
+        self.entities[kind.index()].len()
+    }
+    fn entity_slug(&self, kind: EntityKind, e: EntityId) -> &str {
+        &self.entity(kind, e).slug
+    }
+    fn page_count(&self) -> usize {
+        self.pages.len()
+    }
+    fn page_slug(&self, p: PageId) -> &str {
+        self.page(p).slug()
+    }
+    fn paginate(&self) -> usize {
+        self.config.paginate
+    }
+}
+
+/// What the model is made from: the parsed files, whatever order they come in.
+#[derive(Debug, Default)]
+pub struct Input {
+    pub briefs: Vec<Arc<ParsedBrief>>,
+    pub topics: Vec<Arc<ParsedTopic>>,
+    pub pages: Vec<Arc<ParsedPage>>,
+    /// Files under `static/`, relative to it, with forward slashes.
+    pub static_files: Vec<String>,
+    /// Problems found while parsing the files, reported with the model's own.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What to build.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub drafts: bool,
+    /// Compute each body's fingerprint, for a session that compares builds.
+    pub fingerprints: bool,
+}
+
+/// A body rendered in an earlier build, if the caller kept one for this file: reused when the
+/// links it resolved still resolve the same.
+pub type Cached<'a> = &'a (dyn Fn(&Path) -> Option<Arc<Body>> + Sync);
+
+/// Builds the site model; any error-level problem fails it, with every problem found.
+pub fn build(
+    config: Config,
+    mut input: Input,
+    opts: &Options,
+    cached: Cached<'_>,
+) -> Result<Site, Diagnostics> {
+    let mut diags = Diagnostics(std::mem::take(&mut input.diagnostics));
+    let catalog = catalog(&config, input, opts.drafts, &mut diags);
+    if diags.has_errors() {
+        diags.sort();
+        return Err(diags);
+    }
+
+    // Pass 2: Markdown, with links resolved against every output path.
+    let targets = link_targets(&catalog);
+    let sanitizer = Sanitizer::default();
+    let render = |path: &Path, text: &str, body_offset: usize| -> Arc<Body> {
+        if let Some(body) = cached(path)
+            && body.rendered.still_valid(&targets)
+        {
+            return body;
+        }
+        let (rendered, diagnostics) = markdown::render(&markdown::Input {
+            path,
+            text,
+            body_offset,
+            targets: &targets,
+            root_prefix: "../../",
+            sanitizer: (!config.unsafe_html).then_some(&sanitizer),
+        });
+        let fingerprint = if opts.fingerprints {
+            fingerprint(&[text.as_bytes(), rendered.html.as_bytes()])
+        } else {
+            0
+        };
+        Arc::new(Body {
+            rendered,
+            diagnostics,
+            fingerprint,
+        })
+    };
+    let brief_bodies: Vec<Arc<Body>> = catalog
+        .briefs
+        .par_iter()
+        .map(|b| render(&b.file.path, &b.file.text, b.body_offset))
+        .collect();
+    let topic_bodies: Vec<Arc<Body>> = catalog
+        .topics
+        .par_iter()
+        .map(|t| render(&t.file.path, &t.file.text, t.body_offset))
+        .collect();
+    let page_bodies: Vec<Arc<Body>> = catalog
+        .pages
+        .par_iter()
+        .map(|p| render(&p.file.path, &p.file.text, p.body_offset))
+        .collect();
+    for body in brief_bodies.iter().chain(&topic_bodies).chain(&page_bodies) {
+        diags.extend(body.diagnostics.iter().cloned());
+    }
+    if diags.has_errors() {
+        diags.sort();
+        return Err(diags);
+    }
+
+    let mut catalog = catalog;
+    if !opts.fingerprints {
+        // A one-off build reads no source text after this pass (its diagnostics are made), so
+        // each is freed: sources and HTML are never all in memory at once. A session keeps them.
+        catalog.briefs.par_iter_mut().for_each(|b| {
+            if let Some(b) = Arc::get_mut(b) {
+                b.file.text = String::new();
+            }
+        });
+    }
+    let links_to = links_to(&catalog, &brief_bodies);
+    let referenced_by = referenced_by(&links_to);
+    let topic_nav = topic_nav(&catalog);
+    let related = related::briefs(&catalog);
+    let entity_related = related::entities(&catalog);
+    diags.sort();
+    Ok(assemble(
+        config,
+        catalog,
+        Bodies {
+            briefs: brief_bodies,
+            topics: topic_bodies,
+            pages: page_bodies,
+        },
+        CrossLinks {
+            links_to,
+            referenced_by,
+            topic_nav,
+            related,
+            entity_related,
+        },
+        diags.0,
+    ))
+}
+
+/// The site as front matter alone decides it: what is published, in what order, under which
+/// topics and names. Enough to know every output path.
+pub struct Catalog {
+    pub paginate: usize,
+    /// Published briefs, newest first.
+    pub briefs: Vec<Arc<ParsedBrief>>,
+    pub topics: Vec<Arc<ParsedTopic>>,
+    pub pages: Vec<Arc<ParsedPage>>,
+    /// Each brief's topics, in the order it lists them.
+    pub brief_topics: Vec<Vec<TopicId>>,
+    /// Each brief's entities per kind, in the order it lists them.
+    pub brief_entities: Vec<[Vec<EntityId>; 4]>,
+    /// Each topic's briefs, newest first.
+    pub topic_briefs: Vec<Vec<BriefId>>,
+    pub entities: [Vec<EntityEntry>; 4],
+    pub static_files: Vec<String>,
+}
+
+/// An entity as front matter names it.
+pub struct EntityEntry {
+    pub slug: String,
+    /// The first spelling met, newest brief first.
+    pub name: String,
+    /// Its briefs, newest first.
+    pub briefs: Vec<BriefId>,
+}
+
+impl Shape for Catalog {
+    fn brief_count(&self) -> usize {
+        self.briefs.len()
+    }
+    fn brief_slug(&self, b: BriefId) -> &str {
+        &self.briefs[b.index()].slug
+    }
+    fn topic_count(&self) -> usize {
+        self.topics.len()
+    }
+    fn topic_slug(&self, t: TopicId) -> &str {
+        &self.topics[t.index()].slug
+    }
+    fn topic_size(&self, t: TopicId) -> usize {
+        self.topic_briefs[t.index()].len()
+    }
+    fn entity_count(&self, kind: EntityKind) -> usize {
+        self.entities[kind.index()].len()
+    }
+    fn entity_slug(&self, kind: EntityKind, e: EntityId) -> &str {
+        &self.entities[kind.index()][e.index()].slug
+    }
+    fn page_count(&self) -> usize {
+        self.pages.len()
+    }
+    fn page_slug(&self, p: PageId) -> &str {
+        &self.pages[p.index()].slug
+    }
+    fn paginate(&self) -> usize {
+        self.paginate
+    }
+}
+
+/// Pass 1: what is published, sorted, with topics and entities resolved.
+fn catalog(config: &Config, input: Input, drafts: bool, diags: &mut Diagnostics) -> Catalog {
+    let briefs = published_briefs(input.briefs, drafts);
+    let topics = sorted_by_order(input.topics, |t| (t.order, &t.title, &t.slug));
+    let pages = sorted_by_order(input.pages, |p| (p.order, &p.title, &p.slug));
+    check_unique(
+        briefs.iter().map(|b| (b.slug.as_str(), &b.file.path)),
+        |i| (&briefs[i].file.text, briefs[i].key_offset("slug")),
+        "brief",
+        diags,
+    );
+    check_unique(
+        pages.iter().map(|p| (p.slug.as_str(), &p.file.path)),
+        |i| (&pages[i].file.text, 0),
+        "page",
+        diags,
+    );
+    let topic_names = topic_names(&topics, diags);
+    let brief_topics = resolve_topics(&briefs, &topic_names, diags);
+    let (entities, brief_entities) = collect_entities(&briefs, diags);
+    let topic_briefs = members(topics.len(), &brief_topics);
+    Catalog {
+        paginate: config.paginate,
+        briefs,
+        topics,
+        pages,
+        brief_topics,
+        brief_entities,
+        topic_briefs,
+        entities,
+        static_files: input.static_files,
+    }
+}
+
+/// The briefs to publish (drafts only when asked for), newest first; ties by slug, then path.
+fn published_briefs(briefs: Vec<Arc<ParsedBrief>>, drafts: bool) -> Vec<Arc<ParsedBrief>> {
+    let mut briefs: Vec<_> = briefs.into_iter().filter(|b| drafts || !b.draft).collect();
+    briefs.par_sort_unstable_by(|a, b| {
+        b.date
+            .timestamp
+            .cmp(&a.date.timestamp)
+            .then_with(|| a.slug.cmp(&b.slug))
+            .then_with(|| a.file.path.cmp(&b.file.path))
+    });
+    briefs
+}
+
+/// Sorts topics or pages by `order` (those without one last), then title, then slug.
+fn sorted_by_order<T>(
+    mut items: Vec<Arc<T>>,
+    key: impl Fn(&T) -> (Option<i64>, &String, &String),
+) -> Vec<Arc<T>> {
+    items.sort_by_cached_key(|item| {
+        let (order, title, slug) = key(item);
+        (
+            order.is_none(),
+            order.unwrap_or(0),
+            title.to_lowercase(),
+            slug.clone(),
+        )
+    });
+    items
+}
+
+/// Topic slugs and aliases → topic id; a name used twice is an error naming both files.
+fn topic_names<'a>(
+    topics: &'a [Arc<ParsedTopic>],
+    diags: &mut Diagnostics,
+) -> HashMap<&'a str, TopicId> {
+    let mut ids: HashMap<&str, TopicId> = HashMap::new();
+    let mut owner: HashMap<&str, &Path> = HashMap::new();
+    for (i, t) in topics.iter().enumerate() {
+        for name in std::iter::once(&t.slug).chain(&t.aliases) {
+            if let Some(other) = owner.get(name.as_str()) {
+                diags.push(
+                    Diagnostic::error(&t.file.path, format!("topic name {name:?} is already used by {}", other.display()))
+                        .at_offset(&t.file.text, 0)
+                        .with_help("each topic slug and alias must be unique; rename the file or change `aliases`"),
+                );
+                continue;
+            }
+            owner.insert(name, &t.file.path);
+            ids.insert(name, TopicId::new(i));
+        }
+    }
+    ids
+}
+
+/// Each brief's topics as ids; an unknown name is an error with a suggestion.
+fn resolve_topics(
+    briefs: &[Arc<ParsedBrief>],
+    names: &HashMap<&str, TopicId>,
+    diags: &mut Diagnostics,
+) -> Vec<Vec<TopicId>> {
+    briefs
+        .iter()
+        .map(|b| {
+            let mut ids = Vec::new();
+            for name in &b.topics {
+                match names.get(parse::slugify(name).as_str()) {
+                    Some(&id) if !ids.contains(&id) => ids.push(id),
+                    Some(_) => {}
+                    None => diags.push(unknown_topic(b, name, names)),
+                }
+            }
+            ids
+        })
+        .collect()
+}
+
+/// Entities, keyed by slug so spelling variants of one name share a page; each name's first
+/// spelling (newest brief first) names it. One pass per kind, the four in parallel; each list is
+/// sorted by slug, which is the entities' order everywhere.
+#[allow(clippy::type_complexity)]
+fn collect_entities(
+    briefs: &[Arc<ParsedBrief>],
+    diags: &mut Diagnostics,
+) -> ([Vec<EntityEntry>; 4], Vec<[Vec<EntityId>; 4]>) {
+    let per_kind: Vec<(Vec<EntityEntry>, Vec<Vec<EntityId>>, Vec<Diagnostic>)> = EntityKind::ALL
+        .par_iter()
+        .map(|&kind| {
+            let list = kind.index();
+            let mut index: HashMap<&str, usize> = HashMap::new();
+            let mut found: Vec<(&str, &str, Vec<BriefId>)> = Vec::new();
+            let mut errors = Vec::new();
+            for (id, b) in briefs.iter().enumerate() {
+                for (name, slug) in b.names(list).iter().zip(&b.name_slugs[list]) {
+                    if slug.is_empty() {
+                        errors.push(
+                            Diagnostic::error(
+                                &b.file.path,
+                                format!("cannot make a URL slug for {} {name:?}", kind.key()),
+                            )
+                            .at_line_of(&b.file.text, b.key_offset(kind.key()))
+                            .with_help("use a name with letters or digits"),
+                        );
+                        continue;
+                    }
+                    let i = *index.entry(slug.as_str()).or_insert_with(|| {
+                        found.push((slug.as_str(), name.as_str(), Vec::new()));
+                        found.len() - 1
+                    });
+                    let ids = &mut found[i].2;
+                    if ids.last() != Some(&BriefId::new(id)) {
+                        ids.push(BriefId::new(id));
+                    }
+                }
+            }
+            found.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            let position: HashMap<&str, EntityId> = found
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.0, EntityId::new(i)))
+                .collect();
+            let per_brief = briefs
+                .iter()
+                .map(|b| {
+                    let mut out: Vec<EntityId> = Vec::new();
+                    for slug in &b.name_slugs[list] {
+                        if let Some(&e) = position.get(slug.as_str())
+                            && !out.contains(&e)
+                        {
+                            out.push(e);
+                        }
+                    }
+                    out
+                })
+                .collect();
+            let entries = found
+                .into_iter()
+                .map(|(slug, name, briefs)| EntityEntry {
+                    slug: slug.to_string(),
+                    name: name.to_string(),
+                    briefs,
+                })
+                .collect();
+            (entries, per_brief, errors)
+        })
+        .collect();
+    let mut entities: [Vec<EntityEntry>; 4] = Default::default();
+    let mut brief_entities: Vec<[Vec<EntityId>; 4]> = vec![Default::default(); briefs.len()];
+    for (kind, (entries, per_brief, errors)) in EntityKind::ALL.into_iter().zip(per_kind) {
+        diags.extend(errors);
+        entities[kind.index()] = entries;
+        for (slots, ids) in brief_entities.iter_mut().zip(per_brief) {
+            slots[kind.index()] = ids;
+        }
+    }
+    (entities, brief_entities)
+}
+
+/// Each topic's briefs, newest first (briefs are in date order already).
+fn members(topics: usize, brief_topics: &[Vec<TopicId>]) -> Vec<Vec<BriefId>> {
+    let mut out = vec![Vec::new(); topics];
+    for (id, ts) in brief_topics.iter().enumerate() {
+        for t in ts {
+            out[t.index()].push(BriefId::new(id));
+        }
+    }
+    out
+}
+
+/// The permalink map: every content file's page, and every path of the output.
+fn link_targets(catalog: &Catalog) -> LinkTargets {
+    let mut targets = LinkTargets::default();
+    for b in &catalog.briefs {
+        targets
+            .content
+            .insert(b.file.path.clone(), layout::brief_url(&b.slug));
+    }
+    for t in &catalog.topics {
+        targets
+            .content
+            .insert(t.file.path.clone(), layout::topic_url(&t.slug));
+    }
+    for p in &catalog.pages {
+        targets
+            .content
+            .insert(p.file.path.clone(), layout::page_url(&p.slug));
+    }
+    let plan = layout::plan(catalog);
+    targets
+        .files
+        .reserve(plan.len() + catalog.static_files.len());
+    targets
+        .files
+        .extend(plan.into_iter().map(|o| o.path(catalog)));
+    targets.files.extend(catalog.static_files.iter().cloned());
+    targets
+}
+
+/// Each brief's links to other briefs, in order of first link.
+fn links_to(catalog: &Catalog, bodies: &[Arc<Body>]) -> Vec<Vec<BriefId>> {
+    let by_path: HashMap<&Path, BriefId> = catalog
+        .briefs
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (b.file.path.as_path(), BriefId::new(i)))
+        .collect();
+    bodies
+        .par_iter()
+        .enumerate()
+        .map(|(id, body)| {
+            let mut out = Vec::new();
+            for target in &body.rendered.links {
+                if let Some(&t) = by_path.get(target.as_path())
+                    && t.index() != id
+                    && !out.contains(&t)
+                {
+                    out.push(t);
+                }
+            }
+            out
+        })
+        .collect()
+}
+
+/// Who links to each brief; briefs are newest first, so each list comes out newest first.
+fn referenced_by(links_to: &[Vec<BriefId>]) -> Vec<Vec<BriefId>> {
+    let mut out = vec![Vec::new(); links_to.len()];
+    for (id, targets) in links_to.iter().enumerate() {
+        for t in targets {
+            out[t.index()].push(BriefId::new(id));
+        }
+    }
+    out
+}
+
+/// Each brief's older and newer neighbour in each of its topics, in the order it lists them.
+fn topic_nav(catalog: &Catalog) -> Vec<Vec<TopicNav>> {
+    let position: Vec<HashMap<BriefId, usize>> = catalog
+        .topic_briefs
+        .par_iter()
+        .map(|members| members.iter().enumerate().map(|(i, &b)| (b, i)).collect())
+        .collect();
+    catalog
+        .brief_topics
+        .iter()
+        .enumerate()
+        .map(|(id, topics)| {
+            let id = BriefId::new(id);
+            topics
+                .iter()
+                .map(|&topic| {
+                    let members = &catalog.topic_briefs[topic.index()];
+                    let i = position[topic.index()][&id];
+                    TopicNav {
+                        topic,
+                        next: i.checked_sub(1).map(|j| members[j]),
+                        prev: members.get(i + 1).copied(),
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+struct Bodies {
+    briefs: Vec<Arc<Body>>,
+    topics: Vec<Arc<Body>>,
+    pages: Vec<Arc<Body>>,
+}
+
+struct CrossLinks {
+    links_to: Vec<Vec<BriefId>>,
+    referenced_by: Vec<Vec<BriefId>>,
+    topic_nav: Vec<Vec<TopicNav>>,
+    related: Vec<Vec<BriefId>>,
+    entity_related: [Vec<Vec<(EntityKind, EntityId, usize)>>; 4],
+}
+
+/// Puts the parts together; each is moved, not cloned.
+fn assemble(
+    config: Config,
+    catalog: Catalog,
+    bodies: Bodies,
+    links: CrossLinks,
+    warnings: Vec<Diagnostic>,
+) -> Site {
+    let mut per_brief = catalog
+        .brief_topics
+        .into_iter()
+        .zip(catalog.brief_entities)
+        .zip(links.links_to)
+        .zip(links.referenced_by)
+        .zip(links.topic_nav)
+        .zip(links.related);
+    let briefs = catalog
+        .briefs
+        .into_iter()
+        .zip(bodies.briefs)
+        .filter_map(|(doc, body)| {
+            let (((((topics, entities), links_to), referenced_by), topic_nav), related) =
+                per_brief.next()?;
+            Some(Brief {
+                key: SourceKey::of(&doc.file.path),
+                url: layout::brief_url(&doc.slug),
+                doc,
+                body,
+                topics,
+                entities,
+                links_to,
+                referenced_by,
+                related,
+                topic_nav,
+            })
+        })
+        .collect();
+    let topics = catalog
+        .topics
+        .into_iter()
+        .zip(bodies.topics)
+        .zip(catalog.topic_briefs)
+        .map(|((doc, body), briefs)| Topic {
+            key: SourceKey::of(&doc.file.path),
+            url: layout::topic_url(&doc.slug),
+            doc,
+            body,
+            briefs,
+        })
+        .collect();
+    let mut related = links.entity_related.into_iter();
+    let mut found = catalog.entities;
+    let entities = EntityKind::ALL.map(|kind| {
+        let related = related.next().unwrap_or_default();
+        std::mem::take(&mut found[kind.index()])
+            .into_iter()
+            .zip(related)
+            .map(|(e, related)| Entity {
+                kind,
+                key: EntityKey::of(kind, &e.slug),
+                url: layout::entity_url(kind, &e.slug),
+                name: e.name,
+                slug: e.slug,
+                briefs: e.briefs,
+                related,
+            })
+            .collect()
+    });
+    let pages = catalog
+        .pages
+        .into_iter()
+        .zip(bodies.pages)
+        .map(|(doc, body)| Page {
+            key: SourceKey::of(&doc.file.path),
+            url: layout::page_url(&doc.slug),
+            doc,
+            body,
+        })
+        .collect();
+    Site {
+        config,
+        briefs,
+        topics,
+        entities,
+        pages,
+        static_files: catalog.static_files,
+        warnings,
+    }
+}
+
+/// A stable 64-bit hash of some byte strings, for fingerprints.
+pub fn fingerprint(parts: &[&[u8]]) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for p in parts {
+        h.update(&(p.len() as u64).to_le_bytes());
+        h.update(p);
+    }
+    h.digest()
+}
+
+/// Reports every item whose slug an earlier item already has; `locate` gives the text and
+/// offset to point at for the item at an index, and is called only for duplicates.
+fn check_unique<'a>(
+    items: impl Iterator<Item = (&'a str, &'a PathBuf)>,
+    locate: impl Fn(usize) -> (&'a String, usize),
+    what: &str,
+    diags: &mut Diagnostics,
+) {
+    let mut seen: HashMap<&str, &PathBuf> = HashMap::new();
+    for (i, (slug, path)) in items.enumerate() {
+        if let Some(first) = seen.get(slug) {
+            let (text, offset) = locate(i);
+            diags.push(
+                Diagnostic::error(path, format!("{what} slug {slug:?} is also used by {}", first.display()))
+                    .at_line_of(text, offset)
+                    .with_help("two files would write the same page; rename one file or set a different `slug:`"),
+            );
+        } else {
+            seen.insert(slug, path);
+        }
+    }
+}
+
+fn unknown_topic(b: &ParsedBrief, name: &str, topics: &HashMap<&str, TopicId>) -> Diagnostic {
+    let mut known: Vec<&str> = topics.keys().copied().collect();
+    known.sort_unstable();
+    let best = known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(name, k), *k))
+        .filter(|(score, _)| *score > 0.75)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let help = match best {
+        Some((_, k)) => format!("did you mean {k:?}? Known topics: {}", known.join(", ")),
+        None if known.is_empty() => {
+            "there are no topics yet: add content/topics/<slug>.md with a `title:`".to_string()
+        }
+        None => format!(
+            "known topics: {}; or add content/topics/{}.md",
+            known.join(", "),
+            parse::slugify(name)
+        ),
+    };
+    Diagnostic::error(&b.file.path, format!("unknown topic {name:?}"))
+        .at_line_of(&b.file.text, b.key_offset("topics"))
+        .with_help(help)
+}

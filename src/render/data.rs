@@ -1,0 +1,193 @@
+//! Template data shared by several page kinds: the site, cards, references to topics and
+//! names, and the month groups of timelines. Each is a `Serialize` struct of borrowed fields.
+
+use serde::Serialize;
+use tera::Value;
+
+use crate::layout;
+use crate::model::{BriefId, Site, Topic};
+use crate::parse::BriefDate;
+
+/// `site`, which every template gets.
+#[derive(Serialize)]
+pub struct SiteData<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: Option<&'a str>,
+    language: &'a str,
+    author: &'a str,
+    stylesheet: &'a str,
+    icon: &'a str,
+    feed_url: &'static str,
+    pages: Vec<Link<'a>>,
+    topics: Vec<Link<'a>>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct Link<'a> {
+    title: &'a str,
+    url: &'a str,
+}
+
+/// The `site` value, made once per build.
+pub fn site_value(site: &Site) -> Value {
+    let config = &site.config;
+    Value::from_serializable(&SiteData {
+        title: &config.title,
+        description: &config.description,
+        base_url: config.base_url.as_deref(),
+        language: &config.language,
+        author: &config.author,
+        stylesheet: layout::STYLESHEET,
+        icon: layout::ICON,
+        feed_url: layout::FEED,
+        pages: site
+            .pages
+            .iter()
+            .map(|p| Link {
+                title: p.title(),
+                url: &p.url,
+            })
+            .collect(),
+        topics: site
+            .topics
+            .iter()
+            .map(|t| Link {
+                title: t.title(),
+                url: &t.url,
+            })
+            .collect(),
+    })
+}
+
+#[derive(Serialize)]
+pub struct NameRef<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub url: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct TopicRef<'a> {
+    title: &'a str,
+    slug: &'a str,
+    url: &'a str,
+}
+
+impl<'a> TopicRef<'a> {
+    pub fn of(t: &'a Topic) -> Self {
+        TopicRef {
+            title: t.title(),
+            slug: t.slug(),
+            url: &t.url,
+        }
+    }
+}
+
+/// What listings show of a brief.
+#[derive(Serialize)]
+pub struct Card<'a> {
+    title: &'a str,
+    slug: &'a str,
+    url: &'a str,
+    date: String,
+    datetime: String,
+    date_display: String,
+    updated: Option<String>,
+    updated_display: Option<String>,
+    summary: &'a str,
+    status: Option<&'static str>,
+    topics: Vec<TopicRef<'a>>,
+    reading_time: usize,
+}
+
+impl<'a> Card<'a> {
+    pub fn of(site: &'a Site, id: BriefId) -> Self {
+        let b = site.brief(id);
+        let doc = &b.doc;
+        Card {
+            title: b.title(),
+            slug: b.slug(),
+            url: &b.url,
+            date: doc.date.ymd(),
+            datetime: stamp(&doc.date),
+            date_display: display_date(&doc.date),
+            updated: doc.updated.as_ref().map(stamp),
+            updated_display: doc.updated.as_ref().map(display_date),
+            summary: b.summary(),
+            status: doc.status.map(|s| s.as_str()),
+            topics: b
+                .topics
+                .iter()
+                .map(|&t| TopicRef::of(site.topic(t)))
+                .collect(),
+            reading_time: b.reading_time(),
+        }
+    }
+}
+
+/// `YYYY-MM-DD` for a date alone, RFC 3339 for a date with a time: for `<time datetime>`.
+pub fn stamp(d: &BriefDate) -> String {
+    if d.has_time { d.rfc3339() } else { d.ymd() }
+}
+
+/// "11 March 2025".
+pub fn display_date(d: &BriefDate) -> String {
+    jiff::fmt::strtime::format("%-d %B %Y", d.date).unwrap_or_else(|_| d.ymd())
+}
+
+/// Cards of one calendar month.
+#[derive(Serialize)]
+pub struct Month {
+    pub key: String,
+    pub label: String,
+    pub briefs: Vec<Value>,
+    /// The same briefs as HTML from `partials/card.html`, on timelines only.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cards: Vec<Value>,
+}
+
+impl Month {
+    pub fn new(key: String, date: jiff::civil::Date) -> Month {
+        let label = jiff::fmt::strtime::format("%B %Y", date).unwrap_or_else(|_| key.clone());
+        Month {
+            key,
+            label,
+            briefs: Vec::new(),
+            cards: Vec::new(),
+        }
+    }
+}
+
+/// `YYYY-MM`.
+pub fn month_key(date: jiff::civil::Date) -> String {
+    format!("{:04}-{:02}", date.year(), date.month())
+}
+
+/// A topic as listings of topics show it.
+#[derive(Serialize)]
+pub struct TopicData<'a> {
+    title: &'a str,
+    slug: &'a str,
+    url: &'a str,
+    summary: Option<&'a str>,
+    content: &'a str,
+    count: usize,
+    feed_url: String,
+    latest: Option<Value>,
+}
+
+impl<'a> TopicData<'a> {
+    pub fn of(topic: &'a Topic, latest: Option<Value>) -> Self {
+        TopicData {
+            title: topic.title(),
+            slug: topic.slug(),
+            url: &topic.url,
+            summary: topic.doc.summary.as_deref(),
+            content: topic.body.html(),
+            count: topic.briefs.len(),
+            feed_url: layout::topic_feed_url(topic.slug()),
+            latest,
+        }
+    }
+}

@@ -1,0 +1,285 @@
+//! Pages from the site model, through Tera templates.
+//!
+//! Takes `&Site` and a list of [`Output`]s (all of them from [`layout::plan`], or the ones a
+//! rebuild needs) and yields each file to a sink as soon as it is rendered, in parallel, so a
+//! large site never holds all its pages in memory. Listings show lightweight brief *cards*,
+//! converted to template values once per build on first use and shared by reference (tera
+//! values are reference-counted), so no page's context holds the whole site and the work stays
+//! linear. Each page kind's template data is made by its own module under `pages/`.
+//!
+//! Every URL given to templates is root-relative (`briefs/x/index.html`); each page also gets
+//! `root`, the relative way back to the site root (`../../`), so `{{ root }}{{ b.url }}` is a
+//! relative link that works at any host, in any sub-folder and from disk.
+
+mod data;
+mod feeds;
+mod pages;
+mod templates;
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use tera::{Context, Value};
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::layout::{self, Output, OutputKind};
+use crate::model::{BriefId, EntityKind, Site, TopicId};
+
+pub use pages::topic::slice as topic_slice;
+pub use templates::{BUILTIN_TEMPLATES, Templates};
+
+/// Depths of the pages with timelines: `topics/x/`, `people/x/`… (2) and `topics/x/page/n/` (4).
+const CARD_DEPTHS: [usize; 2] = [2, 4];
+
+/// The heading level of cards on timelines (under the page's `h2` and the month's `h3`).
+const TIMELINE_CARD_LEVEL: u8 = 4;
+
+/// Counts of what a render produced.
+#[derive(Debug, Default, Clone)]
+pub struct Stats {
+    pub pages: usize,
+    pub files: usize,
+    /// Per kind of output, in [`OutputKind::ALL`] order, for `--timings`.
+    pub by_kind: Vec<KindStats>,
+}
+
+/// What one kind of output cost: how slow a template is shows here.
+#[derive(Debug, Clone)]
+pub struct KindStats {
+    /// The template's name, or the format for files made without one.
+    pub name: &'static str,
+    pub files: usize,
+    pub bytes: u64,
+    /// Time spent rendering, summed over threads (so it can exceed the wall time).
+    pub render: Duration,
+}
+
+#[derive(Default)]
+struct KindCounters {
+    files: AtomicUsize,
+    bytes: AtomicU64,
+    nanos: AtomicU64,
+}
+
+/// Renders a site's outputs, handing each file to a sink as it is made.
+pub struct Renderer<'s> {
+    site: &'s Site,
+    templates: &'s Templates,
+    site_value: Value,
+    /// Each brief's card as a template value, made on first use.
+    cards: Vec<OnceLock<Value>>,
+    /// Each brief's card HTML at the page depths timelines are shown at ([`CARD_DEPTHS`]),
+    /// rendered on first use: a brief on many entity pages is rendered once, not once per page.
+    card_html: Vec<[OnceLock<Value>; CARD_DEPTHS.len()]>,
+    topic_refs: Vec<Value>,
+    /// Each entity as `{name, slug, url}`, by kind.
+    entity_refs: [Vec<Value>; 4],
+    /// Every output of the site, for the sitemap.
+    plan: Vec<Output>,
+}
+
+impl<'s> Renderer<'s> {
+    pub fn new(site: &'s Site, templates: &'s Templates) -> Self {
+        Renderer {
+            site,
+            templates,
+            site_value: data::site_value(site),
+            cards: (0..site.briefs.len()).map(|_| OnceLock::new()).collect(),
+            card_html: (0..site.briefs.len()).map(|_| Default::default()).collect(),
+            topic_refs: site
+                .topics
+                .iter()
+                .map(|t| Value::from_serializable(&data::TopicRef::of(t)))
+                .collect(),
+            entity_refs: EntityKind::ALL.map(|kind| {
+                site.entities[kind.index()]
+                    .iter()
+                    .map(|e| {
+                        Value::from_serializable(&data::NameRef {
+                            name: &e.name,
+                            slug: &e.slug,
+                            url: &e.url,
+                        })
+                    })
+                    .collect()
+            }),
+            plan: layout::plan(site),
+        }
+    }
+
+    /// Every output file of the site, in a stable order.
+    pub fn plan(&self) -> &[Output] {
+        &self.plan
+    }
+
+    /// Root-relative output path of an output.
+    pub fn output_path(&self, output: Output) -> String {
+        output.path(self.site)
+    }
+
+    /// Renders every output in parallel, passing each file to `sink`. Collects every error.
+    pub fn render_all<F>(&self, sink: F) -> Result<Stats, Diagnostics>
+    where
+        F: Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync,
+    {
+        self.render_some(&self.plan, sink)
+    }
+
+    /// Renders these outputs in parallel, passing each file to `sink`. Collects every error.
+    pub fn render_some<F>(&self, outputs: &[Output], sink: F) -> Result<Stats, Diagnostics>
+    where
+        F: Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync,
+    {
+        let kinds: [KindCounters; OutputKind::ALL.len()] = Default::default();
+        let errors: Vec<Diagnostic> = outputs
+            .par_iter()
+            .filter_map(|&output| {
+                let path = self.output_path(output);
+                let start = Instant::now();
+                let result = self.render(output, &path);
+                let kind = &kinds[output.kind().index()];
+                kind.nanos.fetch_add(
+                    u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX),
+                    Ordering::Relaxed,
+                );
+                kind.files.fetch_add(1, Ordering::Relaxed);
+                match result {
+                    Ok(bytes) => {
+                        kind.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+                        sink(&path, &bytes).err()
+                    }
+                    Err(e) => Some(e),
+                }
+            })
+            .collect();
+        if !errors.is_empty() {
+            let mut d = Diagnostics(errors);
+            d.sort();
+            return Err(d);
+        }
+        let by_kind = OutputKind::ALL
+            .iter()
+            .zip(&kinds)
+            .filter(|(_, k)| k.files.load(Ordering::Relaxed) > 0)
+            .map(|(kind, k)| KindStats {
+                name: kind.name(),
+                files: k.files.load(Ordering::Relaxed),
+                bytes: k.bytes.load(Ordering::Relaxed),
+                render: Duration::from_nanos(k.nanos.load(Ordering::Relaxed)),
+            })
+            .collect();
+        Ok(Stats {
+            pages: outputs.iter().filter(|o| o.is_page()).count(),
+            files: outputs.len(),
+            by_kind,
+        })
+    }
+
+    /// Renders one output file at its root-relative `path`.
+    pub fn render(&self, output: Output, path: &str) -> Result<Vec<u8>, Diagnostic> {
+        let site = self.site;
+        let template = match output {
+            Output::Feed => return feeds::site_feed(site),
+            Output::TopicFeed(t) => return feeds::topic_feed(site, t),
+            Output::Sitemap => {
+                let paths: Vec<(Output, String)> = self
+                    .plan
+                    .iter()
+                    .map(|&o| (o, self.output_path(o)))
+                    .collect();
+                return Ok(feeds::sitemap(site, &paths));
+            }
+            Output::Robots => return Ok(feeds::robots(site)),
+            // OK because every other kind has a template.
+            other => other.kind().template().unwrap_or("404.html"),
+        };
+        let root = if output == Output::NotFound {
+            // A server shows 404.html at any depth; only an absolute base works everywhere.
+            site.config.base_url.clone().unwrap_or_default()
+        } else {
+            layout::root_of(path)
+        };
+        let mut ctx = Context::new();
+        ctx.insert_value("site", self.site_value.clone());
+        ctx.insert("root", &root);
+        ctx.insert("current_url", path);
+        ctx.insert(
+            "permalink",
+            &layout::permalink(site.config.base_url.as_deref(), path),
+        );
+        match output {
+            Output::Index => pages::index::data(self, &mut ctx),
+            Output::Brief(b) => pages::brief::data(self, &mut ctx, b),
+            Output::Topic(t, page) => pages::topic::data(self, &mut ctx, t, page, &root)?,
+            Output::Topics => pages::topics::data(self, &mut ctx),
+            Output::Entity(kind, e) => pages::entity::data(self, &mut ctx, kind, e, &root)?,
+            Output::Entities(kind) => pages::entities::data(self, &mut ctx, kind),
+            Output::Archive => pages::archive::data(self, &mut ctx),
+            Output::Page(p) => pages::page::data(self, &mut ctx, p),
+            _ => {}
+        }
+        self.templates.render(template, &ctx)
+    }
+
+    /// A brief's card as a template value, shared by every page that lists it.
+    fn card(&self, id: BriefId) -> Value {
+        self.cards[id.index()]
+            .get_or_init(|| Value::from_serializable(&data::Card::of(self.site, id)))
+            .clone()
+    }
+
+    /// The cards of these briefs, as one template list sharing the build's cards.
+    fn card_list(&self, ids: &[BriefId]) -> Value {
+        Value::from(ids.iter().map(|&b| self.card(b)).collect::<Vec<_>>())
+    }
+
+    fn topic_ref(&self, t: TopicId) -> Value {
+        self.topic_refs[t.index()].clone()
+    }
+
+    /// Briefs grouped by calendar month, in the order given (newest first): the timelines of
+    /// topic and entity pages. Shares the build's cards, and their HTML at this page's depth.
+    fn months(&self, ids: &[BriefId], root: &str) -> Result<Vec<data::Month>, Diagnostic> {
+        let mut months: Vec<data::Month> = Vec::new();
+        for &id in ids {
+            let date = self.site.brief(id).doc.date.date;
+            let key = data::month_key(date);
+            if months.last().is_none_or(|last| last.key != key) {
+                months.push(data::Month::new(key, date));
+            }
+            let html = self.card_html(id, root)?;
+            if let Some(month) = months.last_mut() {
+                month.briefs.push(self.card(id));
+                month.cards.push(html);
+            }
+        }
+        Ok(months)
+    }
+
+    /// A brief's card as rendered by `partials/card.html` for a page `root` away from the site
+    /// root: from the cache at the depths timelines use, else rendered now.
+    fn card_html(&self, id: BriefId, root: &str) -> Result<Value, Diagnostic> {
+        let depth = root.matches("../").count();
+        let slot = CARD_DEPTHS
+            .iter()
+            .position(|&d| d == depth && root.len() == 3 * d)
+            .map(|i| &self.card_html[id.index()][i]);
+        if let Some(html) = slot.and_then(OnceLock::get) {
+            return Ok(html.clone());
+        }
+        let mut ctx = Context::new();
+        ctx.insert_value("site", self.site_value.clone());
+        ctx.insert("root", root);
+        ctx.insert_value("b", self.card(id));
+        ctx.insert("card_level", &TIMELINE_CARD_LEVEL);
+        let bytes = self.templates.render("partials/card.html", &ctx)?;
+        let html = Value::safe_string(&String::from_utf8_lossy(&bytes));
+        // Two threads may render the same card at once; both results are the same.
+        if let Some(slot) = slot {
+            let _ = slot.set(html.clone());
+        }
+        Ok(html)
+    }
+}

@@ -1,0 +1,39 @@
+//! `archive/index.html`: every brief, by year and month.
+
+use serde::Serialize;
+use tera::{Context, Value};
+
+use crate::render::Renderer;
+use crate::render::data::{Month, month_key};
+
+#[derive(Serialize)]
+struct Year {
+    year: i16,
+    count: usize,
+    months: Vec<Month>,
+}
+
+pub fn data(r: &Renderer<'_>, ctx: &mut Context) {
+    let mut years: Vec<Year> = Vec::new();
+    for id in r.site.brief_ids() {
+        let date = r.site.brief(id).doc.date.date;
+        if years.last().is_none_or(|last| last.year != date.year()) {
+            years.push(Year {
+                year: date.year(),
+                count: 0,
+                months: Vec::new(),
+            });
+        }
+        // OK because a year was pushed just above if there was none.
+        let year = years.last_mut().expect("a year");
+        year.count += 1;
+        let key = month_key(date);
+        if year.months.last().is_none_or(|last| last.key != key) {
+            year.months.push(Month::new(key, date));
+        }
+        if let Some(month) = year.months.last_mut() {
+            month.briefs.push(r.card(id));
+        }
+    }
+    ctx.insert_value("years", Value::from_serializable(&years));
+}

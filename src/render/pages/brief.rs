@@ -1,0 +1,174 @@
+//! `briefs/<slug>/index.html`: one brief with everything it links to, and its schema.org
+//! `NewsArticle`.
+
+use serde::Serialize;
+use tera::{Context, Value};
+
+use crate::layout;
+use crate::model::{BriefId, EntityKind};
+use crate::render::Renderer;
+use crate::render::data::stamp;
+
+/// Schema.org `NewsArticle`, fields in alphabetical order as the theme has always written them.
+#[derive(Serialize)]
+struct NewsArticle<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    about: Vec<LdThing<'a>>,
+    author: LdThing<'a>,
+    #[serde(rename = "dateModified")]
+    date_modified: String,
+    #[serde(rename = "datePublished")]
+    date_published: String,
+    description: &'a str,
+    headline: &'a str,
+    #[serde(rename = "inLanguage")]
+    in_language: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    keywords: Vec<&'a str>,
+    #[serde(rename = "mainEntityOfPage", skip_serializing_if = "Option::is_none")]
+    main_entity_of_page: Option<String>,
+    mentions: Vec<LdThing<'a>>,
+    publisher: LdThing<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+    #[serde(rename = "wordCount")]
+    word_count: usize,
+}
+
+#[derive(Serialize, Clone)]
+struct LdThing<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+}
+
+pub fn data(r: &Renderer<'_>, ctx: &mut Context, id: BriefId) {
+    ctx.insert_value("brief", value(r, id));
+}
+
+/// The page's `brief`: its card's fields and the rest, built as a template value directly, so
+/// the cards and names it shows are shared rather than serialised again.
+fn value(r: &Renderer<'_>, id: BriefId) -> Value {
+    let site = r.site;
+    let b = site.brief(id);
+    let mut map: tera::Map = r.card(id).as_map().cloned().unwrap_or_default();
+    let mut put = |key: &'static str, value: Value| {
+        map.insert(tera::value::Key::Str(key), value);
+    };
+    put("content", Value::from(b.html()));
+    put("toc", Value::from_serializable(&b.body.rendered.toc));
+    for kind in EntityKind::ALL {
+        let refs = &r.entity_refs[kind.index()];
+        let names: Vec<Value> = b.entities[kind.index()]
+            .iter()
+            .map(|&e| refs[e.index()].clone())
+            .collect();
+        put(kind.key(), Value::from(names));
+    }
+    put("sources", Value::from_serializable(&b.doc.sources));
+    put(
+        "permalink",
+        Value::from(layout::permalink(site.config.base_url.as_deref(), &b.url)),
+    );
+    put("words", Value::from(b.words()));
+    put("related", r.card_list(&b.related));
+    put("referenced_by", r.card_list(&b.referenced_by));
+    let nav: Vec<Value> = b
+        .topic_nav
+        .iter()
+        .map(|n| {
+            let mut nav = tera::Map::default();
+            nav.insert(tera::value::Key::Str("topic"), r.topic_ref(n.topic));
+            nav.insert(
+                tera::value::Key::Str("prev"),
+                Value::from(n.prev.map(|p| r.card(p))),
+            );
+            nav.insert(
+                tera::value::Key::Str("next"),
+                Value::from(n.next.map(|p| r.card(p))),
+            );
+            Value::from(nav)
+        })
+        .collect();
+    put("topic_nav", Value::from(nav));
+    put("json_ld", Value::from(json_ld(r, id)));
+    Value::from(map)
+}
+
+/// The brief's schema.org `NewsArticle` as JSON, safe inside `<script>`: `<`, `>` and `&` are
+/// written as `\u` escapes so no text from front matter can close the element.
+fn json_ld(r: &Renderer<'_>, id: BriefId) -> String {
+    let site = r.site;
+    let config = &site.config;
+    let base = config.base_url.as_deref();
+    let b = site.brief(id);
+    let thing = |kind: &'static str, name, url: &str| LdThing {
+        kind,
+        name,
+        url: layout::absolute(base, url),
+    };
+    let mut mentions = Vec::new();
+    for (kind, ty) in [
+        (EntityKind::People, "Person"),
+        (EntityKind::Places, "Place"),
+        (EntityKind::Organizations, "Organization"),
+    ] {
+        for &e in &b.entities[kind.index()] {
+            let e = site.entity(kind, e);
+            mentions.push(thing(ty, &e.name, &e.url));
+        }
+    }
+    let publisher = thing("Organization", &config.title, "");
+    let author = if config.author.is_empty() {
+        publisher.clone()
+    } else {
+        LdThing {
+            kind: "Organization",
+            name: &config.author,
+            url: None,
+        }
+    };
+    let url = layout::absolute(base, &b.url);
+    let doc = NewsArticle {
+        context: "https://schema.org",
+        kind: "NewsArticle",
+        about: b
+            .topics
+            .iter()
+            .map(|&t| {
+                let t = site.topic(t);
+                thing("Thing", t.title(), &t.url)
+            })
+            .collect(),
+        author,
+        date_modified: stamp(b.doc.updated.as_ref().unwrap_or(&b.doc.date)),
+        date_published: stamp(&b.doc.date),
+        description: b.summary(),
+        headline: b.title(),
+        in_language: &config.language,
+        keywords: b.entities[EntityKind::Tags.index()]
+            .iter()
+            .map(|&e| site.entity(EntityKind::Tags, e).name.as_str())
+            .collect(),
+        main_entity_of_page: url.clone(),
+        mentions,
+        publisher,
+        url,
+        word_count: b.words(),
+    };
+    // Serialising plain strings and numbers cannot fail.
+    let json = serde_json::to_string(&doc).unwrap_or_default();
+    // `<`, `>` and `&` only occur inside JSON strings, where `\u003c`-style escapes mean the
+    // same characters; written so, no value can end the element early.
+    if !json.contains(['<', '>', '&']) {
+        return json;
+    }
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}

@@ -1,0 +1,304 @@
+//! Templates: the built-in theme, a site's overrides, and Tera errors made into diagnostics.
+//!
+//! The built-in templates are compiled into the binary; a site's `templates/` replaces any of
+//! them by name. Every syntax error of every template is reported, located in the site's file
+//! when the template is the site's own.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use tera::{Context, Kwargs, State, Tera};
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::load::SourceFile;
+
+/// The built-in theme, compiled into the binary; a site's `templates/` overrides by name.
+pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    (
+        "partials/card.html",
+        include_str!("../../templates/partials/card.html"),
+    ),
+    (
+        "partials/timeline.html",
+        include_str!("../../templates/partials/timeline.html"),
+    ),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("brief.html", include_str!("../../templates/brief.html")),
+    ("topic.html", include_str!("../../templates/topic.html")),
+    ("topics.html", include_str!("../../templates/topics.html")),
+    ("entity.html", include_str!("../../templates/entity.html")),
+    (
+        "entities.html",
+        include_str!("../../templates/entities.html"),
+    ),
+    ("tag.html", include_str!("../../templates/tag.html")),
+    ("archive.html", include_str!("../../templates/archive.html")),
+    ("page.html", include_str!("../../templates/page.html")),
+    ("404.html", include_str!("../../templates/404.html")),
+    ("style.css", include_str!("../../templates/style.css")),
+    ("favicon.svg", include_str!("../../templates/favicon.svg")),
+];
+
+/// Loaded templates: the built-in ones, overridden by the site's.
+pub struct Templates {
+    tera: Tera,
+    /// Per template name: a hash of its text and of every template it extends, includes or
+    /// imports, so a page depends on one number per template (see [`crate::deps`]).
+    fingerprints: HashMap<String, u64>,
+    /// The site's own templates by name: their text and path, for locating render errors.
+    site_sources: HashMap<String, (String, PathBuf)>,
+}
+
+impl Templates {
+    /// Compiles the templates, reporting every syntax error with template name and line.
+    pub fn load(site_templates: &[SourceFile]) -> Result<Templates, Diagnostics> {
+        let mut diags = Diagnostics::default();
+        let mut sources: HashMap<String, (String, Option<PathBuf>)> = BUILTIN_TEMPLATES
+            .iter()
+            .map(|(n, c)| (n.to_string(), (c.to_string(), None)))
+            .collect();
+        for t in site_templates {
+            let name = t.path.to_string_lossy().replace('\\', "/");
+            sources.insert(
+                name,
+                (
+                    t.text.clone(),
+                    Some(PathBuf::from("templates").join(&t.path)),
+                ),
+            );
+        }
+        let mut names: Vec<&String> = sources.keys().collect();
+        names.sort();
+        // Check each template alone first so every syntax error is reported, not just the first.
+        for name in &names {
+            let (text, path) = &sources[*name];
+            let mut alone = Tera::new();
+            if let Err(e) = alone.add_raw_template(name, text)
+                && let tera::ErrorKind::SyntaxError(_) = e.kind()
+            {
+                diags.push(template_error(&e, name, path.as_ref(), Some(text)));
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        let mut tera = Tera::new();
+        register(&mut tera);
+        let result =
+            tera.add_raw_templates(names.iter().map(|n| (n.as_str(), sources[*n].0.as_str())));
+        if let Err(e) = result {
+            return Err(match reference_errors(&e, &sources) {
+                Some(d) => Diagnostics(d),
+                None => template_error(&e, "templates", None, None).into(),
+            });
+        }
+        let fingerprints = fingerprints(&sources);
+        let site_sources = sources
+            .into_iter()
+            .filter_map(|(name, (text, path))| Some((name, (text, path?))))
+            .collect();
+        Ok(Templates {
+            tera,
+            fingerprints,
+            site_sources,
+        })
+    }
+
+    /// The fingerprint of a template and all it uses; 0 for an unknown name.
+    pub fn fingerprint(&self, name: &str) -> u64 {
+        self.fingerprints.get(name).copied().unwrap_or(0)
+    }
+
+    pub fn render(&self, name: &str, ctx: &Context) -> Result<Vec<u8>, Diagnostic> {
+        let mut out = Vec::with_capacity(16 * 1024);
+        self.tera.render_to(name, ctx, &mut out).map_err(|e| {
+            let template = match e.kind() {
+                tera::ErrorKind::RenderingError(r) | tera::ErrorKind::SyntaxError(r) => {
+                    r.filename().to_string()
+                }
+                _ => name.to_string(),
+            };
+            match self.site_sources.get(&template) {
+                Some((text, path)) => template_error(&e, &template, Some(path), Some(text)),
+                None => template_error(&e, &template, None, None),
+            }
+        })?;
+        Ok(out)
+    }
+}
+
+/// Turns a Tera error into a diagnostic located in the template file.
+fn template_error(
+    e: &tera::Error,
+    name: &str,
+    path: Option<&PathBuf>,
+    text: Option<&String>,
+) -> Diagnostic {
+    let display_path = path
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from(format!("(built-in template) {name}")));
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let kind = if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) {
+                "syntax error"
+            } else {
+                "error while rendering"
+            };
+            let d = Diagnostic::error(
+                display_path,
+                format!("template {name}: {kind}: {}", r.message()),
+            )
+            .with_help("fix the template; see the README for the variables each template gets");
+            let span = r.span();
+            match text {
+                Some(t) if span.range.end <= t.len() => d.at_span(t, span.range.clone()),
+                _ => d.at_line(span.start_line, Some(span.start_col + 1)),
+            }
+        }
+        _ => {
+            let mut msg = e.to_string();
+            let mut src = std::error::Error::source(e);
+            while let Some(s) = src {
+                msg.push_str(&format!(": {s}"));
+                src = s.source();
+            }
+            Diagnostic::error(display_path, format!("template {name}: {msg}"))
+                .with_help("fix the template; see the README for the variables each template gets")
+        }
+    }
+}
+
+/// Splits Tera's report of unknown filters, tests, functions and includes into one located
+/// diagnostic per problem. Tera finds these only once all templates are put together, and gives
+/// them as a single message of cargo-style reports (`error: …` then ` --> name:line:col`), so
+/// without this the diagnostic could not say which file of `templates/` is wrong.
+fn reference_errors(
+    e: &tera::Error,
+    sources: &HashMap<String, (String, Option<PathBuf>)>,
+) -> Option<Vec<Diagnostic>> {
+    let tera::ErrorKind::Msg(text) = e.kind() else {
+        return None;
+    };
+    let mut out = Vec::new();
+    for report in text.split("\n\n") {
+        let mut lines = report.lines();
+        let message = lines.next()?.trim().strip_prefix("error: ")?;
+        let location = lines.next()?.trim().strip_prefix("--> ")?;
+        let mut parts = location.rsplitn(3, ':');
+        let column: usize = parts.next()?.parse().ok()?;
+        let line: usize = parts.next()?.parse().ok()?;
+        let name = parts.next()?;
+        let (source, path) = sources.get(name)?;
+        let display_path = path
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(format!("(built-in template) {name}")));
+        let start = crate::diagnostic::line_start_offset(source, line);
+        let offset = source[start..]
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(source.len(), |(i, _)| start + i);
+        out.push(
+            Diagnostic::error(display_path, format!("template {name}: {message}"))
+                .at_offset(source, offset)
+                .with_help(
+                    "fix the template; see the README for the filters and functions templates may use",
+                ),
+        );
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// Filters and functions the templates may use beyond Tera's own.
+fn register(tera: &mut Tera) {
+    // `{{ url_for(path="topics/index.html") }}`: a relative link to any page from this one.
+    tera.register_function(
+        "url_for",
+        |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
+            let path: String = kwargs.must_get("path")?;
+            let root: String = state.get("root")?.unwrap_or_default();
+            Ok(format!("{root}{}", path.trim_start_matches('/')))
+        },
+    );
+    // `{{ brief.date | date(format="%-d %B %Y") }}` with strftime directives.
+    tera.register_filter(
+        "date",
+        |value: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let format: String = kwargs
+                .get("format")?
+                .unwrap_or_else(|| "%-d %B %Y".to_string());
+            let date = crate::parse::BriefDate::parse(value).map_err(tera::Error::message)?;
+            let dt = date.date.to_datetime(jiff::civil::Time::midnight());
+            jiff::fmt::strtime::format(format.as_str(), dt)
+                .map_err(|e| tera::Error::message(e.to_string()))
+        },
+    );
+}
+
+/// Each template's fingerprint: its text and, recursively, the templates it names in
+/// `extends`, `include` and `import` tags.
+fn fingerprints(sources: &HashMap<String, (String, Option<PathBuf>)>) -> HashMap<String, u64> {
+    fn visit(
+        name: &str,
+        sources: &HashMap<String, (String, Option<PathBuf>)>,
+        done: &mut HashMap<String, u64>,
+        stack: &mut Vec<String>,
+    ) -> u64 {
+        if let Some(&fp) = done.get(name) {
+            return fp;
+        }
+        let Some((text, _)) = sources.get(name) else {
+            return 0;
+        };
+        if stack.iter().any(|s| s == name) {
+            // A cycle; Tera reports it. Its own text is enough here.
+            return crate::model::fingerprint(&[text.as_bytes()]);
+        }
+        stack.push(name.to_string());
+        let mut parts: Vec<u64> = used_templates(text)
+            .into_iter()
+            .map(|used| visit(used, sources, done, stack))
+            .collect();
+        stack.pop();
+        parts.push(crate::model::fingerprint(&[
+            name.as_bytes(),
+            text.as_bytes(),
+        ]));
+        let bytes: Vec<u8> = parts.iter().flat_map(|p| p.to_le_bytes()).collect();
+        let fp = crate::model::fingerprint(&[&bytes]);
+        done.insert(name.to_string(), fp);
+        fp
+    }
+    let mut done = HashMap::new();
+    for name in sources.keys() {
+        visit(name, sources, &mut done, &mut Vec::new());
+    }
+    done
+}
+
+/// The template names a template's `extends`, `include` and `import` tags name.
+fn used_templates(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for tag in text.split("{%").skip(1) {
+        let tag = tag.split("%}").next().unwrap_or("");
+        let tag = tag.trim_start_matches('-').trim_start();
+        let Some(rest) = ["extends", "include", "import"]
+            .iter()
+            .find_map(|k| tag.strip_prefix(k))
+        else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let Some(quote) = rest
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '"' | '\'' | '`'))
+        else {
+            continue;
+        };
+        if let Some(name) = rest[1..].split(quote).next() {
+            out.push(name);
+        }
+    }
+    out
+}
