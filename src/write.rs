@@ -436,7 +436,12 @@ impl crate::session::Sink for Staging {
         Staging::write(self, path, bytes)
     }
     fn copy(&self, from: &Path, path: &str) -> Result<(), Diagnostic> {
-        Staging::copy(self, from, &Path::new(crate::load::STATIC_DIR).join(path), path)
+        Staging::copy(
+            self,
+            from,
+            &Path::new(crate::load::STATIC_DIR).join(path),
+            path,
+        )
     }
     /// A staging folder starts empty, so there is never anything to remove.
     fn remove(&self, _: &str) -> Result<(), Diagnostic> {
