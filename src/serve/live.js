@@ -90,6 +90,8 @@
   const events = new EventSource('/__briefing/events');
   events.addEventListener('hello', (e) => {
     const data = JSON.parse(e.data);
+    // For tests and the curious: the page is listening.
+    window.__briefingLive = data.build;
     if (data.errors) showErrors(data.errors);
     else if (pageBuild && data.build !== pageBuild) reload();
   });

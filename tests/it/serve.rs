@@ -322,6 +322,88 @@ fn a_busy_explicit_port_is_a_clear_error() {
         .stderr_has("--port");
 }
 
+/// In a real browser (headless Chromium): a saved edit shows without any action within 2 s;
+/// broken front matter brings up the overlay naming the file; fixing it brings the page back;
+/// renaming the brief's file takes the page to the brief's new address.
+#[test]
+fn browser_reloads_shows_errors_and_follows_a_renamed_brief() {
+    use crate::browser::{Chrome, DESKTOP, open, string};
+    const REQUIREMENT: Duration = Duration::from_secs(2);
+    let site = Site::copy_of("basic");
+    let server = Served::start(&site);
+    let chrome = Chrome::launch();
+    let tab = chrome.tab(DESKTOP, false);
+    open(&tab, &format!("{}{BRIEF_URL}", server.origin));
+    let text_of = |js: &str| {
+        string(
+            &tab,
+            &format!("(() => {{ try {{ return String({js}); }} catch (e) {{ return ''; }} }})()"),
+        )
+    };
+    let body_has = |needle: &str| text_of("document.body.innerText").contains(needle);
+    // Polls the page until `done`, returning how long it took.
+    let poll = |what: &str, done: &dyn Fn() -> bool| -> Duration {
+        let start = Instant::now();
+        while !done() {
+            assert!(
+                start.elapsed() < PATIENCE,
+                "gave up waiting for {what} (page at {}; browser problems: {:?}); serve printed:\n{}",
+                text_of("location.href"),
+                tab.problems.list(),
+                server.log()
+            );
+            thread::sleep(Duration::from_millis(10));
+        }
+        start.elapsed()
+    };
+    // The script has connected, so the first edit is a live one.
+    poll("the event stream", &|| {
+        !text_of("window.__briefingLive || ''").is_empty()
+    });
+
+    let good = site.read(BRIEF);
+    site.write(BRIEF, good.replace("met again", "met in the browser"));
+    let took = poll("the edit in the page", &|| body_has("met in the browser"));
+    eprintln!(
+        "serve: the saved edit was on screen {} ms after the save",
+        took.as_millis()
+    );
+    assert!(
+        took < REQUIREMENT,
+        "the edit took {took:?} to show (at most {REQUIREMENT:?})"
+    );
+
+    site.write(BRIEF, good.replace("date: 2025-03-12", "date: 2025-03-32"));
+    let overlay = "document.getElementById('__briefing-overlay')";
+    poll("the error overlay", &|| {
+        text_of(&format!("{overlay}.textContent")).contains("2025-03-12-talks-resume.md")
+    });
+    assert_eq!(text_of(&format!("{overlay}.getAttribute('role')")), "alert");
+    assert!(
+        body_has("met in the browser"),
+        "the last good page stays under the overlay"
+    );
+
+    site.write(BRIEF, good.replace("met again", "met after the fix"));
+    poll("the fixed page without the overlay", &|| {
+        text_of(&format!("{overlay} === null")) == "true" && body_has("met after the fix")
+    });
+
+    let renamed = "content/briefs/2025/03/2025-03-12-talks-restart.md";
+    std::fs::rename(site.path(BRIEF), site.path(renamed)).expect("rename the brief");
+    poll("the brief's new address", &|| {
+        text_of("location.pathname") == "/briefs/talks-restart/" && body_has("met after the fix")
+    });
+
+    let exceptions: Vec<String> = tab
+        .problems
+        .list()
+        .into_iter()
+        .filter(|p| p.starts_with("uncaught exception"))
+        .collect();
+    assert!(exceptions.is_empty(), "the page threw: {exceptions:?}");
+}
+
 // ---- The server under test ------------------------------------------------------------------
 
 /// A running `briefing serve`, killed when dropped.
