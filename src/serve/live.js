@@ -83,7 +83,8 @@
     if ((data.removed || []).includes(here)) { location.replace('/'); return; }
     const broken = document.getElementById(OVERLAY) || document.body.hasAttribute('data-briefing-error');
     const asset = (p) => !/\.(html|xml|txt|json)$/.test(p);
-    if (broken || data.written.includes(here) || data.written.some(asset)) reload();
+    const written = data.written; // null: too many to list, so everything
+    if (broken || !written || written.includes(here) || written.some(asset)) reload();
   }
 
   restoreScroll();

@@ -6,7 +6,8 @@
 //! - `hello`, on connecting: the current build's id and, while the site is broken, its errors.
 //!   A page older than the current build (it loaded just before a rebuild finished) reloads.
 //! - `reload`, after each good build: `{build, written, removed, moved}` with root-relative
-//!   output paths; the page reloads, follows its move, or goes to the front page.
+//!   output paths (`written` is `null` when it would be long: everything changed); the page
+//!   reloads, follows its move, or goes to the front page.
 //! - `build-error`, after each failed build: every diagnostic as plain rendered text (the
 //!   terminal's, without colour) with its file and line, shown in an overlay.
 //!
@@ -61,10 +62,16 @@ struct Hello<'a> {
     errors: Option<&'a [ErrorReport]>,
 }
 
+/// Past this many written paths a reload event says only "everything" (`written: null`): a
+/// whole-site rebuild of a large site would otherwise send megabytes to every page, and a page
+/// that stops reading could fill its connection while the state is locked.
+const MAX_LISTED: usize = 500;
+
 #[derive(Serialize)]
 struct Reload<'a> {
     build: String,
-    written: &'a [String],
+    /// `None`: too many to list; every page should reload.
+    written: Option<&'a [String]>,
     removed: &'a [String],
     moved: &'a [(String, String)],
 }
@@ -129,7 +136,7 @@ impl Live {
         state.built = true;
         let event = Reload {
             build: self.id(state.generation),
-            written: &update.written,
+            written: Some(update.written.as_slice()).filter(|w| w.len() <= MAX_LISTED),
             removed: &update.removed,
             moved: &update.moved,
         };

@@ -112,6 +112,47 @@ fn a_deleted_brief_disappears_everywhere() {
     }
 }
 
+/// A burst of saves ends with the last one served; a new folder's brief appears, a renamed
+/// folder keeps it (folders carry no meaning), and deleting the folder takes it away.
+#[test]
+fn bursts_of_saves_and_folder_changes_are_picked_up() {
+    let site = Site::copy_of("basic");
+    let server = Served::start(&site);
+    let good = site.read(BRIEF);
+    for i in 0..30 {
+        site.write(
+            BRIEF,
+            good.replace("met again", &format!("met burst {i:02}")),
+        );
+    }
+    server.wait_until("the last save of the burst", || {
+        server.get(BRIEF_URL).body.contains("met burst 29")
+    });
+
+    let note = "/briefs/extra-note/";
+    site.write(
+        "content/briefs/extra/deep/2025-04-02-extra-note.md",
+        "---\ntitle: Extra note\ndate: 2025-04-02\ntopics: [energy]\n---\nA note.\n",
+    );
+    server.wait_until("the brief in a new folder", || {
+        server.get(note).status == 200
+    });
+    let rebuilds = || server.log().matches("Rebuilt: ").count();
+    let before = rebuilds();
+    std::fs::rename(
+        site.path("content/briefs/extra"),
+        site.path("content/briefs/moved"),
+    )
+    .expect("rename the folder");
+    server.wait_until("a rebuild after the folder rename", || rebuilds() > before);
+    assert_eq!(server.get(note).status, 200, "{}", server.log());
+
+    std::fs::remove_dir_all(site.path("content/briefs/moved")).expect("remove the folder");
+    server.wait_until("the folder's brief is gone", || {
+        server.get(note).status == 404
+    });
+}
+
 /// A site template, in a `templates/` folder created while serving, then edited.
 #[test]
 fn template_edits_show_on_pages() {
