@@ -445,6 +445,28 @@ fn browser_reloads_shows_errors_and_follows_a_renamed_brief() {
     assert!(exceptions.is_empty(), "the page threw: {exceptions:?}");
 }
 
+/// Without `--port`, a busy 1111 means the next free port, and serve says so.
+#[test]
+fn a_busy_default_port_moves_to_the_next_free_one() {
+    let site = Site::copy_of("basic");
+    // Taken here, or already taken by someone else: either way serve must move on.
+    let _held = std::net::TcpListener::bind("127.0.0.1:1111");
+    let server = Served::start_with(&site, &[]);
+    let port: u16 = server
+        .origin
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("a port in the URL");
+    assert!((1112..=1131).contains(&port), "serving on {port}");
+    assert!(
+        server.log().contains("Port 1111 is busy; using port"),
+        "{}",
+        server.log()
+    );
+    assert_eq!(server.get("/").status, 200);
+}
+
 // ---- The server under test ------------------------------------------------------------------
 
 /// A running `briefing serve`, killed when dropped.
@@ -472,8 +494,15 @@ impl Reply {
 impl Served {
     /// Starts `briefing serve --port 0` on the site and waits for the URL it prints.
     pub(crate) fn start(site: &Site) -> Served {
+        Served::start_with(site, &["--port", "0"])
+    }
+
+    /// Starts `briefing serve ARGS… --root <root>` and waits for the URL it prints.
+    pub(crate) fn start_with(site: &Site, args: &[&str]) -> Served {
         let mut child = briefing()
-            .args(["serve", "--port", "0", "--root"])
+            .arg("serve")
+            .args(args)
+            .arg("--root")
             .arg(&site.root)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
