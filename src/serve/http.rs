@@ -161,11 +161,15 @@ pub fn handle(request: Request, dir: &Path, live: &Live) {
     }
     let response = match resolve(dir, &target) {
         Resolved::File(file) => file_response(&file, 200, live),
-        Resolved::Redirect(to) => no_store(
-            Response::from_data(Vec::new())
-                .with_status_code(301)
-                .with_header(header("Location", &to)),
-        ),
+        Resolved::Redirect(to) => {
+            // A raw non-ASCII byte cannot go in a header; encoded, the browser decodes it back.
+            let to = percent_encoding::utf8_percent_encode(&to, percent_encoding::CONTROLS);
+            no_store(
+                Response::from_data(Vec::new())
+                    .with_status_code(301)
+                    .with_header(header("Location", &to.to_string())),
+            )
+        }
         Resolved::NotFound => not_found(dir, path_only, live),
         Resolved::Refused => no_store(text(400, "bad request: that path is not inside the site\n")),
     };
@@ -230,8 +234,8 @@ fn no_store<R: Read>(response: Response<R>) -> Response<R> {
 }
 
 fn header(name: &str, value: &str) -> Header {
-    // OK because every name and value here is ASCII made by this module, or a URL path that
-    // tiny_http already accepted as ASCII in the request line.
+    // OK because every name and value here is printable ASCII: made by this module, or a
+    // redirect's URL with controls and non-ASCII bytes percent-encoded.
     Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("an ASCII header")
 }
 

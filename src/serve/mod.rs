@@ -289,7 +289,10 @@ fn start_workers(server: Arc<tiny_http::Server>, dir: PathBuf, live: &Arc<live::
             .name(format!("serve-{i}"))
             .spawn(move || {
                 while let Ok(request) = server.recv() {
-                    http::handle(request, &dir, &live);
+                    // A bug answering one request must not take a worker down with it.
+                    let answer =
+                        std::panic::AssertUnwindSafe(|| http::handle(request, &dir, &live));
+                    let _ = std::panic::catch_unwind(answer);
                 }
             });
     }
