@@ -10,6 +10,9 @@
 //! 5. [`render`]: `&Site` + Tera templates → output files, streamed to a sink.
 //! 6. [`write`]: the sink: a staging folder swapped in as `public/` only on success.
 //!
+//! [`Session`] runs the pipeline again after edits; [`serve`] keeps one alive behind a
+//! live-reloading preview server.
+//!
 //! Every problem is a [`Diagnostic`] carrying file, line and column; stages collect all of them
 //! and the build stops after the first stage that found an error.
 
@@ -25,6 +28,7 @@ pub mod markdown;
 pub mod model;
 pub mod parse;
 pub mod render;
+pub mod serve;
 pub mod session;
 pub mod write;
 

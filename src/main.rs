@@ -34,6 +34,28 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Build the site, serve it on http://127.0.0.1:1111/, and rebuild and reload open pages on
+    /// every edit.
+    Serve(ServeArgs),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// The site folder, holding site.toml
+    #[arg(long, short, default_value = ".")]
+    root: PathBuf,
+    /// Port to listen on; 0 takes any free port [default: 1111, or the next free one]
+    #[arg(long, short)]
+    port: Option<u16>,
+    /// Address to listen on
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    bind: std::net::IpAddr,
+    /// Include briefs marked `draft: true`
+    #[arg(long)]
+    drafts: bool,
+    /// Open the site in the default browser
+    #[arg(long)]
+    open: bool,
 }
 
 #[derive(Args)]
@@ -54,7 +76,10 @@ struct Common {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let (common, opts, building) = match cli.command {
+        Command::Serve(args) => return serve(args, color),
         Command::Build {
             common,
             output,
@@ -77,8 +102,6 @@ fn main() -> ExitCode {
             (common, opts, false)
         }
     };
-    let color = std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let result = if building {
         briefing::build(&opts)
     } else {
@@ -151,6 +174,101 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Runs `serve` until Ctrl-C, printing what it reports.
+fn serve(args: ServeArgs, color: bool) -> ExitCode {
+    use briefing::serve::{Message, ServeError, ServeOptions};
+    let root = args.root.clone();
+    let shown_root = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
+    let opts = ServeOptions {
+        build: BuildOptions {
+            root: root.clone(),
+            drafts: args.drafts,
+            ..Default::default()
+        },
+        bind: args.bind,
+        port: args.port,
+    };
+    let result = briefing::serve::serve(opts, |message| match message {
+        Message::Built {
+            update,
+            first,
+            elapsed,
+        } => {
+            for w in &update.report.warnings {
+                eprintln!("{}", briefing::diagnostic::render(&root, w, color));
+            }
+            let ms = elapsed.as_millis();
+            if first {
+                let r = &update.report;
+                eprintln!(
+                    "Built {} brief{}, {} topic{}, {} page{} in {ms} ms",
+                    r.briefs,
+                    plural(r.briefs),
+                    r.topics,
+                    plural(r.topics),
+                    r.pages,
+                    plural(r.pages)
+                );
+                return;
+            }
+            let pages = update
+                .written
+                .iter()
+                .filter(|p| p.ends_with(".html"))
+                .count();
+            let mut line = format!("Rebuilt: {pages} page{} in {ms} ms", plural(pages));
+            if !update.removed.is_empty() {
+                line.push_str(&format!(", {} removed", update.removed.len()));
+            }
+            for (from, to) in &update.moved {
+                line.push_str(&format!(", {from} moved to {to}"));
+            }
+            eprintln!("{line}");
+        }
+        Message::Failed { diagnostics, first } => {
+            for d in &diagnostics.0 {
+                eprintln!("{}", briefing::diagnostic::render(&root, d, color));
+            }
+            let errors = diagnostics.0.iter().filter(|d| d.is_error()).count();
+            eprintln!(
+                "{} failed: {errors} error{}; {}",
+                if first { "Build" } else { "Rebuild" },
+                plural(errors),
+                if first {
+                    "pages show the errors until they are fixed"
+                } else {
+                    "still serving the last good version"
+                }
+            );
+        }
+        Message::PortBusy { wanted, using } => {
+            eprintln!("Port {wanted} is busy; using port {using} instead");
+        }
+        Message::Listening { url } => {
+            eprintln!("Serving {} at {url} (Ctrl-C to stop)", shown_root.display());
+            if let Some(Err(e)) = args.open.then(|| opener::open(&url)) {
+                eprintln!("warning: cannot open a browser ({e}); open {url} yourself");
+            }
+        }
+        Message::WatchError(e) => {
+            eprintln!("warning: watching for changes: {e}");
+        }
+    });
+    let Err(e) = result else {
+        return ExitCode::SUCCESS;
+    };
+    match e {
+        ServeError::PortInUse { .. } => {
+            eprintln!("error: {e}; choose another with --port N (or --port 0 for any free port)");
+        }
+        ServeError::NoFreePort { .. } => {
+            eprintln!("error: {e}; choose one with --port N (or --port 0 for any free port)");
+        }
+        e => eprintln!("error: {e}"),
+    }
+    ExitCode::FAILURE
 }
 
 fn plural(n: usize) -> &'static str {

@@ -36,7 +36,7 @@ use crate::util::{briefing, files_ending, normalize, npm_tool, repo_root};
 const SUB: &str = "/some/sub/folder/";
 const AXE: &str = "node_modules/axe-core/axe.min.js";
 const PHONE: (u32, u32) = (375, 812);
-const DESKTOP: (u32, u32) = (1280, 900);
+pub(crate) const DESKTOP: (u32, u32) = (1280, 900);
 /// A generous bound for a page to load; only there so a hung browser fails instead of hanging.
 const PATIENCE: Duration = Duration::from_secs(60);
 
@@ -317,15 +317,15 @@ fn check_page(tab: &Watched, base: &str, rel: &str) {
 // ---- Browser plumbing -------------------------------------------------------------------------
 
 /// A headless Chromium with a fresh profile, closed when dropped.
-struct Chrome {
+pub(crate) struct Chrome {
     browser: Browser,
     _profile: TempDir,
 }
 
 /// A tab, with what went wrong in it so far.
-struct Watched {
+pub(crate) struct Watched {
     tab: Arc<Tab>,
-    problems: Problems,
+    pub(crate) problems: Problems,
 }
 
 impl Watched {
@@ -335,7 +335,7 @@ impl Watched {
 }
 
 impl Chrome {
-    fn launch() -> Chrome {
+    pub(crate) fn launch() -> Chrome {
         let path = chromium();
         let profile = TempDir::new().expect("create a Chromium profile folder");
         let args: Vec<&OsStr> = [
@@ -370,7 +370,7 @@ impl Chrome {
         }
     }
 
-    fn tab(&self, size: (u32, u32), mobile: bool) -> Watched {
+    pub(crate) fn tab(&self, size: (u32, u32), mobile: bool) -> Watched {
         let tab = self.browser.new_tab().expect("open a tab");
         tab.set_default_timeout(PATIENCE);
         let problems = Problems::default();
@@ -439,7 +439,7 @@ impl Chrome {
 
 /// Console errors, uncaught exceptions and failed requests seen in a tab.
 #[derive(Clone, Default)]
-struct Problems {
+pub(crate) struct Problems {
     seen: Arc<Mutex<Vec<String>>>,
     urls: Arc<Mutex<HashMap<String, String>>>,
 }
@@ -537,6 +537,11 @@ impl Problems {
         }
     }
 
+    /// Everything reported so far.
+    pub(crate) fn list(&self) -> Vec<String> {
+        self.seen.lock().expect("problems").clone()
+    }
+
     #[track_caller]
     fn assert_none(&self, what: &str) {
         let seen = self.seen.lock().expect("problems");
@@ -616,7 +621,7 @@ fn state(tab: &Tab) -> PageState {
 }
 
 /// Navigates and waits until the page has loaded.
-fn open(tab: &Watched, url: &str) {
+pub(crate) fn open(tab: &Watched, url: &str) {
     // Mark the page being left, so that reopening the same URL waits for the new document.
     evaluate(tab, "window.__briefingLeft = true");
     tab.navigate_to(url)
@@ -682,7 +687,7 @@ fn wait_for(tab: &Watched, what: &str, done: impl Fn(&PageState) -> bool) {
     }
 }
 
-fn evaluate(tab: &Tab, js: &str) -> serde_json::Value {
+pub(crate) fn evaluate(tab: &Tab, js: &str) -> serde_json::Value {
     // A navigation may briefly leave no document to evaluate in; try again.
     let start = Instant::now();
     loop {
@@ -694,7 +699,7 @@ fn evaluate(tab: &Tab, js: &str) -> serde_json::Value {
     }
 }
 
-fn string(tab: &Tab, js: &str) -> String {
+pub(crate) fn string(tab: &Tab, js: &str) -> String {
     match evaluate(tab, js) {
         serde_json::Value::String(s) => s,
         other => panic!("{js} gave {other}, not a string"),

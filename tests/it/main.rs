@@ -4,5 +4,6 @@ mod browser;
 mod build;
 mod errors;
 mod reliability;
+mod serve;
 mod util;
 mod vnu;
