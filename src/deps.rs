@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use crate::layout::Output;
 use crate::model::{BriefId, EntityId, EntityKind, PageId, Site, TopicId, fingerprint};
-use crate::render::Templates;
+use crate::render::{Templates, published};
 
 /// A piece of the model an output reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -111,7 +111,7 @@ pub fn deps(site: &Site, output: Output, mut f: impl FnMut(Dep)) {
         Output::Archive => cards(&mut site.brief_ids(), &mut f),
         Output::Page(p) => f(Dep::Page(p)),
         Output::Feed => {
-            for b in site.brief_ids().take(site.config.feed_entries) {
+            for b in published(site, site.brief_ids()).take(site.config.feed_entries) {
                 f(Dep::Brief(b));
             }
         }
@@ -119,8 +119,9 @@ pub fn deps(site: &Site, output: Output, mut f: impl FnMut(Dep)) {
             let topic = site.topic(t);
             f(Dep::Topic(t));
             // The feed's `updated` is the newest of all its briefs; entries are the first few.
-            cards(&mut topic.briefs.iter().copied(), &mut f);
-            for &b in topic.briefs.iter().take(site.config.feed_entries) {
+            let briefs = || published(site, topic.briefs.iter().copied());
+            cards(&mut briefs(), &mut f);
+            for b in briefs().take(site.config.feed_entries) {
                 f(Dep::Brief(b));
             }
         }
@@ -170,6 +171,7 @@ pub fn fingerprints(site: &Site, paths: &[String]) -> Fingerprints {
                 doc.status.map_or("", |s| s.as_str()).as_bytes(),
                 &topics,
                 &(b.reading_time() as u64).to_le_bytes(),
+                &[u8::from(doc.draft)],
             ])
         })
         .collect();

@@ -344,7 +344,16 @@ impl Session {
         let canon_root = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
         let mut rescan = changed.is_empty();
         let mut reread: Vec<(ContentKind, PathBuf)> = Vec::new();
-        let mut templates = false;
+        let mut templates = changed.is_empty();
+        if changed.is_empty() {
+            // Nothing named: check everything, keeping what turns out unchanged.
+            self.config = None;
+            reread.extend(self.briefs.keys().map(|p| (ContentKind::Brief, p.clone())));
+            reread.extend(self.topics.keys().map(|p| (ContentKind::Topic, p.clone())));
+            reread.extend(self.pages.keys().map(|p| (ContentKind::Page, p.clone())));
+            self.static_changed
+                .extend(self.static_files.iter().map(|p| p.to_string_lossy().replace('\\', "/")));
+        }
         for path in changed {
             let rel = path
                 .strip_prefix(&root)
@@ -430,6 +439,22 @@ impl Session {
         );
     }
 
+    /// The text a file had when it was last read and parsed without error.
+    fn text_of(&self, kind: ContentKind, path: &Path) -> Option<&str> {
+        fn text<'a, T>(
+            map: &'a BTreeMap<PathBuf, Entry<T>>,
+            path: &Path,
+            f: impl Fn(&'a T) -> &'a str,
+        ) -> Option<&'a str> {
+            map.get(path)?.parsed.as_ref().ok().map(|p| f(p))
+        }
+        match kind {
+            ContentKind::Brief => text(&self.briefs, path, |p| &p.file.text),
+            ContentKind::Topic => text(&self.topics, path, |p| &p.file.text),
+            ContentKind::Page => text(&self.pages, path, |p| &p.file.text),
+        }
+    }
+
     fn knows(&self, kind: ContentKind, path: &Path) -> bool {
         match kind {
             ContentKind::Brief => self.briefs.contains_key(path),
@@ -438,8 +463,13 @@ impl Session {
         }
     }
 
-    /// Parses files (in parallel) and keeps them, replacing what was known of them.
+    /// Parses files (in parallel) and keeps them, replacing what was known of them. A file
+    /// whose text did not change (an editor saving without edits) is kept as it was.
     fn put_files(&mut self, files: Vec<(ContentKind, SourceFile)>) {
+        let files: Vec<(ContentKind, SourceFile)> = files
+            .into_iter()
+            .filter(|(kind, f)| self.text_of(*kind, &f.path) != Some(f.text.as_str()))
+            .collect();
         enum Parsed {
             Brief(Result<Arc<ParsedBrief>, Vec<Diagnostic>>),
             Topic(Result<Arc<ParsedTopic>, Vec<Diagnostic>>),

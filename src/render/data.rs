@@ -99,6 +99,8 @@ pub struct Card<'a> {
     status: Option<&'static str>,
     topics: Vec<TopicRef<'a>>,
     reading_time: usize,
+    /// Only with `--drafts`; templates mark such briefs.
+    draft: bool,
 }
 
 impl<'a> Card<'a> {
@@ -122,6 +124,7 @@ impl<'a> Card<'a> {
                 .map(|&t| TopicRef::of(site.topic(t)))
                 .collect(),
             reading_time: b.reading_time(),
+            draft: doc.draft,
         }
     }
 }

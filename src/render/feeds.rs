@@ -1,4 +1,5 @@
-//! Machine-readable outputs: Atom feeds, the sitemap and robots.txt.
+//! Machine-readable outputs: Atom feeds, the sitemap and robots.txt. Drafts (built with
+//! `--drafts`) are in none of them.
 //!
 //! Feeds use absolute URLs from `base_url` when it is set, as the format expects; without it,
 //! links are relative to the feed's own location. Each entry carries the brief's HTML with an
@@ -134,6 +135,12 @@ fn fixed(t: jiff::Timestamp) -> atom_syndication::FixedDateTime {
     atom_syndication::FixedDateTime::parse_from_rfc3339(&t.to_string()).unwrap_or_default()
 }
 
+/// The briefs among `ids` that feeds may list: drafts never, even when `--drafts` builds their
+/// pages, since a feed reader keeps what it has once seen.
+pub fn published(site: &Site, ids: impl Iterator<Item = BriefId>) -> impl Iterator<Item = BriefId> {
+    ids.filter(|&b| !site.brief(b).doc.draft)
+}
+
 /// The site-wide Atom feed of the latest briefs.
 pub fn site_feed(site: &Site) -> Result<Vec<u8>, Diagnostic> {
     let ids: Vec<BriefId> = site.brief_ids().take(site.config.feed_entries).collect();
@@ -150,12 +157,13 @@ pub fn site_feed(site: &Site) -> Result<Vec<u8>, Diagnostic> {
 pub fn topic_feed(site: &Site, t: TopicId) -> Result<Vec<u8>, Diagnostic> {
     let topic = site.topic(t);
     let path = layout::topic_feed_url(topic.slug());
+    let ids: Vec<BriefId> = published(site, topic.briefs.iter().copied()).collect();
     feed(
         site,
         &path,
         format!("{} — {}", topic.title(), site.config.title),
         &topic.url,
-        &topic.briefs,
+        &ids,
     )
 }
 
@@ -165,7 +173,8 @@ pub fn sitemap(site: &Site, outputs: &[(Output, String)]) -> Vec<u8> {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for (output, path) in outputs {
-        if !output.is_page() || *output == Output::NotFound {
+        let draft = matches!(output, Output::Brief(b) if site.brief(*b).doc.draft);
+        if !output.is_page() || *output == Output::NotFound || draft {
             continue;
         }
         let loc = url_from(site, "sitemap.xml", path);

@@ -27,6 +27,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::layout::{self, Output, OutputKind};
 use crate::model::{BriefId, EntityKind, Site, TopicId};
 
+pub use feeds::published;
 pub use pages::topic::slice as topic_slice;
 pub use templates::{BUILTIN_TEMPLATES, Templates};
 

@@ -8,13 +8,13 @@
 //! shows its errors over them; the next good build clears them.
 //!
 //! The parts: [`http`] answers requests from the folder, [`live`] holds the event streams and
-//! the injected script, [`watch`] turns file-system events into batches, and [`outputs`]
-//! completes a session's update where it said nothing about removed or moved pages. Nothing here
-//! prints: what happens is handed to the caller as [`Message`]s.
+//! the injected script, and [`watch`] turns file-system events into batches. The session says
+//! which pages it wrote, removed and moved, so open pages know whether to reload, follow their
+//! brief to its new address, or go to the front page. Nothing here prints: what happens is
+//! handed to the caller as [`Message`]s.
 
 pub mod http;
 pub mod live;
-pub mod outputs;
 pub mod watch;
 
 use std::io::ErrorKind;
@@ -104,7 +104,6 @@ pub fn serve(opts: ServeOptions, mut on_message: impl FnMut(Message)) -> Result<
     let mut rebuilder = Rebuilder {
         session: Session::new(opts.build.clone()),
         sink,
-        outputs: outputs::Outputs::default(),
         live: Arc::clone(&live),
         root: root.clone(),
         first: true,
@@ -162,7 +161,6 @@ pub fn serve(opts: ServeOptions, mut on_message: impl FnMut(Message)) -> Result<
 struct Rebuilder {
     session: Session,
     sink: DirSink,
-    outputs: outputs::Outputs,
     live: Arc<live::Live>,
     root: PathBuf,
     first: bool,
@@ -173,8 +171,7 @@ impl Rebuilder {
         let start = Instant::now();
         let first = std::mem::take(&mut self.first);
         match self.session.build(changed, &self.sink) {
-            Ok(mut update) => {
-                self.outputs.settle(&mut update, &self.sink);
+            Ok(update) => {
                 let elapsed = start.elapsed();
                 self.live.built(&update);
                 on_message(Message::Built {

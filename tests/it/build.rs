@@ -565,12 +565,26 @@ fn drafts_are_published_with_the_drafts_flag() {
             .join("topics/diplomacy/page/3/index.html")
             .is_file()
     );
+    // Marked as a draft on its page (banner, noindex) and on cards.
+    assert_eq!(texts(&page, ".draft-banner strong"), ["Draft."]);
+    assert_eq!(
+        attrs(&page, r#"meta[name="robots"]"#, "content"),
+        ["noindex"]
+    );
+    let index = site.output("index.html");
+    assert_eq!(texts(&index, ".draft-label"), ["Draft"], "only the draft is marked");
+    // Never in feeds or the sitemap, whatever the flags: readers and crawlers keep what they see.
     let feed = parse_feed("feed.xml", &site.output("feed.xml"));
-    assert!(feed.entries.iter().any(|e| e.title == DRAFT_TITLE));
+    assert!(!feed.entries.is_empty());
+    assert!(feed.entries.iter().all(|e| e.title != DRAFT_TITLE));
     let topic_feed = parse_feed("diplomacy", &site.output("topics/diplomacy/feed.xml"));
-    assert!(topic_feed.entries.iter().any(|e| e.title == DRAFT_TITLE));
+    assert!(!topic_feed.entries.is_empty());
+    assert!(topic_feed.entries.iter().all(|e| e.title != DRAFT_TITLE));
     let locs = sitemap_locs(&site.output("sitemap.xml"));
-    assert!(locs.iter().any(|l| l.contains(DRAFT_SLUG)), "{locs:?}");
+    assert!(locs.iter().any(|l| l.contains("briefs/")), "{locs:?}");
+    assert!(!locs.iter().any(|l| l.contains(DRAFT_SLUG)), "{locs:?}");
+    // Published briefs carry no draft marks.
+    assert!(!site.output("briefs/talks-resume/index.html").contains("noindex"));
 }
 
 // ---- Escaping and sanitising -------------------------------------------------------------------------
