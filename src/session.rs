@@ -351,8 +351,11 @@ impl Session {
             reread.extend(self.briefs.keys().map(|p| (ContentKind::Brief, p.clone())));
             reread.extend(self.topics.keys().map(|p| (ContentKind::Topic, p.clone())));
             reread.extend(self.pages.keys().map(|p| (ContentKind::Page, p.clone())));
-            self.static_changed
-                .extend(self.static_files.iter().map(|p| p.to_string_lossy().replace('\\', "/")));
+            self.static_changed.extend(
+                self.static_files
+                    .iter()
+                    .map(|p| p.to_string_lossy().replace('\\', "/")),
+            );
         }
         for path in changed {
             let rel = path

@@ -143,7 +143,9 @@ pub fn published(site: &Site, ids: impl Iterator<Item = BriefId>) -> impl Iterat
 
 /// The site-wide Atom feed of the latest briefs.
 pub fn site_feed(site: &Site) -> Result<Vec<u8>, Diagnostic> {
-    let ids: Vec<BriefId> = site.brief_ids().take(site.config.feed_entries).collect();
+    let ids: Vec<BriefId> = published(site, site.brief_ids())
+        .take(site.config.feed_entries)
+        .collect();
     feed(
         site,
         layout::FEED,

@@ -572,7 +572,11 @@ fn drafts_are_published_with_the_drafts_flag() {
         ["noindex"]
     );
     let index = site.output("index.html");
-    assert_eq!(texts(&index, ".draft-label"), ["Draft"], "only the draft is marked");
+    assert_eq!(
+        texts(&index, ".draft-label"),
+        ["Draft"],
+        "only the draft is marked"
+    );
     // Never in feeds or the sitemap, whatever the flags: readers and crawlers keep what they see.
     let feed = parse_feed("feed.xml", &site.output("feed.xml"));
     assert!(!feed.entries.is_empty());
@@ -584,7 +588,11 @@ fn drafts_are_published_with_the_drafts_flag() {
     assert!(locs.iter().any(|l| l.contains("briefs/")), "{locs:?}");
     assert!(!locs.iter().any(|l| l.contains(DRAFT_SLUG)), "{locs:?}");
     // Published briefs carry no draft marks.
-    assert!(!site.output("briefs/talks-resume/index.html").contains("noindex"));
+    assert!(
+        !site
+            .output("briefs/talks-resume/index.html")
+            .contains("noindex")
+    );
 }
 
 // ---- Escaping and sanitising -------------------------------------------------------------------------
