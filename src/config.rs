@@ -67,41 +67,19 @@ impl Config {
                 "briefing never follows links out of the site folder; copy the file into the site",
             ));
         }
-        let read = |path: &Path| -> std::io::Result<Vec<u8>> {
-            use std::io::Read;
-            let mut bytes = Vec::new();
-            crate::load::open_regular(path)?.read_to_end(&mut bytes)?;
-            Ok(bytes)
-        };
-        let text = match read(&path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(t) => t,
-                Err(e) => {
-                    let offset = e.utf8_error().valid_up_to();
-                    let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                    return Err(
-                        Diagnostic::error(CONFIG_FILE, "the file is not valid UTF-8")
-                            .at_offset(&text, offset)
-                            .with_help("save the file as UTF-8"),
-                    );
-                }
-            },
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Diagnostic::error(
-                    CONFIG_FILE,
-                    format!("no {CONFIG_FILE} in {}", root.display()),
-                )
-                .with_help(
-                    "run briefing in a site folder or pass --root DIR; a site needs a site.toml with at least `title = \"…\"`",
-                ));
-            }
-            Err(e) => {
-                return Err(Diagnostic::error(
-                    CONFIG_FILE,
-                    format!("cannot read the file: {e}"),
-                ));
-            }
-        };
+        if std::fs::symlink_metadata(&path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+        {
+            return Err(Diagnostic::error(
+                CONFIG_FILE,
+                format!("no {CONFIG_FILE} in {}", root.display()),
+            )
+            .with_help(
+                "run briefing in a site folder or pass --root DIR; a site needs a site.toml with at least `title = \"…\"`",
+            ));
+        }
+        // Read as content files are: size-capped, BOM dropped, CRLF made LF, so carets in
+        // diagnostics land where the author sees them.
+        let text = crate::load::read_source(root, PathBuf::from(CONFIG_FILE))?.text;
         Self::parse(&text)
     }
 
@@ -230,6 +208,20 @@ mod tests {
     fn base_url_gets_trailing_slash() {
         let c = Config::parse("title = \"x\"\nbase_url = \"https://a.org/sub\"\n").unwrap();
         assert_eq!(c.base_url.as_deref(), Some("https://a.org/sub/"));
+    }
+
+    #[test]
+    fn crlf_file_locates_errors_on_the_right_column() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(CONFIG_FILE),
+            "title = \"x\"\r\ndescription = \"d\"\r\ntitel = \"y\"\r\n",
+        )
+        .unwrap();
+        let err = Config::load(dir.path()).unwrap_err();
+        assert_eq!((err.line, err.column), (Some(3), Some(1)), "{err}");
+        // 30 in the text as read (LF); 32 had the CRLFs been kept.
+        assert_eq!(err.span, Some(30..35), "{err}");
     }
 
     #[test]
