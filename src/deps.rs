@@ -32,8 +32,10 @@ pub enum Dep {
     Brief(BriefId),
     /// A topic's text, its number of briefs and its latest brief.
     Topic(TopicId),
-    /// An entity's name, number of briefs and related names.
+    /// An entity's name and number of briefs.
     Entity(EntityKind, EntityId),
+    /// The names an entity appears with most, and how often (its own page lists them).
+    Related(EntityKind, EntityId),
     /// A free page's text.
     Page(PageId),
 }
@@ -98,6 +100,7 @@ pub fn deps(site: &Site, output: Output, mut f: impl FnMut(Dep)) {
             let entity = site.entity(kind, e);
             f(Dep::Template(CARD_TEMPLATE));
             f(Dep::Entity(kind, e));
+            f(Dep::Related(kind, e));
             for &(k, other, _) in &entity.related {
                 f(Dep::Entity(k, other));
             }
@@ -143,6 +146,7 @@ pub struct Fingerprints {
     briefs: Vec<u64>,
     topics: Vec<u64>,
     entities: [Vec<u64>; 4],
+    related: [Vec<u64>; 4],
     pages: Vec<u64>,
 }
 
@@ -192,8 +196,14 @@ pub fn fingerprints(site: &Site, paths: &[String]) -> Fingerprints {
     let entities = EntityKind::ALL.map(|kind| {
         site.entities[kind.index()]
             .par_iter()
+            .map(|e| words(&[fingerprint(&[e.name.as_bytes()]), e.briefs.len() as u64]))
+            .collect()
+    });
+    let related = EntityKind::ALL.map(|kind| {
+        site.entities[kind.index()]
+            .par_iter()
             .map(|e| {
-                let mut parts = vec![fingerprint(&[e.name.as_bytes()]), e.briefs.len() as u64];
+                let mut parts = Vec::with_capacity(2 * e.related.len());
                 for &(k, other, count) in &e.related {
                     parts.push(site.entity(k, other).key.0);
                     parts.push(count as u64);
@@ -219,6 +229,7 @@ pub fn fingerprints(site: &Site, paths: &[String]) -> Fingerprints {
         briefs,
         topics,
         entities,
+        related,
         pages,
     }
 }
@@ -249,7 +260,254 @@ pub fn signature(site: &Site, templates: &Templates, fps: &Fingerprints, output:
             site.entity(k, e).key.0,
             fps.entities[k.index()][e.index()],
         ),
+        Dep::Related(k, e) => put(
+            9,
+            site.entity(k, e).key.0,
+            fps.related[k.index()][e.index()],
+        ),
         Dep::Page(p) => put(8, site.page(p).key.0, fps.pages[p.index()]),
     });
     h.digest()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::config::Config;
+    use crate::layout::{self, Shape};
+    use crate::load::{self, SourceFile};
+    use crate::model::{self, Input, Options};
+    use crate::parse;
+
+    const TALKS: &str = "content/briefs/2025/03/2025-03-12-talks-resume.md";
+
+    /// The `basic` fixture site, with `edit` applied to its brief files first.
+    fn site(edit: impl Fn(&mut SourceFile)) -> (Site, Templates) {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        let config = Config::load(&root).expect("fixture site.toml");
+        let (mut sources, _) = load::load(&root);
+        sources.briefs.iter_mut().for_each(edit);
+        fn all<T>(
+            files: Vec<SourceFile>,
+            f: fn(SourceFile) -> Result<T, Vec<crate::Diagnostic>>,
+        ) -> Vec<Arc<T>> {
+            files
+                .into_iter()
+                .map(|s| Arc::new(f(s).expect("valid fixture")))
+                .collect()
+        }
+        let templates = Templates::load(&sources.templates).expect("templates");
+        let input = Input {
+            briefs: all(sources.briefs, parse::parse_brief),
+            topics: all(sources.topics, parse::parse_topic),
+            pages: all(sources.pages, parse::parse_page),
+            static_files: vec!["images/map.svg".into()],
+            diagnostics: Vec::new(),
+        };
+        let opts = Options {
+            drafts: false,
+            fingerprints: true,
+        };
+        let site = model::build(config, input, &opts, &|_| None).expect("fixture builds");
+        (site, templates)
+    }
+
+    fn deps_of(site: &Site, output: Output) -> Vec<Dep> {
+        let mut out = Vec::new();
+        deps(site, output, |d| out.push(d));
+        out
+    }
+
+    fn brief(site: &Site, path: &str) -> BriefId {
+        site.brief_ids()
+            .find(|&b| site.brief(b).source() == Path::new(path))
+            .expect("the brief")
+    }
+
+    /// Output path → signature.
+    fn signatures(site: &Site, templates: &Templates) -> Vec<(String, u64)> {
+        let plan = layout::plan(site);
+        let paths: Vec<String> = plan.iter().map(|o| o.path(site)).collect();
+        let fps = fingerprints(site, &paths);
+        plan.iter()
+            .zip(paths)
+            .map(|(&o, p)| (p, signature(site, templates, &fps, o)))
+            .collect()
+    }
+
+    /// The outputs whose signature differs between the fixture and the fixture with `edit`.
+    fn changed_by(edit: impl Fn(&mut SourceFile)) -> BTreeSet<String> {
+        let (a, ta) = site(|_| {});
+        let (b, tb) = site(edit);
+        let before: std::collections::HashMap<String, u64> =
+            signatures(&a, &ta).into_iter().collect();
+        signatures(&b, &tb)
+            .into_iter()
+            .filter(|(p, s)| before.get(p) != Some(s))
+            .map(|(p, _)| p)
+            .collect()
+    }
+
+    fn edit(path: &'static str, from: &'static str, to: &'static str) -> impl Fn(&mut SourceFile) {
+        move |f: &mut SourceFile| {
+            if f.path == Path::new(path) {
+                assert!(f.text.contains(from), "{path} lacks {from:?}");
+                f.text = f.text.replacen(from, to, 1);
+            }
+        }
+    }
+
+    #[test]
+    fn a_brief_page_reads_its_brief_names_and_neighbours_cards() {
+        let (site, _) = site(|_| {});
+        let id = brief(&site, TALKS);
+        let b = site.brief(id);
+        let deps = deps_of(&site, Output::Brief(id));
+        for dep in [
+            Dep::Config,
+            Dep::Nav,
+            Dep::Template("brief.html"),
+            Dep::Brief(id),
+        ] {
+            assert!(deps.contains(&dep), "{dep:?} missing: {deps:?}");
+        }
+        assert!(!b.related.is_empty() && !b.topic_nav.is_empty());
+        for &r in b.related.iter().chain(&b.referenced_by) {
+            assert!(deps.contains(&Dep::Card(r)), "card of {r:?} missing");
+        }
+        for n in &b.topic_nav {
+            for other in n.prev.into_iter().chain(n.next) {
+                assert!(deps.contains(&Dep::Card(other)));
+            }
+        }
+        for kind in EntityKind::ALL {
+            for &e in &b.entities[kind.index()] {
+                assert!(deps.contains(&Dep::Entity(kind, e)));
+            }
+        }
+        // Only its own brief whole; others by their cards.
+        let whole: Vec<&Dep> = deps.iter().filter(|d| matches!(d, Dep::Brief(_))).collect();
+        assert_eq!(whole, [&Dep::Brief(id)]);
+    }
+
+    #[test]
+    fn a_topic_page_reads_the_cards_on_that_page_only() {
+        let (site, _) = site(|_| {});
+        let t = site
+            .topic_ids()
+            .find(|&t| site.topic(t).briefs.len() > site.config.paginate)
+            .expect("a topic with two pages");
+        let topic = site.topic(t);
+        let second = crate::render::topic_slice(&topic.briefs, site.config.paginate, 2);
+        let deps = deps_of(&site, Output::Topic(t, 2));
+        for &b in second {
+            assert!(deps.contains(&Dep::Card(b)));
+        }
+        // The first page's briefs appear only as the topic's latest, if at all.
+        let latest = topic.briefs[0];
+        for &b in &topic.briefs[1..site.config.paginate] {
+            assert!(b == latest || !deps.contains(&Dep::Card(b)), "{b:?}");
+        }
+        assert!(deps.contains(&Dep::Template("partials/card.html")));
+        assert!(deps.contains(&Dep::Topic(t)));
+    }
+
+    #[test]
+    fn a_body_edit_changes_only_the_pages_showing_the_body() {
+        let changed = changed_by(edit(
+            TALKS,
+            "Negotiators met again",
+            "Negotiators met once more",
+        ));
+        let expected: BTreeSet<String> = [
+            "briefs/talks-resume/index.html",
+            "feed.xml",
+            "topics/energy/feed.xml",
+            "topics/diplomacy/feed.xml",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect();
+        assert_eq!(changed, expected);
+    }
+
+    #[test]
+    fn a_summary_edit_changes_every_listing_of_the_brief() {
+        let changed = changed_by(edit(
+            TALKS,
+            "returned to the table",
+            "came back to the table",
+        ));
+        for page in [
+            "briefs/talks-resume/index.html",
+            "index.html",
+            "archive/index.html",
+            "topics/energy/index.html",
+            "topics/diplomacy/index.html",
+            "people/olena-ivanova/index.html",
+            "tags/talks/index.html",
+            "feed.xml",
+        ] {
+            assert!(changed.contains(page), "{page} not redone: {changed:?}");
+        }
+        // Pages that never show the brief stay as they were.
+        for page in ["pages/about/index.html", "style.css", "people/index.html"] {
+            assert!(!changed.contains(page), "{page} redone: {changed:?}");
+        }
+    }
+
+    #[test]
+    fn a_new_person_changes_the_name_lists() {
+        let changed = changed_by(edit(
+            TALKS,
+            "people: [Olena Ivanova,",
+            "people: [Newcomer Person, Olena Ivanova,",
+        ));
+        for page in [
+            "people/index.html",
+            "people/newcomer-person/index.html",
+            "briefs/talks-resume/index.html",
+            "sitemap.xml",
+        ] {
+            assert!(changed.contains(page), "{page} not redone: {changed:?}");
+        }
+        assert!(!changed.contains("places/index.html"), "{changed:?}");
+    }
+
+    #[test]
+    fn a_template_change_reaches_the_pages_that_use_it() {
+        let (site, templates) = site(|_| {});
+        let base = templates.fingerprint("base.html");
+        assert_ne!(base, 0);
+        // brief.html extends base.html, so its fingerprint folds base.html's in.
+        assert_ne!(templates.fingerprint("brief.html"), base);
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        let (mut sources, _) = load::load(&root);
+        sources.templates.push(SourceFile {
+            path: "base.html".into(),
+            text: crate::render::BUILTIN_TEMPLATES
+                .iter()
+                .find(|(n, _)| *n == "base.html")
+                .map(|(_, t)| t.replace("Skip to content", "Skip to the brief"))
+                .expect("built-in base.html"),
+        });
+        let changed = Templates::load(&sources.templates).expect("templates");
+        assert_ne!(
+            changed.fingerprint("brief.html"),
+            templates.fingerprint("brief.html")
+        );
+        assert_ne!(
+            changed.fingerprint("tag.html"),
+            templates.fingerprint("tag.html")
+        );
+        assert_eq!(
+            changed.fingerprint("style.css"),
+            templates.fingerprint("style.css")
+        );
+        assert!(site.brief_count() > 0);
+    }
 }
