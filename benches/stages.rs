@@ -100,9 +100,13 @@ fn brief_page(c: &mut Criterion) {
         pages: parsed(sources.pages, briefing::parse::parse_page),
         ..Default::default()
     };
-    let site = briefing::model::build(config, input, &briefing::model::Options::default(), &|_| {
-        None
-    })
+    let site = briefing::model::build(
+        config,
+        input,
+        &briefing::model::Options::default(),
+        &|_| None,
+        None,
+    )
     .expect("sample site builds");
     let renderer = briefing::render::Renderer::new(&site, &templates);
     let output = briefing::layout::Output::Brief(briefing::model::BriefId::new(0));

@@ -165,12 +165,28 @@ pub fn fingerprints(site: &Site, paths: &[String]) -> Fingerprints {
             for &t in &b.topics {
                 topics.extend(site.topic(t).key.0.to_le_bytes());
             }
-            let updated = doc.updated.map(|u| format!("{u:?}")).unwrap_or_default();
+            let stamp = |d: Option<&crate::parse::BriefDate>| -> [u8; 17] {
+                let mut out = [0u8; 17];
+                if let Some(d) = d {
+                    out[..16].copy_from_slice(&d.timestamp.as_nanosecond().to_le_bytes());
+                    out[16] = 1 + u8::from(d.has_time);
+                }
+                out
+            };
+            // The written calendar date can differ from the instant's UTC date.
+            let d = doc.date.date;
+            let written = [
+                d.year().to_le_bytes()[0],
+                d.year().to_le_bytes()[1],
+                d.month() as u8,
+                d.day() as u8,
+            ];
             fingerprint(&[
                 doc.title.as_bytes(),
                 doc.slug.as_bytes(),
-                format!("{:?}", doc.date).as_bytes(),
-                updated.as_bytes(),
+                &stamp(Some(&doc.date)),
+                &written,
+                &stamp(doc.updated.as_ref()),
                 b.summary().as_bytes(),
                 doc.status.map_or("", |s| s.as_str()).as_bytes(),
                 &topics,
@@ -312,7 +328,7 @@ mod tests {
             drafts: false,
             fingerprints: true,
         };
-        let site = model::build(config, input, &opts, &|_| None).expect("fixture builds");
+        let site = model::build(config, input, &opts, &|_| None, None).expect("fixture builds");
         (site, templates)
     }
 

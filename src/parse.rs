@@ -368,6 +368,9 @@ pub struct ParsedBrief {
     /// The URL slug of every name, in the order of `people`, `places`, `organizations` and
     /// `tags`: made here, once per file, so rebuilding the site never slugifies them again.
     pub name_slugs: [Vec<String>; 4],
+    /// A hash of the fields that decide the site's structure (path, slug, date, draft, topics,
+    /// names), made once per file: see [`crate::model::structure_key`].
+    pub structure: u64,
 }
 
 impl ParsedBrief {
@@ -633,11 +636,33 @@ pub fn parse_brief(file: SourceFile) -> Result<ParsedBrief, Vec<Diagnostic>> {
         slugs(&organizations),
         slugs(&tags),
     ];
+    let topics = clean_list(raw.topics);
+    let structure = {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        let mut put = |bytes: &[u8]| {
+            h.update(&(bytes.len() as u64).to_le_bytes());
+            h.update(bytes);
+        };
+        put(path.as_os_str().as_encoded_bytes());
+        put(slug.as_bytes());
+        put(&date.timestamp.as_nanosecond().to_le_bytes());
+        put(&[u8::from(raw.draft)]);
+        for t in &topics {
+            put(t.as_bytes());
+        }
+        for list in [&people, &places, &organizations, &tags] {
+            put(b"|");
+            for n in list {
+                put(n.as_bytes());
+            }
+        }
+        h.digest()
+    };
     Ok(ParsedBrief {
         title: raw.title.trim().to_string(),
         date,
         updated,
-        topics: clean_list(raw.topics),
+        topics,
         summary: raw
             .summary
             .map(|s| s.trim().to_string())
@@ -658,6 +683,7 @@ pub fn parse_brief(file: SourceFile) -> Result<ParsedBrief, Vec<Diagnostic>> {
         status: raw.status,
         draft: raw.draft,
         name_slugs,
+        structure,
         front_offset,
         body_offset,
         file,

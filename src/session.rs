@@ -12,6 +12,8 @@
 //! renders only the outputs whose signature changed.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -22,7 +24,7 @@ use crate::config::{self, CONFIG_FILE, Config};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::layout::{self, Output};
 use crate::load::{self, ContentKind, SourceFile};
-use crate::model::{self, Body, Site};
+use crate::model::{self, Body, Site, SourceKey};
 use crate::parse::{self, ParsedBrief, ParsedPage, ParsedTopic};
 use crate::render::{Renderer, Templates};
 use crate::{BuildOptions, Report};
@@ -69,19 +71,17 @@ pub struct Update {
 struct Entry<T> {
     kind: ContentKind,
     parsed: Result<Arc<T>, Vec<Diagnostic>>,
-    /// Its body as rendered by the last good build.
-    body: Option<Arc<Body>>,
 }
 
 /// What the last good build produced, to compare the next one with.
-#[derive(Default)]
 struct Last {
     /// Output path → signature.
-    signatures: HashMap<String, u64>,
+    signatures: FxHashMap<String, u64>,
     /// Static files copied, relative to `static/`.
     static_files: BTreeSet<String>,
-    /// Brief source path → (page path, title), to tell a moved page from a removed one.
-    briefs: HashMap<PathBuf, (String, String)>,
+    /// The site itself: its structure is reused while front matter keeps it, and its pages'
+    /// addresses tell a moved page from a removed one.
+    site: Site,
 }
 
 /// A build that can be run again after some of its inputs changed.
@@ -100,6 +100,9 @@ pub struct Session {
     static_files: Vec<PathBuf>,
     /// Static files to copy again although they were there before (the watcher saw them change).
     static_changed: BTreeSet<String>,
+    /// Each file's body as rendered by the last good build, by source key; a file read again
+    /// loses its entry.
+    bodies: FxHashMap<SourceKey, Arc<Body>>,
     last: Option<Last>,
     /// Whether to keep what later builds reuse; a one-off build does not.
     incremental: bool,
@@ -119,6 +122,7 @@ impl Session {
             templates: None,
             static_files: Vec::new(),
             static_changed: BTreeSet::new(),
+            bodies: FxHashMap::default(),
             last: None,
             incremental: true,
         }
@@ -179,17 +183,10 @@ impl Session {
             drafts: self.opts.drafts,
             fingerprints: self.incremental,
         };
-        let briefs = &self.briefs;
-        let topics = &self.topics;
-        let pages = &self.pages;
-        let cached = |path: &Path| -> Option<Arc<Body>> {
-            match load::content_kind(path)? {
-                ContentKind::Brief => briefs.get(path)?.body.clone(),
-                ContentKind::Topic => topics.get(path)?.body.clone(),
-                ContentKind::Page => pages.get(path)?.body.clone(),
-            }
-        };
-        let site = model::build(config, input, &opts, &cached);
+        let bodies = &self.bodies;
+        let cached = |path: &Path| bodies.get(&SourceKey::of(path)).cloned();
+        let previous = self.last.as_ref().map(|l| &l.site.structure);
+        let site = model::build(config, input, &opts, &cached, previous);
         // Report template and content problems together.
         let (site, templates) = match (site, templates) {
             (Ok(s), Ok(t)) => (s, t),
@@ -264,8 +261,9 @@ impl Session {
 
         let mut removed = Vec::new();
         let mut moved = Vec::new();
+        let mut kept = None;
         if let (Some(signatures), true) = (signatures, self.incremental) {
-            let now: HashMap<String, u64> = paths.iter().cloned().zip(signatures).collect();
+            let now: FxHashMap<String, u64> = paths.iter().cloned().zip(signatures).collect();
             if let Some(last) = &self.last {
                 removed.extend(
                     last.signatures
@@ -279,12 +277,12 @@ impl Session {
                         .filter(|f| !static_now.contains(*f) && !now.contains_key(*f))
                         .cloned(),
                 );
-                moved = moved_briefs(&last.briefs, &site);
+                moved = moved_briefs(&last.site, &site);
             }
             for path in &removed {
                 sink.remove(path)?;
             }
-            self.keep(&site, now, static_now);
+            kept = Some((now, static_now));
         }
         written.sort();
         removed.sort();
@@ -301,13 +299,16 @@ impl Session {
             warnings,
         };
         drop(renderer);
-        if !self.incremental {
-            // Freeing a large site's millions of allocations takes a noticeable share of a
-            // build, and nothing waits for it: a thread does it (if one cannot be started, the
-            // error drops it here).
-            let _ = std::thread::Builder::new()
-                .name("free-site".into())
-                .spawn(move || drop((site, templates)));
+        match kept {
+            Some((signatures, static_files)) => self.keep(site, signatures, static_files),
+            None => {
+                // Freeing a large site's millions of allocations takes a noticeable share of a
+                // build, and nothing waits for it: a thread does it (if one cannot be started,
+                // the error drops it here).
+                let _ = std::thread::Builder::new()
+                    .name("free-site".into())
+                    .spawn(move || drop((site, templates)));
+            }
         }
         Ok(Update {
             report,
@@ -473,6 +474,10 @@ impl Session {
             .into_iter()
             .filter(|(kind, f)| self.text_of(*kind, &f.path) != Some(f.text.as_str()))
             .collect();
+        for (_, f) in &files {
+            // Its text changed: its body must be rendered again.
+            self.bodies.remove(&SourceKey::of(&f.path));
+        }
         enum Parsed {
             Brief(Result<Arc<ParsedBrief>, Vec<Diagnostic>>),
             Topic(Result<Arc<ParsedTopic>, Vec<Diagnostic>>),
@@ -523,15 +528,7 @@ impl Session {
                     .with_help("pass an absolute URL such as https://example.org/briefs/")
             })?;
         }
-        for e in self.briefs.values_mut() {
-            e.body = None;
-        }
-        for e in self.topics.values_mut() {
-            e.body = None;
-        }
-        for e in self.pages.values_mut() {
-            e.body = None;
-        }
+        self.bodies.clear();
         self.config = Some(config.clone());
         Ok(config)
     }
@@ -569,7 +566,6 @@ impl Session {
                 Box::new(map.values().map(|e| Entry {
                     kind: e.kind,
                     parsed: e.parsed.clone(),
-                    body: None,
                 }))
             } else {
                 Box::new(std::mem::take(map).into_values())
@@ -606,77 +602,59 @@ impl Session {
     /// Keeps what the next build compares with and reuses.
     fn keep(
         &mut self,
-        site: &Site,
-        signatures: HashMap<String, u64>,
+        site: Site,
+        signatures: FxHashMap<String, u64>,
         static_files: BTreeSet<String>,
     ) {
-        for b in &site.briefs {
-            if let Some(e) = self.briefs.get_mut(b.source()) {
-                e.body = Some(b.body.clone());
-            }
-        }
-        for t in &site.topics {
-            if let Some(e) = self.topics.get_mut(&t.doc.file.path) {
-                e.body = Some(t.body.clone());
-            }
-        }
-        for p in &site.pages {
-            if let Some(e) = self.pages.get_mut(&p.doc.file.path) {
-                e.body = Some(p.body.clone());
-            }
-        }
+        self.bodies.clear();
+        let bodies = site
+            .briefs
+            .iter()
+            .map(|b| (b.key, &b.body))
+            .chain(site.topics.iter().map(|t| (t.key, &t.body)))
+            .chain(site.pages.iter().map(|p| (p.key, &p.body)));
+        self.bodies
+            .extend(bodies.map(|(key, body)| (key, Arc::clone(body))));
+        // The previous site is dropped here, after the new one is made: a rebuild's share of
+        // freeing is one site's worth.
         self.last = Some(Last {
             signatures,
             static_files,
-            briefs: site
-                .briefs
-                .iter()
-                .map(|b| {
-                    (
-                        b.source().to_path_buf(),
-                        (b.url.clone(), b.title().to_string()),
-                    )
-                })
-                .collect(),
+            site,
         });
     }
 }
 
 fn entry<T>(kind: ContentKind, parsed: Result<Arc<T>, Vec<Diagnostic>>) -> Entry<T> {
-    Entry {
-        kind,
-        parsed,
-        body: None,
-    }
+    Entry { kind, parsed }
 }
 
 /// Brief pages whose address changed since the last build: the same file under a new slug, or
-/// a renamed file (a brief that vanished and one that appeared, paired by title, or alone).
-fn moved_briefs(last: &HashMap<PathBuf, (String, String)>, site: &Site) -> Vec<(String, String)> {
-    let now: HashMap<&Path, &model::Brief> = site.briefs.iter().map(|b| (b.source(), b)).collect();
+/// a renamed file (a brief that vanished and one that appeared, paired by title).
+fn moved_briefs(last: &Site, site: &Site) -> Vec<(String, String)> {
+    let now: FxHashMap<SourceKey, &model::Brief> = site.briefs.iter().map(|b| (b.key, b)).collect();
+    let before: FxHashMap<SourceKey, &model::Brief> =
+        last.briefs.iter().map(|b| (b.key, b)).collect();
     let mut moved = Vec::new();
-    let mut gone: Vec<(&String, &String)> = Vec::new();
-    for (path, (url, title)) in last {
-        match now.get(path.as_path()) {
-            Some(b) if &b.url != url => moved.push((url.clone(), b.url.clone())),
+    let mut gone: Vec<&model::Brief> = Vec::new();
+    for b in &last.briefs {
+        match now.get(&b.key) {
+            Some(n) if n.url != b.url => moved.push((b.url.clone(), n.url.clone())),
             Some(_) => {}
-            None => gone.push((url, title)),
+            None => gone.push(b),
         }
     }
-    let mut new: Vec<&model::Brief> = site
-        .briefs
-        .iter()
-        .filter(|b| !last.contains_key(b.source()))
-        .collect();
-    if gone.is_empty() || new.is_empty() {
-        moved.sort();
-        return moved;
-    }
-    gone.sort();
-    for (url, title) in &gone {
-        if let Some(i) = new.iter().position(|b| b.title() == title.as_str()) {
-            let b = new.remove(i);
-            moved.push(((*url).clone(), b.url.clone()));
+    if !gone.is_empty() {
+        let mut new: Vec<&model::Brief> = site
+            .briefs
+            .iter()
+            .filter(|b| !before.contains_key(&b.key))
+            .collect();
+        for old in gone {
+            if let Some(i) = new.iter().position(|b| b.title() == old.title()) {
+                let b = new.remove(i);
+                moved.push((old.url.clone(), b.url.clone()));
+            }
         }
     }
     moved.sort();

@@ -267,6 +267,8 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// Files under `static/`, relative to it, with forward slashes.
     pub static_files: Vec<String>,
+    /// What front matter decided, for the next build of a session to reuse.
+    pub structure: Arc<Structure>,
     /// Warnings found on the way; the build goes on.
     pub warnings: Vec<Diagnostic>,
 }
@@ -356,25 +358,38 @@ pub struct Options {
 pub type Cached<'a> = &'a (dyn Fn(&Path) -> Option<Arc<Body>> + Sync);
 
 /// Builds the site model; any error-level problem fails it, with every problem found.
+///
+/// `previous` is the [`Structure`] of an earlier build of the same session: when no file's
+/// structural front matter changed (see [`structure_key`]), it is reused whole, so an edit to a
+/// brief's text, title or summary costs no sorting, grouping or related-brief scoring.
 pub fn build(
     config: Config,
     mut input: Input,
     opts: &Options,
     cached: Cached<'_>,
+    previous: Option<&Arc<Structure>>,
 ) -> Result<Site, Diagnostics> {
     let mut diags = Diagnostics(std::mem::take(&mut input.diagnostics));
-    let catalog = catalog(&config, input, opts.drafts, &mut diags);
+    let key = structure_key(&config, &input, opts.drafts);
+    let (docs, structure, same_targets) = match previous {
+        Some(prev) if prev.key == key => (prev.order.apply(input), Arc::clone(prev), true),
+        _ => {
+            let (docs, structure) = structure(&config, input, opts.drafts, key, &mut diags);
+            (docs, Arc::new(structure), false)
+        }
+    };
     if diags.has_errors() {
         diags.sort();
         return Err(diags);
     }
 
     // Pass 2: Markdown, with links resolved against every output path.
-    let targets = link_targets(&catalog);
+    let targets = &structure.targets;
     let sanitizer = Sanitizer::default();
     let render = |path: &Path, text: &str, body_offset: usize| -> Arc<Body> {
+        // With the same structure every path resolves as it did, so a kept body stands.
         if let Some(body) = cached(path)
-            && body.rendered.still_valid(&targets)
+            && (same_targets || body.rendered.still_valid(targets))
         {
             return body;
         }
@@ -382,7 +397,7 @@ pub fn build(
             path,
             text,
             body_offset,
-            targets: &targets,
+            targets,
             root_prefix: "../../",
             sanitizer: (!config.unsafe_html).then_some(&sanitizer),
         });
@@ -397,17 +412,17 @@ pub fn build(
             fingerprint,
         })
     };
-    let brief_bodies: Vec<Arc<Body>> = catalog
+    let brief_bodies: Vec<Arc<Body>> = docs
         .briefs
         .par_iter()
         .map(|b| render(&b.file.path, &b.file.text, b.body_offset))
         .collect();
-    let topic_bodies: Vec<Arc<Body>> = catalog
+    let topic_bodies: Vec<Arc<Body>> = docs
         .topics
         .par_iter()
         .map(|t| render(&t.file.path, &t.file.text, t.body_offset))
         .collect();
-    let page_bodies: Vec<Arc<Body>> = catalog
+    let page_bodies: Vec<Arc<Body>> = docs
         .pages
         .par_iter()
         .map(|p| render(&p.file.path, &p.file.text, p.body_offset))
@@ -420,49 +435,167 @@ pub fn build(
         return Err(diags);
     }
 
-    let mut catalog = catalog;
+    let mut docs = docs;
     if !opts.fingerprints {
         // A one-off build reads no source text after this pass (its diagnostics are made), so
         // each is freed: sources and HTML are never all in memory at once. A session keeps them.
-        catalog.briefs.par_iter_mut().for_each(|b| {
+        docs.briefs.par_iter_mut().for_each(|b| {
             if let Some(b) = Arc::get_mut(b) {
                 b.file.text = String::new();
             }
         });
     }
-    let links_to = links_to(&catalog, &brief_bodies);
+    let links_to = links_to(&structure.by_path, &brief_bodies);
     let referenced_by = referenced_by(&links_to);
-    let topic_nav = topic_nav(&catalog);
-    let related = related::briefs(&catalog);
-    let entity_related = related::entities(&catalog);
     diags.sort();
     Ok(assemble(
         config,
-        catalog,
+        docs,
+        structure,
         Bodies {
             briefs: brief_bodies,
             topics: topic_bodies,
             pages: page_bodies,
         },
-        CrossLinks {
-            links_to,
-            referenced_by,
-            topic_nav,
-            related,
-            entity_related,
-        },
+        links_to,
+        referenced_by,
         diags.0,
     ))
 }
 
-/// The site as front matter alone decides it: what is published, in what order, under which
-/// topics and names. Enough to know every output path.
-pub struct Catalog {
-    pub paginate: usize,
-    /// Published briefs, newest first.
+/// The parsed files, in the site's order: briefs newest first, topics and pages by `order`.
+pub struct Docs {
     pub briefs: Vec<Arc<ParsedBrief>>,
     pub topics: Vec<Arc<ParsedTopic>>,
     pub pages: Vec<Arc<ParsedPage>>,
+}
+
+/// Where each file of the [`Input`] goes in the site's order (published briefs only).
+#[derive(Debug)]
+pub struct Order {
+    briefs: Vec<usize>,
+    topics: Vec<usize>,
+    pages: Vec<usize>,
+}
+
+impl Order {
+    /// Puts an input with the same files as the one this order was made from in order.
+    fn apply(&self, input: Input) -> Docs {
+        fn pick<T>(order: &[usize], items: Vec<Arc<T>>) -> Vec<Arc<T>> {
+            order.iter().map(|&i| Arc::clone(&items[i])).collect()
+        }
+        Docs {
+            briefs: pick(&self.briefs, input.briefs),
+            topics: pick(&self.topics, input.topics),
+            pages: pick(&self.pages, input.pages),
+        }
+    }
+}
+
+/// All that the site's structural front matter decides, with what is computed from it alone:
+/// the order of everything, topic and entity membership, every output path, previous/next
+/// within topics, related briefs and entities.
+#[derive(Debug)]
+pub struct Structure {
+    /// [`structure_key`] of the input it was made from.
+    key: u64,
+    order: Order,
+    pub catalog: Catalog,
+    /// Every path a link may point at (see [`crate::layout`]).
+    pub targets: LinkTargets,
+    /// Brief source path → brief, to resolve links between briefs (keyed by the path's bytes,
+    /// which hash faster than its components).
+    by_path: HashMap<std::ffi::OsString, BriefId>,
+    topic_nav: Vec<Vec<TopicNav>>,
+    related: Vec<Vec<BriefId>>,
+    entity_related: [Vec<Vec<(EntityKind, EntityId, usize)>>; 4],
+}
+
+/// A hash of every front-matter field that decides the site's structure: file paths, slugs,
+/// dates, drafts, topics and names of briefs; slugs, titles, order and aliases of topics and
+/// pages; the static files; pagination. Titles, summaries, bodies, statuses and sources of
+/// briefs are not in it: changing them leaves the structure as it is.
+pub fn structure_key(config: &Config, input: &Input, drafts: bool) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    let mut put = |bytes: &[u8]| {
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    put(&[u8::from(drafts)]);
+    put(&(config.paginate as u64).to_le_bytes());
+    for f in &input.static_files {
+        put(f.as_bytes());
+    }
+    let briefs: Vec<u8> = input
+        .briefs
+        .iter()
+        .flat_map(|b| b.structure.to_le_bytes())
+        .collect();
+    put(&briefs);
+    for t in &input.topics {
+        put(t.file.path.as_os_str().as_encoded_bytes());
+        put(t.title.as_bytes());
+        put(&format!("{:?}", t.order).into_bytes());
+        for a in &t.aliases {
+            put(a.as_bytes());
+        }
+    }
+    for p in &input.pages {
+        put(p.file.path.as_os_str().as_encoded_bytes());
+        put(p.title.as_bytes());
+        put(&format!("{:?}", p.order).into_bytes());
+    }
+    h.digest()
+}
+
+/// The site's structure, made from scratch.
+fn structure(
+    config: &Config,
+    input: Input,
+    drafts: bool,
+    key: u64,
+    diags: &mut Diagnostics,
+) -> (Docs, Structure) {
+    let order = Order {
+        briefs: published_briefs(&input.briefs, drafts),
+        topics: sorted_by_order(&input.topics, |t| (t.order, &t.title, &t.slug)),
+        pages: sorted_by_order(&input.pages, |p| (p.order, &p.title, &p.slug)),
+    };
+    let static_files = input.static_files.clone();
+    let docs = order.apply(input);
+    let catalog = catalog(config, &docs, static_files, diags);
+    let view = View {
+        docs: &docs,
+        catalog: &catalog,
+    };
+    let targets = link_targets(&view);
+    let by_path = docs
+        .briefs
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (b.file.path.clone().into_os_string(), BriefId::new(i)))
+        .collect();
+    let topic_nav = topic_nav(&catalog);
+    let related = related::briefs(&catalog);
+    let entity_related = related::entities(&catalog);
+    let structure = Structure {
+        key,
+        order,
+        catalog,
+        targets,
+        by_path,
+        topic_nav,
+        related,
+        entity_related,
+    };
+    (docs, structure)
+}
+
+/// The site as front matter alone decides it: under which topics and names each brief is.
+/// With the [`Docs`] in order, enough to know every output path.
+#[derive(Debug)]
+pub struct Catalog {
+    pub paginate: usize,
     /// Each brief's topics, in the order it lists them.
     pub brief_topics: Vec<Vec<TopicId>>,
     /// Each brief's entities per kind, in the order it lists them.
@@ -474,6 +607,7 @@ pub struct Catalog {
 }
 
 /// An entity as front matter names it.
+#[derive(Debug, Clone)]
 pub struct EntityEntry {
     pub slug: String,
     /// The first spelling met, newest brief first.
@@ -482,44 +616,53 @@ pub struct EntityEntry {
     pub briefs: Vec<BriefId>,
 }
 
-impl Shape for Catalog {
+/// The files in order with their catalog: the site's [`Shape`] before any body is rendered.
+struct View<'a> {
+    docs: &'a Docs,
+    catalog: &'a Catalog,
+}
+
+impl Shape for View<'_> {
     fn brief_count(&self) -> usize {
-        self.briefs.len()
+        self.docs.briefs.len()
     }
     fn brief_slug(&self, b: BriefId) -> &str {
-        &self.briefs[b.index()].slug
+        &self.docs.briefs[b.index()].slug
     }
     fn topic_count(&self) -> usize {
-        self.topics.len()
+        self.docs.topics.len()
     }
     fn topic_slug(&self, t: TopicId) -> &str {
-        &self.topics[t.index()].slug
+        &self.docs.topics[t.index()].slug
     }
     fn topic_size(&self, t: TopicId) -> usize {
-        self.topic_briefs[t.index()].len()
+        self.catalog.topic_briefs[t.index()].len()
     }
     fn entity_count(&self, kind: EntityKind) -> usize {
-        self.entities[kind.index()].len()
+        self.catalog.entities[kind.index()].len()
     }
     fn entity_slug(&self, kind: EntityKind, e: EntityId) -> &str {
-        &self.entities[kind.index()][e.index()].slug
+        &self.catalog.entities[kind.index()][e.index()].slug
     }
     fn page_count(&self) -> usize {
-        self.pages.len()
+        self.docs.pages.len()
     }
     fn page_slug(&self, p: PageId) -> &str {
-        &self.pages[p.index()].slug
+        &self.docs.pages[p.index()].slug
     }
     fn paginate(&self) -> usize {
-        self.paginate
+        self.catalog.paginate
     }
 }
 
-/// Pass 1: what is published, sorted, with topics and entities resolved.
-fn catalog(config: &Config, input: Input, drafts: bool, diags: &mut Diagnostics) -> Catalog {
-    let briefs = published_briefs(input.briefs, drafts);
-    let topics = sorted_by_order(input.topics, |t| (t.order, &t.title, &t.slug));
-    let pages = sorted_by_order(input.pages, |p| (p.order, &p.title, &p.slug));
+/// Pass 1: with the files in order, checks slugs and resolves topics and entities.
+fn catalog(
+    config: &Config,
+    docs: &Docs,
+    static_files: Vec<String>,
+    diags: &mut Diagnostics,
+) -> Catalog {
+    let (briefs, topics, pages) = (&docs.briefs, &docs.topics, &docs.pages);
     check_unique(
         briefs.iter().map(|b| (b.slug.as_str(), &b.file.path)),
         |i| (&briefs[i].file.text, briefs[i].key_offset("slug")),
@@ -532,43 +675,45 @@ fn catalog(config: &Config, input: Input, drafts: bool, diags: &mut Diagnostics)
         "page",
         diags,
     );
-    let topic_names = topic_names(&topics, diags);
-    let brief_topics = resolve_topics(&briefs, &topic_names, diags);
-    let (entities, brief_entities) = collect_entities(&briefs, diags);
+    let topic_names = topic_names(topics, diags);
+    let brief_topics = resolve_topics(briefs, &topic_names, diags);
+    let (entities, brief_entities) = collect_entities(briefs, diags);
     let topic_briefs = members(topics.len(), &brief_topics);
     Catalog {
         paginate: config.paginate,
-        briefs,
-        topics,
-        pages,
         brief_topics,
         brief_entities,
         topic_briefs,
         entities,
-        static_files: input.static_files,
+        static_files,
     }
 }
 
-/// The briefs to publish (drafts only when asked for), newest first; ties by slug, then path.
-fn published_briefs(briefs: Vec<Arc<ParsedBrief>>, drafts: bool) -> Vec<Arc<ParsedBrief>> {
-    let mut briefs: Vec<_> = briefs.into_iter().filter(|b| drafts || !b.draft).collect();
-    briefs.par_sort_unstable_by(|a, b| {
+/// Which briefs to publish (drafts only when asked for), newest first; ties by slug, then
+/// path: their positions in `briefs`.
+fn published_briefs(briefs: &[Arc<ParsedBrief>], drafts: bool) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..briefs.len())
+        .filter(|&i| drafts || !briefs[i].draft)
+        .collect();
+    order.par_sort_unstable_by(|&a, &b| {
+        let (a, b) = (&briefs[a], &briefs[b]);
         b.date
             .timestamp
             .cmp(&a.date.timestamp)
             .then_with(|| a.slug.cmp(&b.slug))
             .then_with(|| a.file.path.cmp(&b.file.path))
     });
-    briefs
+    order
 }
 
-/// Sorts topics or pages by `order` (those without one last), then title, then slug.
+/// Topics or pages by `order` (those without one last), then title, then slug: their positions.
 fn sorted_by_order<T>(
-    mut items: Vec<Arc<T>>,
+    items: &[Arc<T>],
     key: impl Fn(&T) -> (Option<i64>, &String, &String),
-) -> Vec<Arc<T>> {
-    items.sort_by_cached_key(|item| {
-        let (order, title, slug) = key(item);
+) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_cached_key(|&i| {
+        let (order, title, slug) = key(&items[i]);
         (
             order.is_none(),
             order.unwrap_or(0),
@@ -576,7 +721,7 @@ fn sorted_by_order<T>(
             slug.clone(),
         )
     });
-    items
+    order
 }
 
 /// Topic slugs and aliases → topic id; a name used twice is an error naming both files.
@@ -718,49 +863,43 @@ fn members(topics: usize, brief_topics: &[Vec<TopicId>]) -> Vec<Vec<BriefId>> {
 }
 
 /// The permalink map: every content file's page, and every path of the output.
-fn link_targets(catalog: &Catalog) -> LinkTargets {
+fn link_targets(view: &View<'_>) -> LinkTargets {
     let mut targets = LinkTargets::default();
-    for b in &catalog.briefs {
+    for b in &view.docs.briefs {
         targets
             .content
             .insert(b.file.path.clone(), layout::brief_url(&b.slug));
     }
-    for t in &catalog.topics {
+    for t in &view.docs.topics {
         targets
             .content
             .insert(t.file.path.clone(), layout::topic_url(&t.slug));
     }
-    for p in &catalog.pages {
+    for p in &view.docs.pages {
         targets
             .content
             .insert(p.file.path.clone(), layout::page_url(&p.slug));
     }
-    let plan = layout::plan(catalog);
-    targets
-        .files
-        .reserve(plan.len() + catalog.static_files.len());
-    targets
-        .files
-        .extend(plan.into_iter().map(|o| o.path(catalog)));
-    targets.files.extend(catalog.static_files.iter().cloned());
+    let plan = layout::plan(view);
+    let static_files = &view.catalog.static_files;
+    targets.files.reserve(plan.len() + static_files.len());
+    targets.files.extend(plan.into_iter().map(|o| o.path(view)));
+    targets.files.extend(static_files.iter().cloned());
     targets
 }
 
 /// Each brief's links to other briefs, in order of first link.
-fn links_to(catalog: &Catalog, bodies: &[Arc<Body>]) -> Vec<Vec<BriefId>> {
-    let by_path: HashMap<&Path, BriefId> = catalog
-        .briefs
-        .iter()
-        .enumerate()
-        .map(|(i, b)| (b.file.path.as_path(), BriefId::new(i)))
-        .collect();
+fn links_to(
+    by_path: &HashMap<std::ffi::OsString, BriefId>,
+    bodies: &[Arc<Body>],
+) -> Vec<Vec<BriefId>> {
     bodies
         .par_iter()
         .enumerate()
         .map(|(id, body)| {
             let mut out = Vec::new();
             for target in &body.rendered.links {
-                if let Some(&t) = by_path.get(target.as_path())
+                if let Some(&t) = by_path.get(target.as_os_str())
                     && t.index() != id
                     && !out.contains(&t)
                 {
@@ -818,83 +957,68 @@ struct Bodies {
     pages: Vec<Arc<Body>>,
 }
 
-struct CrossLinks {
-    links_to: Vec<Vec<BriefId>>,
-    referenced_by: Vec<Vec<BriefId>>,
-    topic_nav: Vec<Vec<TopicNav>>,
-    related: Vec<Vec<BriefId>>,
-    entity_related: [Vec<Vec<(EntityKind, EntityId, usize)>>; 4],
-}
-
-/// Puts the parts together; each is moved, not cloned.
+/// Puts the parts together: documents and bodies are moved in, what the shared structure
+/// holds is copied into each item.
 fn assemble(
     config: Config,
-    catalog: Catalog,
+    docs: Docs,
+    structure: Arc<Structure>,
     bodies: Bodies,
-    links: CrossLinks,
+    links_to: Vec<Vec<BriefId>>,
+    referenced_by: Vec<Vec<BriefId>>,
     warnings: Vec<Diagnostic>,
 ) -> Site {
-    let mut per_brief = catalog
-        .brief_topics
-        .into_iter()
-        .zip(catalog.brief_entities)
-        .zip(links.links_to)
-        .zip(links.referenced_by)
-        .zip(links.topic_nav)
-        .zip(links.related);
-    let briefs = catalog
+    let s = &*structure;
+    let catalog = &s.catalog;
+    let briefs = docs
         .briefs
-        .into_iter()
+        .into_par_iter()
         .zip(bodies.briefs)
-        .filter_map(|(doc, body)| {
-            let (((((topics, entities), links_to), referenced_by), topic_nav), related) =
-                per_brief.next()?;
-            Some(Brief {
-                key: SourceKey::of(&doc.file.path),
-                url: layout::brief_url(&doc.slug),
-                doc,
-                body,
-                topics,
-                entities,
-                links_to,
-                referenced_by,
-                related,
-                topic_nav,
-            })
+        .zip(links_to)
+        .zip(referenced_by)
+        .enumerate()
+        .map(|(i, (((doc, body), links_to), referenced_by))| Brief {
+            key: SourceKey::of(&doc.file.path),
+            url: layout::brief_url(&doc.slug),
+            doc,
+            body,
+            topics: catalog.brief_topics[i].clone(),
+            entities: catalog.brief_entities[i].clone(),
+            links_to,
+            referenced_by,
+            related: s.related[i].clone(),
+            topic_nav: s.topic_nav[i].clone(),
         })
         .collect();
-    let topics = catalog
+    let topics = docs
         .topics
         .into_iter()
         .zip(bodies.topics)
-        .zip(catalog.topic_briefs)
+        .zip(&catalog.topic_briefs)
         .map(|((doc, body), briefs)| Topic {
             key: SourceKey::of(&doc.file.path),
             url: layout::topic_url(&doc.slug),
             doc,
             body,
-            briefs,
+            briefs: briefs.clone(),
         })
         .collect();
-    let mut related = links.entity_related.into_iter();
-    let mut found = catalog.entities;
     let entities = EntityKind::ALL.map(|kind| {
-        let related = related.next().unwrap_or_default();
-        std::mem::take(&mut found[kind.index()])
-            .into_iter()
-            .zip(related)
+        catalog.entities[kind.index()]
+            .par_iter()
+            .zip(&s.entity_related[kind.index()])
             .map(|(e, related)| Entity {
                 kind,
                 key: EntityKey::of(kind, &e.slug),
                 url: layout::entity_url(kind, &e.slug),
-                name: e.name,
-                slug: e.slug,
-                briefs: e.briefs,
-                related,
+                name: e.name.clone(),
+                slug: e.slug.clone(),
+                briefs: e.briefs.clone(),
+                related: related.clone(),
             })
             .collect()
     });
-    let pages = catalog
+    let pages = docs
         .pages
         .into_iter()
         .zip(bodies.pages)
@@ -911,7 +1035,8 @@ fn assemble(
         topics,
         entities,
         pages,
-        static_files: catalog.static_files,
+        static_files: catalog.static_files.clone(),
+        structure,
         warnings,
     }
 }

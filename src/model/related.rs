@@ -20,7 +20,7 @@ pub const RELATED_ENTITIES: usize = 8;
 /// term only the [`RELATED_WINDOW`] briefs nearest in date are scored, which keeps the work per
 /// brief bounded even for terms with thousands of briefs.
 pub fn briefs(catalog: &Catalog) -> Vec<Vec<BriefId>> {
-    let n = catalog.briefs.len();
+    let n = catalog.brief_topics.len();
     (0..n)
         .into_par_iter()
         .map_init(
