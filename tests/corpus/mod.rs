@@ -1307,37 +1307,3 @@ impl std::fmt::Display for Date {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_round_trip() {
-        assert_eq!(Date::from_days(Date::FIRST).to_string(), "2019-01-01");
-        assert_eq!(
-            Date::from_days(Date::FIRST + DAYS - 1).to_string(),
-            "2025-12-31"
-        );
-        for d in [0, 59, 60, 365, 10_000, 20_000] {
-            assert_eq!(Date::from_days(d).days(), d);
-        }
-    }
-
-    #[test]
-    fn relative_paths() {
-        assert_eq!(relpath("2020/01/a.md", "2020/01/b.md"), "b.md");
-        assert_eq!(relpath("2020/01/a.md", "2020/03/b.md"), "../03/b.md");
-        assert_eq!(
-            relpath("2020/01/a.md", "2019/01/b.md"),
-            "../../2019/01/b.md"
-        );
-    }
-
-    #[test]
-    fn same_seed_same_corpus() {
-        let a = Corpus::new(50, 7);
-        assert_eq!(a.briefs, Corpus::new(50, 7).briefs);
-        assert_ne!(a.briefs, Corpus::new(50, 8).briefs);
-    }
-}
