@@ -360,7 +360,7 @@ impl Stats {
         let mut t = times.to_vec();
         t.sort();
         let mid = t.len() / 2;
-        let median = if t.len() % 2 == 0 {
+        let median = if t.len().is_multiple_of(2) {
             (t[mid - 1] + t[mid]) / 2
         } else {
             t[mid]
