@@ -1,13 +1,14 @@
 //! Benchmarks of the hot stages: parse one brief, render one brief's Markdown, render one brief
 //! page through the templates, check a whole site.
 //!
-//! `cargo bench` runs them all. The whole-site benchmark builds a 10,000-brief corpus made by
-//! `../shared/bench/gen_corpus.py` (override with `GEN_CORPUS`, size with `BRIEFING_BENCH_N`)
-//! in check mode, so the disk stays out of the figure; it is skipped when Python or the
-//! generator is missing.
+//! `cargo bench` runs them all. The whole-site benchmark checks a 10,000-brief corpus made by
+//! the repository's own generator (`tests/corpus`, seed 1; size with `BRIEFING_BENCH_N`) in a
+//! temp folder, in check mode, so the disk stays out of the figure.
+
+#[path = "../tests/corpus/mod.rs"]
+mod corpus;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -121,29 +122,10 @@ fn site(c: &mut Criterion) {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let generator = std::env::var_os("GEN_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest.join("../shared/bench/gen_corpus.py"));
-    let dir = std::env::temp_dir().join(format!("briefing-bench-corpus-{n}"));
-    if !dir.join("site.toml").exists() {
-        let _ = std::fs::remove_dir_all(&dir);
-        let ok = Command::new("python3")
-            .arg(&generator)
-            .args(["--n", &n.to_string(), "--seed", "1", "--out"])
-            .arg(&dir)
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if !ok {
-            eprintln!(
-                "skipping the site benchmark: cannot run {} (set GEN_CORPUS)",
-                generator.display()
-            );
-            return;
-        }
-    }
+    let dir = tempfile::tempdir().expect("a temp folder");
+    corpus::generate(dir.path(), n, 1);
     let opts = briefing::BuildOptions {
-        root: dir,
+        root: dir.path().to_path_buf(),
         ..Default::default()
     };
     let mut group = c.benchmark_group("site");
