@@ -874,7 +874,6 @@ fn a_body_edit_shows_on_its_page() {
 }
 
 #[test]
-#[ignore = "needs the incremental session"]
 fn a_body_edit_writes_its_page_and_not_an_unrelated_one() {
     let mut lab = Lab::new(BRIEFS, 3);
     let (a, b) = unrelated_pair(&lab);
@@ -916,7 +915,6 @@ fn a_deleted_brief_s_page_is_removed() {
 }
 
 #[test]
-#[ignore = "needs the incremental session"]
 fn a_renamed_brief_s_page_is_moved() {
     let mut lab = Lab::new(BRIEFS, 3);
     let i = 20;
