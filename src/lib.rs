@@ -3,15 +3,21 @@
 //! The build is a pipeline of stages, each a module that takes the previous stage's output:
 //!
 //! 1. [`config`]: `site.toml` → [`Config`].
-//! 2. [`load`]: the site folder → [`load::Sources`] (every file's text).
+//! 2. [`load`]: the site folder → the paths and text of every source file.
 //! 3. [`parse`]: front matter → typed, validated [`parse::ParsedBrief`]s, topics and pages.
-//! 4. [`model`]: cross-linking, with [`markdown`] rendering in its second pass → one [`Site`]
-//!    of [`Brief`]s, [`Topic`]s, entities and pages.
-//! 5. [`render`]: `&Site` + Tera templates → output files, streamed to a sink.
-//! 6. [`write`]: the sink: a staging folder swapped in as `public/` only on success.
+//! 4. [`model`]: the site's structure from front matter (order, topics, entities, every output
+//!    path from [`layout`]), then [`markdown`] bodies with their links resolved, then the
+//!    cross-links → one [`Site`] of [`Brief`]s, [`Topic`]s, entities and pages.
+//! 5. [`render`]: `&Site` + Tera templates → the output files [`layout::plan`] lists, one
+//!    module of template data per page kind, streamed to a sink.
+//! 6. [`write`](mod@write): the sinks: a staging folder swapped in as `public/` only on success, or a
+//!    folder written file by file.
 //!
-//! [`Session`] runs the pipeline again after edits; [`serve`] keeps one alive behind a
-//! live-reloading preview server.
+//! A [`Session`] runs the pipeline and can run it again after edits: it keeps each file's parsed
+//! front matter and rendered body, reuses the site's structure while front matter keeps it, and
+//! renders only the outputs whose inputs changed, as [`deps`] (the dependency map) tells.
+//! [`serve`] keeps one session alive behind a live-reloading preview server. `build` and
+//! `check` run a session once.
 //!
 //! Every problem is a [`Diagnostic`] carrying file, line and column; stages collect all of them
 //! and the build stops after the first stage that found an error.

@@ -1,12 +1,13 @@
 //! The site model: every brief, topic, entity and page, cross-linked.
 //!
 //! Takes parsed front matter ([`Input`]) and hands on one [`Site`]. This is the two-pass heart
-//! of the build: first the site's [`Catalog`] is made from front matter alone (briefs in date
-//! order, topics and their members, entities and theirs), which fixes every output path
-//! ([`crate::layout`]); then every Markdown body is rendered with its links resolved against
-//! those paths; then the cross-links are computed: previous/next within each topic, "referenced
-//! by", and related briefs and entities ([`related`]). Each step is a function that returns its
-//! part whole; [`build`] is the list of steps.
+//! of the build: first the site's [`Structure`] is made from front matter alone (briefs in date
+//! order, topics and their members, entities and theirs, previous/next within topics, related
+//! briefs and entities), which fixes every output path ([`crate::layout`]); then every Markdown
+//! body is rendered with its links resolved against those paths; then "referenced by" is read
+//! off the bodies' links. Each step is a function that returns its part whole; [`build`] is the
+//! list of steps. A session hands the last build's structure back in, and it is reused whole
+//! while the front matter that decides it is unchanged.
 //!
 //! Ids ([`BriefId`], …) are positions in this build's sorted lists, cheap to index by. What
 //! keeps a brief's identity from one build to the next is its source path, hashed into a
