@@ -40,8 +40,7 @@ pub enum Dep {
     Page(PageId),
 }
 
-/// The template timelines render each card with.
-const CARD_TEMPLATE: &str = "partials/card.html";
+use crate::render::CARD_TEMPLATE;
 
 /// Calls `f` with every piece of the model `output` reads.
 pub fn deps(site: &Site, output: Output, mut f: impl FnMut(Dep)) {
@@ -111,7 +110,10 @@ pub fn deps(site: &Site, output: Output, mut f: impl FnMut(Dep)) {
                 f(Dep::Entity(kind, e));
             }
         }
-        Output::Archive => cards(&mut site.brief_ids(), &mut f),
+        Output::Archive => {
+            f(Dep::Template(crate::render::ARCHIVE_ROW_TEMPLATE));
+            cards(&mut site.brief_ids(), &mut f);
+        }
         Output::Page(p) => f(Dep::Page(p)),
         Output::Feed => {
             for b in published(site, site.brief_ids()).take(site.config.feed_entries) {
@@ -148,6 +150,26 @@ pub struct Fingerprints {
     entities: [Vec<u64>; 4],
     related: [Vec<u64>; 4],
     pages: Vec<u64>,
+}
+
+impl Fingerprints {
+    /// Each brief's card fingerprint.
+    pub fn cards(&self) -> &[u64] {
+        &self.cards
+    }
+
+    /// What the fragments of listings (cards, archive rows) read besides their brief's card:
+    /// settings, navigation, and the partials that render them.
+    pub fn fragment_env(&self, templates: &Templates) -> u64 {
+        let parts = [
+            self.config,
+            self.nav,
+            templates.fingerprint(CARD_TEMPLATE),
+            templates.fingerprint(crate::render::ARCHIVE_ROW_TEMPLATE),
+        ];
+        let bytes: Vec<u8> = parts.iter().flat_map(|p| p.to_le_bytes()).collect();
+        fingerprint(&[&bytes])
+    }
 }
 
 /// Fingerprints every piece of `site`; `paths` are the paths of every output, in plan order.

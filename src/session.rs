@@ -26,7 +26,7 @@ use crate::layout::{self, Output};
 use crate::load::{self, ContentKind, SourceFile};
 use crate::model::{self, Body, Site, SourceKey};
 use crate::parse::{self, ParsedBrief, ParsedPage, ParsedTopic};
-use crate::render::{Renderer, Templates};
+use crate::render::{Fragments, Renderer, Reuse, Templates};
 use crate::{BuildOptions, Report};
 
 /// Where a session's output goes: a staging folder, a served folder, or nowhere (`check`).
@@ -103,6 +103,8 @@ pub struct Session {
     /// Each file's body as rendered by the last good build, by source key; a file read again
     /// loses its entry.
     bodies: FxHashMap<SourceKey, Arc<Body>>,
+    /// Pieces of brief HTML that listings repeat, from the last build.
+    fragments: Fragments,
     last: Option<Last>,
     /// Whether to keep what later builds reuse; a one-off build does not.
     incremental: bool,
@@ -123,6 +125,7 @@ impl Session {
             static_files: Vec::new(),
             static_changed: BTreeSet::new(),
             bodies: FxHashMap::default(),
+            fragments: Fragments::default(),
             last: None,
             incremental: true,
         }
@@ -210,13 +213,18 @@ impl Session {
             .collect();
         warnings.extend(site.warnings.iter().cloned());
         mark("parse, markdown, model");
-        let renderer = Renderer::new(&site, &templates);
+        let mut renderer = Renderer::new(&site, &templates);
         mark("template data");
 
         let plan: Vec<Output> = renderer.plan().to_vec();
         let paths: Vec<String> = plan.par_iter().map(|o| o.path(&site)).collect();
         let (todo, signatures) = if self.incremental {
             let fps = crate::deps::fingerprints(&site, &paths);
+            renderer = renderer.reusing(Reuse {
+                fragments: std::mem::take(&mut self.fragments),
+                env: fps.fragment_env(&templates),
+                cards: fps.cards().to_vec(),
+            });
             let signatures: Vec<u64> = plan
                 .par_iter()
                 .map(|&o| crate::deps::signature(&site, &templates, &fps, o))
@@ -298,7 +306,7 @@ impl Session {
             outputs: stats.by_kind,
             warnings,
         };
-        drop(renderer);
+        self.fragments = renderer.into_fragments();
         match kept {
             Some((signatures, static_files)) => self.keep(site, signatures, static_files),
             None => {

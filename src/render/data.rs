@@ -148,6 +148,9 @@ pub struct Month {
     /// The same briefs as HTML from `partials/card.html`, on timelines only.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cards: Vec<Value>,
+    /// The same briefs as HTML from `partials/archive-item.html`, in the archive only.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<Value>,
 }
 
 impl Month {
@@ -158,6 +161,7 @@ impl Month {
             label,
             briefs: Vec::new(),
             cards: Vec::new(),
+            items: Vec::new(),
         }
     }
 }

@@ -25,14 +25,75 @@ use tera::{Context, Value};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::layout::{self, Output, OutputKind};
-use crate::model::{BriefId, EntityKind, Site, TopicId};
+use crate::model::{BriefId, EntityKind, Site, SourceKey, TopicId};
+use rustc_hash::FxHashMap;
 
 pub use feeds::published;
 pub use pages::topic::slice as topic_slice;
 pub use templates::{BUILTIN_TEMPLATES, Templates};
 
-/// Depths of the pages with timelines: `topics/x/`, `people/x/`… (2) and `topics/x/page/n/` (4).
-const CARD_DEPTHS: [usize; 2] = [2, 4];
+/// The pieces of a brief's HTML that listings repeat, each rendered once per build (and kept
+/// between the builds of a session while the brief's card is the same): its card at the depths
+/// of the pages with timelines (`topics/x/`, `people/x/`… and `topics/x/page/n/`), and its row
+/// in the archive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fragment {
+    CardAtDepth2,
+    CardAtDepth4,
+    ArchiveRow,
+}
+
+impl Fragment {
+    const COUNT: usize = 3;
+
+    /// The fragment a timeline on a page `root` away from the site root shows, if it is one of
+    /// the depths kept.
+    fn card_at(root: &str) -> Option<Fragment> {
+        match root {
+            "../../" => Some(Fragment::CardAtDepth2),
+            "../../../../" => Some(Fragment::CardAtDepth4),
+            _ => None,
+        }
+    }
+
+    fn template(self) -> &'static str {
+        match self {
+            Fragment::CardAtDepth2 | Fragment::CardAtDepth4 => CARD_TEMPLATE,
+            Fragment::ArchiveRow => ARCHIVE_ROW_TEMPLATE,
+        }
+    }
+
+    fn root(self) -> &'static str {
+        match self {
+            Fragment::CardAtDepth2 => "../../",
+            Fragment::CardAtDepth4 => "../../../../",
+            Fragment::ArchiveRow => "../",
+        }
+    }
+}
+
+/// The partial that renders a brief's card on timelines.
+pub const CARD_TEMPLATE: &str = "partials/card.html";
+/// The partial that renders a brief's row in the archive.
+pub const ARCHIVE_ROW_TEMPLATE: &str = "partials/archive-item.html";
+
+/// Fragments a session keeps from one build for the next.
+#[derive(Default)]
+pub struct Fragments {
+    /// A hash of what every fragment depends on besides its brief's card: settings,
+    /// navigation, and the partials' templates.
+    env: u64,
+    by_brief: FxHashMap<SourceKey, (u64, [Option<Value>; Fragment::COUNT])>,
+}
+
+/// What makes kept fragments usable in a new build.
+pub struct Reuse {
+    pub fragments: Fragments,
+    /// The new build's fragment environment (see [`Fragments`]).
+    pub env: u64,
+    /// Each brief's card fingerprint in the new build ([`crate::deps::Fingerprints`]).
+    pub cards: Vec<u64>,
+}
 
 /// The heading level of cards on timelines (under the page's `h2` and the month's `h3`).
 const TIMELINE_CARD_LEVEL: u8 = 4;
@@ -71,9 +132,11 @@ pub struct Renderer<'s> {
     site_value: Value,
     /// Each brief's card as a template value, made on first use.
     cards: Vec<OnceLock<Value>>,
-    /// Each brief's card HTML at the page depths timelines are shown at ([`CARD_DEPTHS`]),
-    /// rendered on first use: a brief on many entity pages is rendered once, not once per page.
-    card_html: Vec<[OnceLock<Value>; CARD_DEPTHS.len()]>,
+    /// Each brief's [`Fragment`]s, rendered on first use: a brief on many entity pages is
+    /// rendered once, not once per page.
+    fragments: Vec<[OnceLock<Value>; Fragment::COUNT]>,
+    /// Fragments of the last build, and what tells whether each still holds.
+    reuse: Option<Reuse>,
     topic_refs: Vec<Value>,
     /// Each entity as `{name, slug, url}`, by kind.
     entity_refs: [Vec<Value>; 4],
@@ -88,7 +151,8 @@ impl<'s> Renderer<'s> {
             templates,
             site_value: data::site_value(site),
             cards: (0..site.briefs.len()).map(|_| OnceLock::new()).collect(),
-            card_html: (0..site.briefs.len()).map(|_| Default::default()).collect(),
+            fragments: (0..site.briefs.len()).map(|_| Default::default()).collect(),
+            reuse: None,
             topic_refs: site
                 .topics
                 .iter()
@@ -107,6 +171,44 @@ impl<'s> Renderer<'s> {
                     .collect()
             }),
             plan: layout::plan(site),
+        }
+    }
+
+    /// Uses the fragments a previous build of the session left, where they still hold.
+    pub fn reusing(mut self, reuse: Reuse) -> Self {
+        self.reuse = Some(reuse);
+        self
+    }
+
+    /// The fragments of this build, to hand to the next: those rendered now, and the kept ones
+    /// that still hold.
+    pub fn into_fragments(self) -> Fragments {
+        let Some(reuse) = self.reuse else {
+            return Fragments::default();
+        };
+        let same_env = reuse.fragments.env == reuse.env;
+        let mut old = reuse.fragments.by_brief;
+        let mut by_brief = FxHashMap::default();
+        by_brief.reserve(self.fragments.len());
+        for (i, slots) in self.fragments.into_iter().enumerate() {
+            let b = &self.site.briefs[i];
+            let card = reuse.cards[i];
+            let mut kept = match old.remove(&b.key) {
+                Some((fp, kept)) if same_env && fp == card => kept,
+                _ => Default::default(),
+            };
+            for (slot, now) in kept.iter_mut().zip(slots) {
+                if let Some(v) = now.into_inner() {
+                    *slot = Some(v);
+                }
+            }
+            if kept.iter().any(Option::is_some) {
+                by_brief.insert(b.key, (card, kept));
+            }
+        }
+        Fragments {
+            env: reuse.env,
+            by_brief,
         }
     }
 
@@ -217,7 +319,7 @@ impl<'s> Renderer<'s> {
             Output::Topics => pages::topics::data(self, &mut ctx),
             Output::Entity(kind, e) => pages::entity::data(self, &mut ctx, kind, e, &root)?,
             Output::Entities(kind) => pages::entities::data(self, &mut ctx, kind),
-            Output::Archive => pages::archive::data(self, &mut ctx),
+            Output::Archive => pages::archive::data(self, &mut ctx)?,
             Output::Page(p) => pages::page::data(self, &mut ctx, p),
             _ => {}
         }
@@ -260,27 +362,46 @@ impl<'s> Renderer<'s> {
     }
 
     /// A brief's card as rendered by `partials/card.html` for a page `root` away from the site
-    /// root: from the cache at the depths timelines use, else rendered now.
+    /// root: one of its kept fragments at the depths timelines use, else rendered now.
     fn card_html(&self, id: BriefId, root: &str) -> Result<Value, Diagnostic> {
-        let depth = root.matches("../").count();
-        let slot = CARD_DEPTHS
-            .iter()
-            .position(|&d| d == depth && root.len() == 3 * d)
-            .map(|i| &self.card_html[id.index()][i]);
-        if let Some(html) = slot.and_then(OnceLock::get) {
+        match Fragment::card_at(root) {
+            Some(fragment) => self.fragment(id, fragment),
+            None => self.render_fragment(id, CARD_TEMPLATE, root),
+        }
+    }
+
+    /// One of a brief's fragments: made once per build, or kept from the last.
+    fn fragment(&self, id: BriefId, fragment: Fragment) -> Result<Value, Diagnostic> {
+        let slot = &self.fragments[id.index()][fragment as usize];
+        if let Some(html) = slot.get() {
             return Ok(html.clone());
         }
+        let kept = self.reuse.as_ref().and_then(|r| {
+            let (fp, slots) = r.fragments.by_brief.get(&self.site.brief(id).key)?;
+            let holds = r.fragments.env == r.env && *fp == r.cards[id.index()];
+            holds.then(|| slots[fragment as usize].clone()).flatten()
+        });
+        let html = match kept {
+            Some(html) => html,
+            None => self.render_fragment(id, fragment.template(), fragment.root())?,
+        };
+        // Two threads may make the same fragment at once; both results are the same.
+        let _ = slot.set(html.clone());
+        Ok(html)
+    }
+
+    fn render_fragment(
+        &self,
+        id: BriefId,
+        template: &str,
+        root: &str,
+    ) -> Result<Value, Diagnostic> {
         let mut ctx = Context::new();
         ctx.insert_value("site", self.site_value.clone());
         ctx.insert("root", root);
         ctx.insert_value("b", self.card(id));
         ctx.insert("card_level", &TIMELINE_CARD_LEVEL);
-        let bytes = self.templates.render("partials/card.html", &ctx)?;
-        let html = Value::safe_string(&String::from_utf8_lossy(&bytes));
-        // Two threads may render the same card at once; both results are the same.
-        if let Some(slot) = slot {
-            let _ = slot.set(html.clone());
-        }
-        Ok(html)
+        let bytes = self.templates.render(template, &ctx)?;
+        Ok(Value::safe_string(&String::from_utf8_lossy(&bytes)))
     }
 }

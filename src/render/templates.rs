@@ -20,6 +20,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/partials/card.html"),
     ),
     (
+        "partials/archive-item.html",
+        include_str!("../../templates/partials/archive-item.html"),
+    ),
+    (
         "partials/timeline.html",
         include_str!("../../templates/partials/timeline.html"),
     ),

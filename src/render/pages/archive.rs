@@ -1,10 +1,12 @@
-//! `archive/index.html`: every brief, by year and month.
+//! `archive/index.html`: every brief, by year and month. Each month holds its briefs' cards and
+//! their rows as `partials/archive-item.html` renders them (`items`), made once per brief.
 
 use serde::Serialize;
 use tera::{Context, Value};
 
-use crate::render::Renderer;
+use crate::diagnostic::Diagnostic;
 use crate::render::data::{Month, month_key};
+use crate::render::{Fragment, Renderer};
 
 #[derive(Serialize)]
 struct Year {
@@ -13,7 +15,7 @@ struct Year {
     months: Vec<Month>,
 }
 
-pub fn data(r: &Renderer<'_>, ctx: &mut Context) {
+pub fn data(r: &Renderer<'_>, ctx: &mut Context) -> Result<(), Diagnostic> {
     let mut years: Vec<Year> = Vec::new();
     for id in r.site.brief_ids() {
         let date = r.site.brief(id).doc.date.date;
@@ -31,9 +33,12 @@ pub fn data(r: &Renderer<'_>, ctx: &mut Context) {
         if year.months.last().is_none_or(|last| last.key != key) {
             year.months.push(Month::new(key, date));
         }
+        let row = r.fragment(id, Fragment::ArchiveRow)?;
         if let Some(month) = year.months.last_mut() {
             month.briefs.push(r.card(id));
+            month.items.push(row);
         }
     }
     ctx.insert_value("years", Value::from_serializable(&years));
+    Ok(())
 }
