@@ -164,19 +164,9 @@ impl Session {
         }
         mark("load");
         let config = self.config()?;
-        let load_errors = self
-            .scan_diagnostics
-            .iter()
-            .chain(self.entry_read_errors())
-            .any(Diagnostic::is_error);
-        if load_errors {
-            let mut d = Diagnostics(
-                self.scan_diagnostics
-                    .iter()
-                    .chain(self.entry_read_errors())
-                    .cloned()
-                    .collect(),
-            );
+        // Files that could not be walked or read stop the build before anything is parsed.
+        if self.scan_diagnostics.iter().any(Diagnostic::is_error) {
+            let mut d = Diagnostics(self.scan_diagnostics.clone());
             d.sort();
             return Err(d);
         }
@@ -435,11 +425,15 @@ impl Session {
             &mut diags,
         );
         for d in diags {
-            // A file that vanished between the event and the read is simply gone.
+            // A file that cannot be read is out of the site until it can be; one that vanished
+            // between the event and the read is simply gone.
             if let Some(p) = &d.path {
                 self.briefs.remove(p);
                 self.topics.remove(p);
                 self.pages.remove(p);
+                if std::fs::symlink_metadata(root.join(p)).is_err() {
+                    continue;
+                }
             }
             self.scan_diagnostics.push(d);
         }
@@ -516,11 +510,6 @@ impl Session {
                 }
             }
         }
-    }
-
-    /// Read errors are kept with the scan's problems; nothing else to report here.
-    fn entry_read_errors(&self) -> impl Iterator<Item = &Diagnostic> {
-        std::iter::empty()
     }
 
     /// The settings, read again when `site.toml` changed. A change of settings may change how

@@ -110,13 +110,7 @@ impl Staging {
             fs::create_dir_all(parent)
                 .map_err(|e| io_error(parent, "cannot create the folder", e))?;
         }
-        let copy = || -> std::io::Result<()> {
-            let mut from = crate::load::open_regular(src)?;
-            let mut to = fs::File::create(&path)?;
-            std::io::copy(&mut from, &mut to)?;
-            Ok(())
-        };
-        copy().map_err(|e| {
+        copy_file(src, &path).map_err(|e| {
             Diagnostic::error(shown, format!("cannot copy the static file: {e}")).with_help(
                 match e.kind() {
                     std::io::ErrorKind::StorageFull => "free some disk space",
@@ -145,17 +139,7 @@ impl Staging {
     }
 
     fn path_for(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
-        let rel_path = Path::new(rel);
-        let safe = !rel.is_empty()
-            && rel_path
-                .components()
-                .all(|c| matches!(c, Component::Normal(_)));
-        if !safe {
-            return Err(Diagnostic::global(format!(
-                "refusing to write {rel:?}: it is not inside the output folder"
-            )));
-        }
-        Ok(self.dir.join(rel_path))
+        inside(&self.dir, rel)
     }
 
     /// Swaps the staging folder in as the output, then removes the previous output.
@@ -223,6 +207,30 @@ fn aside_name(staging: &Path) -> PathBuf {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default()
     ))
+}
+
+/// Copies a regular file (never a FIFO or device that appeared since the walk).
+fn copy_file(from: &Path, to: &Path) -> std::io::Result<()> {
+    let mut src = crate::load::open_regular(from)?;
+    let mut dst = fs::File::create(to)?;
+    std::io::copy(&mut src, &mut dst)?;
+    Ok(())
+}
+
+/// `dir` joined with the root-relative output path `rel`, which must name a file inside it: no
+/// `..`, no root, nothing empty.
+fn inside(dir: &Path, rel: &str) -> Result<PathBuf, Diagnostic> {
+    let rel_path = Path::new(rel);
+    let safe = !rel.is_empty()
+        && rel_path
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
+    if !safe {
+        return Err(Diagnostic::global(format!(
+            "refusing to write {rel:?}: it is not inside the output folder"
+        )));
+    }
+    Ok(dir.join(rel_path))
 }
 
 /// Atomically exchanges two folders, so the output path always holds a complete site.
@@ -469,17 +477,7 @@ impl DirSink {
     }
 
     fn path_for(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
-        let rel_path = Path::new(rel);
-        let safe = !rel.is_empty()
-            && rel_path
-                .components()
-                .all(|c| matches!(c, Component::Normal(_)));
-        if !safe {
-            return Err(Diagnostic::global(format!(
-                "refusing to write {rel:?}: it is not inside the output folder"
-            )));
-        }
-        Ok(self.dir.join(rel_path))
+        inside(&self.dir, rel)
     }
 
     fn create_parent(path: &Path) -> Result<(), Diagnostic> {
@@ -511,13 +509,7 @@ impl crate::session::Sink for DirSink {
         let target = self.path_for(path)?;
         Self::create_parent(&target)?;
         let shown = Path::new(crate::load::STATIC_DIR).join(path);
-        let copy = || -> std::io::Result<()> {
-            let mut src = crate::load::open_regular(from)?;
-            let mut to = fs::File::create(&target)?;
-            std::io::copy(&mut src, &mut to)?;
-            Ok(())
-        };
-        copy().map_err(|e| {
+        copy_file(from, &target).map_err(|e| {
             Diagnostic::error(shown, format!("cannot copy the static file: {e}"))
                 .with_help("check that the file is still there and readable")
         })

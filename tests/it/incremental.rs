@@ -937,6 +937,48 @@ fn a_renamed_brief_s_page_is_moved() {
     lab.assert_matches_full_build("after the rename");
 }
 
+#[test]
+fn static_files_added_changed_and_removed_follow_the_disk() {
+    let mut lab = Lab::new(BRIEFS, 3);
+    let file = lab.root.join("static/files/note.txt");
+    std::fs::create_dir_all(file.parent().expect("a folder")).expect("static folder");
+    std::fs::write(&file, "first").expect("write the static file");
+    let update = lab.build_ok(std::slice::from_ref(&file));
+    assert!(update.written.contains(&"files/note.txt".to_string()));
+    assert_eq!(
+        std::fs::read_to_string(lab.out.join("files/note.txt")).unwrap(),
+        "first"
+    );
+    lab.assert_matches_full_build("after adding a static file");
+
+    std::fs::write(&file, "second").expect("write the static file");
+    let update = lab.build_ok(std::slice::from_ref(&file));
+    assert_eq!(update.written, ["files/note.txt"]);
+    assert_eq!(
+        std::fs::read_to_string(lab.out.join("files/note.txt")).unwrap(),
+        "second"
+    );
+
+    std::fs::remove_file(&file).expect("remove the static file");
+    let update = lab.build_ok(std::slice::from_ref(&file));
+    assert!(
+        update.removed.contains(&"files/note.txt".to_string()),
+        "{:?}",
+        update.removed
+    );
+    assert!(!lab.out.join("files/note.txt").exists());
+    lab.assert_matches_full_build("after removing a static file");
+}
+
+#[test]
+fn an_unchanged_save_writes_nothing() {
+    let mut lab = Lab::new(BRIEFS, 3);
+    let path = lab.write_brief(5);
+    let update = lab.build_ok(&[lab.root.join(path)]);
+    assert!(update.written.is_empty(), "{:?}", update.written);
+    assert!(update.removed.is_empty() && update.moved.is_empty());
+}
+
 // ---- The generator -----------------------------------------------------------------------------
 
 #[test]
