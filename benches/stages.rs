@@ -85,31 +85,15 @@ fn markdown(c: &mut Criterion) {
 /// One brief page through the templates, from the repository's own sample site.
 fn brief_page(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let config = briefing::Config::load(root).expect("sample site.toml");
-    let (sources, _) = briefing::load::load(root);
-    let templates = briefing::render::Templates::load(&sources.templates).expect("templates");
-    fn parsed<T>(
-        files: Vec<SourceFile>,
-        parse: fn(SourceFile) -> Result<T, Vec<briefing::Diagnostic>>,
-    ) -> Vec<std::sync::Arc<T>> {
-        let parse = |file| std::sync::Arc::new(parse(file).expect("a valid sample file"));
-        files.into_iter().map(parse).collect()
-    }
-    let input = briefing::model::Input {
-        briefs: parsed(sources.briefs, briefing::parse::parse_brief),
-        topics: parsed(sources.topics, briefing::parse::parse_topic),
-        pages: parsed(sources.pages, briefing::parse::parse_page),
+    let mut session = briefing::Session::new(briefing::BuildOptions {
+        root: root.to_path_buf(),
         ..Default::default()
-    };
-    let site = briefing::model::build(
-        config,
-        input,
-        &briefing::model::Options::default(),
-        &|_| None,
-        None,
-    )
-    .expect("sample site builds");
-    let renderer = briefing::render::Renderer::new(&site, &templates);
+    });
+    session
+        .build(&[], &briefing::session::NullSink)
+        .expect("the sample site builds");
+    let (site, templates) = session.last_site().expect("a built site");
+    let renderer = briefing::render::Renderer::new(site, templates);
     let output = briefing::layout::Output::Brief(briefing::model::BriefId::new(0));
     let path = renderer.output_path(output);
     c.bench_function("render one brief page (templates)", |b| {

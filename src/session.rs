@@ -145,6 +145,13 @@ impl Session {
         &self.opts.root
     }
 
+    /// The site of the last good build, with its templates: to render single pages outside a
+    /// build (benchmarks, tools).
+    pub fn last_site(&self) -> Option<(&Site, &Templates)> {
+        let last = self.last.as_ref()?;
+        Some((&last.site, self.templates.as_deref()?))
+    }
+
     /// Builds the site into `sink`: everything on the first call, afterwards what `changed`
     /// (paths the watcher saw, absolute or relative to the root, files or folders, existing or
     /// not) touches. On error nothing more is written and the next call compares with the last
@@ -170,7 +177,7 @@ impl Session {
             d.sort();
             return Err(d);
         }
-        let templates = self.templates();
+        let templates = self.compiled_templates();
         let input = self.model_input();
         let opts = model::Options {
             drafts: self.opts.drafts,
@@ -531,7 +538,7 @@ impl Session {
     }
 
     /// The compiled templates, compiled again only when a template file changed.
-    fn templates(&mut self) -> Result<Arc<Templates>, Diagnostics> {
+    fn compiled_templates(&mut self) -> Result<Arc<Templates>, Diagnostics> {
         if let Some(t) = &self.templates {
             return Ok(t.clone());
         }

@@ -304,6 +304,36 @@ fn cross_links_are_rewritten_to_pages() {
     );
 }
 
+/// Links may point at anything the site writes, not only briefs and static files: the one list
+/// of outputs (`src/layout.rs`) answers for link checking as for rendering.
+#[test]
+fn links_to_any_generated_file_resolve() {
+    let site = Site::copy_of("basic");
+    site.edit(
+        "content/briefs/2025/03/2025-03-12-talks-resume.md",
+        "Jump back to [the background](#background).",
+        "Jump back to [the background](#background). See [the styles](/style.css), \
+         [the icon](/favicon.svg), [older diplomacy briefs](/topics/diplomacy/page/2/), \
+         [its feed](/topics/diplomacy/feed.xml) and [the archive](/archive/).",
+    );
+    site.build_ok(&[]);
+    let html = site.output("briefs/talks-resume/index.html");
+    let links = attrs(&html, ".content a", "href");
+    for expected in [
+        "../../style.css",
+        "../../favicon.svg",
+        "../../topics/diplomacy/page/2/index.html",
+        "../../topics/diplomacy/feed.xml",
+        "../../archive/index.html",
+    ] {
+        assert!(
+            links.iter().any(|l| l == expected),
+            "no link {expected:?} in {links:?}"
+        );
+    }
+    assert_links_ok(&crawl(&site.out), 500, 5);
+}
+
 // ---- Links --------------------------------------------------------------------------------------
 
 #[test]
