@@ -169,7 +169,7 @@ impl Session {
         } else {
             self.refresh(changed);
         }
-        mark("load");
+        mark("read, parse front matter");
         let config = self.config()?;
         // Files that could not be walked or read stop the build before anything is parsed.
         if self.scan_diagnostics.iter().any(Diagnostic::is_error) {
@@ -209,7 +209,7 @@ impl Session {
             .cloned()
             .collect();
         warnings.extend(site.warnings.iter().cloned());
-        mark("parse, markdown, model");
+        mark("structure, markdown, model");
         let mut renderer = Renderer::new(&site, &templates);
         mark("template data");
 

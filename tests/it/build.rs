@@ -856,8 +856,8 @@ fn timings_list_each_stage_and_each_template() {
     let site = Site::copy_of("basic");
     let run = site.build_ok(&["--timings"]);
     for stage in [
-        "load",
-        "parse, markdown, model",
+        "read, parse front matter",
+        "structure, markdown, model",
         "render and write",
         "swap in",
     ] {
