@@ -28,6 +28,8 @@ pub enum Dep {
     Template(&'static str),
     /// What listings show of a brief.
     Card(BriefId),
+    /// When a brief was last changed, and whether it is a draft (what the sitemap shows).
+    Dates(BriefId),
     /// All of a brief: its card, front matter, and rendered body.
     Brief(BriefId),
     /// A topic's text, its number of briefs and its latest brief.
@@ -132,7 +134,9 @@ pub fn deps(site: &Site, output: Output, mut f: impl FnMut(Dep)) {
         }
         Output::Sitemap => {
             f(Dep::Outputs);
-            cards(&mut site.brief_ids(), &mut f);
+            for b in site.brief_ids() {
+                f(Dep::Dates(b));
+            }
         }
         Output::NotFound | Output::Robots | Output::Stylesheet | Output::Icon => {}
     }
@@ -145,6 +149,7 @@ pub struct Fingerprints {
     nav: u64,
     outputs: u64,
     cards: Vec<u64>,
+    dates: Vec<u64>,
     briefs: Vec<u64>,
     topics: Vec<u64>,
     entities: [Vec<u64>; 4],
@@ -217,6 +222,19 @@ pub fn fingerprints(site: &Site, paths: &[String]) -> Fingerprints {
             ])
         })
         .collect();
+    let dates = site
+        .briefs
+        .iter()
+        .map(|b| {
+            let d = b.doc.updated.unwrap_or(b.doc.date);
+            let ymd = [
+                d.date.year() as u64,
+                d.date.month() as u64,
+                d.date.day() as u64,
+            ];
+            words(&[ymd[0], ymd[1], ymd[2], u64::from(b.doc.draft)])
+        })
+        .collect();
     let briefs = site
         .briefs
         .iter()
@@ -264,6 +282,7 @@ pub fn fingerprints(site: &Site, paths: &[String]) -> Fingerprints {
         nav: fingerprint(&nav),
         outputs: fingerprint(&all_paths),
         cards,
+        dates,
         briefs,
         topics,
         entities,
@@ -292,6 +311,7 @@ pub fn signature(site: &Site, templates: &Templates, fps: &Fingerprints, output:
         ),
         Dep::Card(b) => put(4, site.brief(b).key.0, fps.cards[b.index()]),
         Dep::Brief(b) => put(5, site.brief(b).key.0, fps.briefs[b.index()]),
+        Dep::Dates(b) => put(10, site.brief(b).key.0, fps.dates[b.index()]),
         Dep::Topic(t) => put(6, site.topic(t).key.0, fps.topics[t.index()]),
         Dep::Entity(k, e) => put(
             7,
@@ -492,8 +512,13 @@ mod tests {
         ] {
             assert!(changed.contains(page), "{page} not redone: {changed:?}");
         }
-        // Pages that never show the brief stay as they were.
-        for page in ["pages/about/index.html", "style.css", "people/index.html"] {
+        // Pages that never show the brief, or not its summary, stay as they were.
+        for page in [
+            "pages/about/index.html",
+            "style.css",
+            "people/index.html",
+            "sitemap.xml",
+        ] {
             assert!(!changed.contains(page), "{page} redone: {changed:?}");
         }
     }

@@ -140,6 +140,41 @@ fn no_page_scrolls_sideways_on_phones() {
     );
 }
 
+/// With `--drafts`, the draft's banner and the "Draft" labels on cards and archive rows pass
+/// axe-core, light and dark.
+#[test]
+fn draft_marks_pass_axe_in_both_schemes() {
+    let site = SampleSite::build_with(&["--drafts"]);
+    let server = Server::start(&site.out);
+    let chrome = Chrome::launch();
+    let tab = chrome.tab(DESKTOP, false);
+    let base = format!("{}{SUB}", server.origin);
+    let axe_source = std::fs::read_to_string(npm_tool(AXE)).expect("read axe.min.js");
+    let mut violations = Vec::new();
+    for dark in [false, true] {
+        chrome.color_scheme(&tab, dark);
+        for page in [DRAFT, "index.html", "archive/index.html"] {
+            open(&tab, &format!("{base}{page}"));
+            let marks = string(
+                &tab,
+                "String(document.querySelectorAll('.draft-banner, .draft-label').length)",
+            );
+            assert_ne!(marks, "0", "{page} shows no draft mark");
+            let scheme = if dark { "dark" } else { "light" };
+            violations.extend(
+                run_axe(&tab, &axe_source)
+                    .into_iter()
+                    .map(|v| format!("{page} ({scheme}): {v}")),
+            );
+        }
+    }
+    assert!(
+        violations.is_empty(),
+        "axe-core found accessibility violations on draft marks:\n{}",
+        violations.join("\n")
+    );
+}
+
 /// axe-core on the main kinds of page, light and dark; the print stylesheet; screenshots.
 #[test]
 fn pages_pass_axe_print_cleanly_and_are_photographed() {
@@ -231,6 +266,8 @@ fn pages_pass_axe_print_cleanly_and_are_photographed() {
 
 const BRIEF: &str = "briefs/kremlin-recovery-stages/index.html";
 const TOPIC: &str = "topics/us-russia/index.html";
+/// The sample site's draft brief, built only with `--drafts`.
+const DRAFT: &str = "briefs/ceasefire-proposal-moscow/index.html";
 /// One page of each main kind.
 const KEY_PAGES: [(&str, &str); 5] = [
     ("front page", "index.html"),
@@ -751,6 +788,10 @@ struct SampleSite {
 
 impl SampleSite {
     fn build() -> SampleSite {
+        Self::build_with(&[])
+    }
+
+    fn build_with(args: &[&str]) -> SampleSite {
         let tmp = TempDir::new().expect("create a temporary folder");
         let out = tmp.path().join("public");
         let run = briefing()
@@ -758,6 +799,7 @@ impl SampleSite {
             .arg(repo_root())
             .arg("--output")
             .arg(&out)
+            .args(args)
             .output()
             .expect("run briefing build");
         assert!(
