@@ -7,7 +7,9 @@
 //! Headings get ids and feed a table of contents; raw HTML and dangerous URL schemes go through
 //! ammonia unless the site opts out.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Component, Path, PathBuf};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -62,9 +64,9 @@ impl Rendered {
 #[derive(Debug, Default)]
 pub struct LinkTargets {
     /// Content file (relative to the site root) → root-relative URL of its page.
-    pub content: HashMap<PathBuf, String>,
+    pub content: FxHashMap<PathBuf, String>,
     /// Root-relative paths that exist in the output: static files and generated files.
-    pub files: HashSet<String>,
+    pub files: FxHashSet<String>,
 }
 
 /// Sanitiser settings, built once per build.

@@ -16,6 +16,8 @@
 mod related;
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -506,7 +508,7 @@ pub struct Structure {
     pub targets: LinkTargets,
     /// Brief source path → brief, to resolve links between briefs (keyed by the path's bytes,
     /// which hash faster than its components).
-    by_path: HashMap<std::ffi::OsString, BriefId>,
+    by_path: FxHashMap<std::ffi::OsString, BriefId>,
     topic_nav: Vec<Vec<TopicNav>>,
     related: Vec<Vec<BriefId>>,
     entity_related: [Vec<Vec<(EntityKind, EntityId, usize)>>; 4],
@@ -783,10 +785,14 @@ fn collect_entities(
         .par_iter()
         .map(|&kind| {
             let list = kind.index();
-            let mut index: HashMap<&str, usize> = HashMap::new();
+            let mut index: FxHashMap<&str, usize> = FxHashMap::default();
             let mut found: Vec<(&str, &str, Vec<BriefId>)> = Vec::new();
+            // Each brief's names as positions in `found`, mapped to sorted ids below: one hash
+            // lookup per name.
+            let mut per_brief: Vec<Vec<usize>> = Vec::with_capacity(briefs.len());
             let mut errors = Vec::new();
             for (id, b) in briefs.iter().enumerate() {
+                let mut mine: Vec<usize> = Vec::new();
                 for (name, slug) in b.names(list).iter().zip(&b.name_slugs[list]) {
                     if slug.is_empty() {
                         errors.push(
@@ -807,28 +813,26 @@ fn collect_entities(
                     if ids.last() != Some(&BriefId::new(id)) {
                         ids.push(BriefId::new(id));
                     }
-                }
-            }
-            found.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            let position: HashMap<&str, EntityId> = found
-                .iter()
-                .enumerate()
-                .map(|(i, e)| (e.0, EntityId::new(i)))
-                .collect();
-            let per_brief = briefs
-                .iter()
-                .map(|b| {
-                    let mut out: Vec<EntityId> = Vec::new();
-                    for slug in &b.name_slugs[list] {
-                        if let Some(&e) = position.get(slug.as_str())
-                            && !out.contains(&e)
-                        {
-                            out.push(e);
-                        }
+                    if !mine.contains(&i) {
+                        mine.push(i);
                     }
-                    out
-                })
+                }
+                per_brief.push(mine);
+            }
+            let mut order: Vec<usize> = (0..found.len()).collect();
+            order.sort_unstable_by(|&a, &b| found[a].0.cmp(found[b].0));
+            let mut position = vec![EntityId::new(0); found.len()];
+            for (sorted, &i) in order.iter().enumerate() {
+                position[i] = EntityId::new(sorted);
+            }
+            let per_brief: Vec<Vec<EntityId>> = per_brief
+                .into_iter()
+                .map(|mine| mine.into_iter().map(|i| position[i]).collect())
                 .collect();
+            let mut found: Vec<Option<(&str, &str, Vec<BriefId>)>> =
+                found.into_iter().map(Some).collect();
+            let found: Vec<(&str, &str, Vec<BriefId>)> =
+                order.iter().filter_map(|&i| found[i].take()).collect();
             let entries = found
                 .into_iter()
                 .map(|(slug, name, briefs)| EntityEntry {
@@ -891,7 +895,7 @@ fn link_targets(view: &View<'_>) -> LinkTargets {
 
 /// Each brief's links to other briefs, in order of first link.
 fn links_to(
-    by_path: &HashMap<std::ffi::OsString, BriefId>,
+    by_path: &FxHashMap<std::ffi::OsString, BriefId>,
     bodies: &[Arc<Body>],
 ) -> Vec<Vec<BriefId>> {
     bodies
