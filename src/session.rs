@@ -7,18 +7,17 @@
 //! What a session keeps between builds: every source file's text and parsed front matter, each
 //! Markdown body as rendered (reused while the links it resolved resolve the same, see
 //! [`crate::markdown::Rendered::still_valid`]), the compiled templates, and each output's
-//! signature ([`crate::deps::signature`]). A change to one brief re-reads and re-parses that
-//! file alone, rebuilds the cross-links (linear, and cheap next to parsing and rendering), and
-//! renders only the outputs whose signature changed.
+//! signature ([`crate::deps::signature`]), and the last site with its structure. A change to one
+//! brief re-reads and re-parses that file alone, reuses the site's structure unless structural
+//! front matter changed, and renders only the outputs whose signature changed.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-
-use rustc_hash::FxHashMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::config::{self, CONFIG_FILE, Config};
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -67,11 +66,8 @@ pub struct Update {
     pub moved: Vec<(String, String)>,
 }
 
-/// One content file as last read: its text, and its front matter or why it is invalid.
-struct Entry<T> {
-    kind: ContentKind,
-    parsed: Result<Arc<T>, Vec<Diagnostic>>,
-}
+/// One content file as last read: its front matter (and text), or why it is invalid.
+type Entry<T> = Result<Arc<T>, Vec<Diagnostic>>;
 
 /// What the last good build produced, to compare the next one with.
 struct Last {
@@ -171,7 +167,7 @@ impl Session {
         }
         mark("read, parse front matter");
         let config = self.config()?;
-        // Files that could not be walked or read stop the build before anything is parsed.
+        // Files that could not be walked or read stop the build before the model is made.
         if self.scan_diagnostics.iter().any(Diagnostic::is_error) {
             let mut d = Diagnostics(self.scan_diagnostics.clone());
             d.sort();
@@ -252,7 +248,7 @@ impl Session {
             Ok(())
         })?;
         let mut written = written.into_inner().unwrap_or_else(|p| p.into_inner());
-        let static_now: BTreeSet<String> = site.static_files.iter().cloned().collect();
+        let static_now: BTreeSet<String> = site.static_files().iter().cloned().collect();
         let to_copy: Vec<&String> = match &self.last {
             Some(last) => static_now
                 .iter()
@@ -267,7 +263,7 @@ impl Session {
         let mut removed = Vec::new();
         let mut moved = Vec::new();
         let mut kept = None;
-        if let (Some(signatures), true) = (signatures, self.incremental) {
+        if let Some(signatures) = signatures {
             let now: FxHashMap<String, u64> = paths.iter().cloned().zip(signatures).collect();
             if let Some(last) = &self.last {
                 removed.extend(
@@ -329,15 +325,10 @@ impl Session {
         let (paths, mut diags) = load::scan(&root);
         self.static_files = paths.static_files;
         self.template_files = load::read_templates(&root, paths.templates, &mut diags);
-        let mut read = |list: Vec<PathBuf>, kind| {
-            load::read_all(&root, list, &mut diags)
-                .into_iter()
-                .map(move |f| (kind, f))
-                .collect::<Vec<_>>()
-        };
-        let mut files = read(paths.briefs, ContentKind::Brief);
-        files.extend(read(paths.topics, ContentKind::Topic));
-        files.extend(read(paths.pages, ContentKind::Page));
+        let mut files = paths.briefs;
+        files.extend(paths.topics);
+        files.extend(paths.pages);
+        let files = load::read_all(&root, files, &mut diags);
         // Read errors are kept apart: they are reported like scan problems.
         self.scan_diagnostics = diags;
         self.put_files(files);
@@ -349,14 +340,14 @@ impl Session {
         let root = self.opts.root.clone();
         let canon_root = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
         let mut rescan = changed.is_empty();
-        let mut reread: Vec<(ContentKind, PathBuf)> = Vec::new();
+        let mut reread: Vec<PathBuf> = Vec::new();
         let mut templates = changed.is_empty();
         if changed.is_empty() {
             // Nothing named: check everything, keeping what turns out unchanged.
             self.config = None;
-            reread.extend(self.briefs.keys().map(|p| (ContentKind::Brief, p.clone())));
-            reread.extend(self.topics.keys().map(|p| (ContentKind::Topic, p.clone())));
-            reread.extend(self.pages.keys().map(|p| (ContentKind::Page, p.clone())));
+            reread.extend(self.briefs.keys().cloned());
+            reread.extend(self.topics.keys().cloned());
+            reread.extend(self.pages.keys().cloned());
             self.static_changed.extend(
                 self.static_files
                     .iter()
@@ -380,11 +371,12 @@ impl Session {
             } else if rel.starts_with(load::CONTENT_DIR) {
                 let is_file = std::fs::symlink_metadata(root.join(&rel))
                     .is_ok_and(|m| m.file_type().is_file());
-                match load::content_kind(&rel) {
+                if is_file && self.knows(&rel) {
                     // An edited file that was already known: read it alone.
-                    Some(kind) if is_file && self.knows(kind, &rel) => reread.push((kind, rel)),
+                    reread.push(rel);
+                } else {
                     // Anything else (new, deleted, renamed, a folder): walk the site again.
-                    _ => rescan = true,
+                    rescan = true;
                 }
             }
         }
@@ -392,23 +384,21 @@ impl Session {
             let (paths, mut diags) = load::scan(&root);
             self.static_files = paths.static_files;
             if rescan {
-                let mut all: Vec<(ContentKind, PathBuf)> = Vec::new();
-                for (list, kind) in [
-                    (paths.briefs, ContentKind::Brief),
-                    (paths.topics, ContentKind::Topic),
-                    (paths.pages, ContentKind::Page),
-                ] {
-                    all.extend(list.into_iter().map(|p| (kind, p)));
-                }
-                let present: BTreeSet<&PathBuf> = all.iter().map(|(_, p)| p).collect();
+                let present: BTreeSet<&PathBuf> = paths
+                    .briefs
+                    .iter()
+                    .chain(&paths.topics)
+                    .chain(&paths.pages)
+                    .collect();
                 self.briefs.retain(|p, _| present.contains(p));
                 self.topics.retain(|p, _| present.contains(p));
                 self.pages.retain(|p, _| present.contains(p));
-                for (kind, p) in &all {
-                    if !self.knows(*kind, p) {
-                        reread.push((*kind, p.clone()));
-                    }
-                }
+                let new: Vec<PathBuf> = present
+                    .into_iter()
+                    .filter(|p| !self.knows(p))
+                    .cloned()
+                    .collect();
+                reread.extend(new);
             }
             let names: Vec<PathBuf> = self
                 .template_files
@@ -424,13 +414,7 @@ impl Session {
         reread.sort();
         reread.dedup();
         let mut diags = Vec::new();
-        let kinds: HashMap<PathBuf, ContentKind> =
-            reread.iter().map(|(k, p)| (p.clone(), *k)).collect();
-        let files = load::read_all(
-            &root,
-            reread.into_iter().map(|(_, p)| p).collect(),
-            &mut diags,
-        );
+        let files = load::read_all(&root, reread, &mut diags);
         for d in diags {
             // A file that cannot be read is out of the site until it can be; one that vanished
             // between the event and the read is simply gone.
@@ -444,76 +428,67 @@ impl Session {
             }
             self.scan_diagnostics.push(d);
         }
-        self.put_files(
-            files
-                .into_iter()
-                .filter_map(|f| Some((*kinds.get(&f.path)?, f)))
-                .collect(),
-        );
+        self.put_files(files);
     }
 
     /// The text a file had when it was last read and parsed without error.
-    fn text_of(&self, kind: ContentKind, path: &Path) -> Option<&str> {
-        fn text<'a, T>(
-            map: &'a BTreeMap<PathBuf, Entry<T>>,
-            path: &Path,
-            f: impl Fn(&'a T) -> &'a str,
-        ) -> Option<&'a str> {
-            map.get(path)?.parsed.as_ref().ok().map(|p| f(p))
-        }
-        match kind {
-            ContentKind::Brief => text(&self.briefs, path, |p| &p.file.text),
-            ContentKind::Topic => text(&self.topics, path, |p| &p.file.text),
-            ContentKind::Page => text(&self.pages, path, |p| &p.file.text),
+    fn text_of(&self, path: &Path) -> Option<&str> {
+        match load::content_kind(path)? {
+            ContentKind::Brief => text(self.briefs.get(path)?, |p| &p.file.text),
+            ContentKind::Topic => text(self.topics.get(path)?, |p| &p.file.text),
+            ContentKind::Page => text(self.pages.get(path)?, |p| &p.file.text),
         }
     }
 
-    fn knows(&self, kind: ContentKind, path: &Path) -> bool {
-        match kind {
-            ContentKind::Brief => self.briefs.contains_key(path),
-            ContentKind::Topic => self.topics.contains_key(path),
-            ContentKind::Page => self.pages.contains_key(path),
+    /// Whether the content file at `path` was read before (whether or not it was valid).
+    fn knows(&self, path: &Path) -> bool {
+        match load::content_kind(path) {
+            Some(ContentKind::Brief) => self.briefs.contains_key(path),
+            Some(ContentKind::Topic) => self.topics.contains_key(path),
+            Some(ContentKind::Page) => self.pages.contains_key(path),
+            None => false,
         }
     }
 
     /// Parses files (in parallel) and keeps them, replacing what was known of them. A file
     /// whose text did not change (an editor saving without edits) is kept as it was.
-    fn put_files(&mut self, files: Vec<(ContentKind, SourceFile)>) {
-        let files: Vec<(ContentKind, SourceFile)> = files
+    fn put_files(&mut self, files: Vec<SourceFile>) {
+        let files: Vec<SourceFile> = files
             .into_iter()
-            .filter(|(kind, f)| self.text_of(*kind, &f.path) != Some(f.text.as_str()))
+            .filter(|f| self.text_of(&f.path) != Some(f.text.as_str()))
             .collect();
-        for (_, f) in &files {
+        for f in &files {
             // Its text changed: its body must be rendered again.
             self.bodies.remove(&SourceKey::of(&f.path));
         }
         enum Parsed {
-            Brief(Result<Arc<ParsedBrief>, Vec<Diagnostic>>),
-            Topic(Result<Arc<ParsedTopic>, Vec<Diagnostic>>),
-            Page(Result<Arc<ParsedPage>, Vec<Diagnostic>>),
+            Brief(Entry<ParsedBrief>),
+            Topic(Entry<ParsedTopic>),
+            Page(Entry<ParsedPage>),
         }
+        // Every path here came from a walk that sorted it into one of the three folders.
         let parsed: Vec<(PathBuf, Parsed)> = files
             .into_par_iter()
-            .map(|(kind, f)| {
+            .filter_map(|f| {
                 let path = f.path.clone();
-                let parsed = match kind {
+                let parsed = match load::content_kind(&path)? {
                     ContentKind::Brief => Parsed::Brief(parse::parse_brief(f).map(Arc::new)),
                     ContentKind::Topic => Parsed::Topic(parse::parse_topic(f).map(Arc::new)),
                     ContentKind::Page => Parsed::Page(parse::parse_page(f).map(Arc::new)),
                 };
-                (path, parsed)
+                Some((path, parsed))
             })
             .collect();
         for (path, p) in parsed {
             match p {
                 Parsed::Brief(parsed) => {
-                    self.briefs.insert(path, entry(ContentKind::Brief, parsed));
+                    self.briefs.insert(path, parsed);
                 }
                 Parsed::Topic(parsed) => {
-                    self.topics.insert(path, entry(ContentKind::Topic, parsed));
+                    self.topics.insert(path, parsed);
                 }
                 Parsed::Page(parsed) => {
-                    self.pages.insert(path, entry(ContentKind::Page, parsed));
+                    self.pages.insert(path, parsed);
                 }
             }
         }
@@ -566,16 +541,13 @@ impl Session {
             out: &mut Vec<Arc<T>>,
             diags: &mut Vec<Diagnostic>,
         ) {
-            let entries: Box<dyn Iterator<Item = Entry<T>>> = if keep {
-                Box::new(map.values().map(|e| Entry {
-                    kind: e.kind,
-                    parsed: e.parsed.clone(),
-                }))
+            let entries: Vec<Entry<T>> = if keep {
+                map.values().cloned().collect()
             } else {
-                Box::new(std::mem::take(map).into_values())
+                std::mem::take(map).into_values().collect()
             };
             for e in entries {
-                match e.parsed {
+                match e {
                     Ok(p) => out.push(p),
                     Err(d) => diags.extend(d),
                 }
@@ -629,8 +601,9 @@ impl Session {
     }
 }
 
-fn entry<T>(kind: ContentKind, parsed: Result<Arc<T>, Vec<Diagnostic>>) -> Entry<T> {
-    Entry { kind, parsed }
+/// The text of a valid file.
+fn text<T>(entry: &Entry<T>, text: impl Fn(&T) -> &str) -> Option<&str> {
+    entry.as_ref().ok().map(|p| text(p))
 }
 
 /// Brief pages whose address changed since the last build: the same file under a new slug, or

@@ -268,8 +268,6 @@ pub struct Site {
     pub entities: [Vec<Entity>; 4],
     /// In `order`, then by title.
     pub pages: Vec<Page>,
-    /// Files under `static/`, relative to it, with forward slashes.
-    pub static_files: Vec<String>,
     /// What front matter decided, for the next build of a session to reuse.
     pub structure: Arc<Structure>,
     /// Warnings found on the way; the build goes on.
@@ -277,6 +275,10 @@ pub struct Site {
 }
 
 impl Site {
+    /// Files under `static/`, relative to it, with forward slashes.
+    pub fn static_files(&self) -> &[String] {
+        &self.structure.catalog.static_files
+    }
     pub fn brief(&self, id: BriefId) -> &Brief {
         &self.briefs[id.index()]
     }
@@ -1040,7 +1042,6 @@ fn assemble(
         topics,
         entities,
         pages,
-        static_files: catalog.static_files.clone(),
         structure,
         warnings,
     }
