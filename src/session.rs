@@ -21,7 +21,7 @@ use rustc_hash::FxHashMap;
 
 use crate::config::{self, CONFIG_FILE, Config};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::layout::{self, Output};
+use crate::layout::Output;
 use crate::load::{self, ContentKind, SourceFile};
 use crate::model::{self, Body, Site, SourceKey};
 use crate::parse::{self, ParsedBrief, ParsedPage, ParsedTopic};
@@ -652,12 +652,4 @@ fn copy_static(root: &Path, files: &[&String], sink: &dyn Sink) -> Result<(), Di
         d.sort();
         Err(d)
     }
-}
-
-/// The output path of each page a plan holds, for tests and tools.
-pub fn output_paths(site: &Site) -> Vec<String> {
-    layout::plan(site)
-        .into_iter()
-        .map(|o| o.path(site))
-        .collect()
 }

@@ -222,14 +222,6 @@ impl<'s> Renderer<'s> {
         output.path(self.site)
     }
 
-    /// Renders every output in parallel, passing each file to `sink`. Collects every error.
-    pub fn render_all<F>(&self, sink: F) -> Result<Stats, Diagnostics>
-    where
-        F: Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync,
-    {
-        self.render_some(&self.plan, sink)
-    }
-
     /// Renders these outputs in parallel, passing each file to `sink`. Collects every error.
     pub fn render_some<F>(&self, outputs: &[Output], sink: F) -> Result<Stats, Diagnostics>
     where
