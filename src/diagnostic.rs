@@ -27,6 +27,12 @@ pub struct Diagnostic {
     pub line: Option<usize>,
     /// 1-based column (in characters) in the file.
     pub column: Option<usize>,
+    /// 1-based line and column just past the end of the located text, when a span is known.
+    pub end_line: Option<usize>,
+    pub end_column: Option<usize>,
+    /// A stable, kebab-case name for the kind of problem (`broken-link`, `unknown-field`), for
+    /// tools that read `check --format json`.
+    pub code: Option<&'static str>,
     /// Byte range in the file, for drawing a snippet.
     #[serde(skip)]
     pub span: Option<Range<usize>>,
@@ -43,6 +49,9 @@ impl Diagnostic {
             path: Some(path.into()),
             line: None,
             column: None,
+            end_line: None,
+            end_column: None,
+            code: None,
             span: None,
             message: message.into(),
             help: None,
@@ -56,6 +65,9 @@ impl Diagnostic {
             path: None,
             line: None,
             column: None,
+            end_line: None,
+            end_column: None,
+            code: None,
             span: None,
             message: message.into(),
             help: None,
@@ -69,6 +81,12 @@ impl Diagnostic {
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Names the kind of problem (see [`Diagnostic::code`]).
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
         self
     }
 
@@ -101,6 +119,9 @@ impl Diagnostic {
         while !text.is_char_boundary(end) {
             end += 1;
         }
+        let (end_line, end_column) = line_column(text, end);
+        self.end_line = Some(end_line);
+        self.end_column = Some(end_column);
         self.span = Some(start..end);
         self
     }

@@ -35,10 +35,21 @@ pub struct Rendered {
     pub words: usize,
     /// Content files this body links to, as paths relative to the site root.
     pub links: Vec<PathBuf>,
+    /// Every `http(s)` URL the body links to, for `check --external`.
+    pub external: Vec<ExternalLink>,
     /// Every question the body asked of the [`LinkTargets`], with the answer it got: the same
     /// text renders to the same HTML as long as every answer stays the same (see
     /// [`Rendered::still_valid`]), which is how a rebuild knows it may keep this rendering.
     pub lookups: Vec<Lookup>,
+}
+
+/// An absolute `http`/`https` URL in a body, with where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExternalLink {
+    pub url: String,
+    /// 1-based line and column in the source file.
+    pub line: usize,
+    pub column: usize,
 }
 
 /// One question a body asked of the link targets, and its answer.
@@ -451,6 +462,14 @@ fn resolve<'a>(
         return dest;
     }
     if let Some(scheme) = url_scheme(d) {
+        if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") {
+            let (line, column) = crate::diagnostic::line_column(input.text, offset);
+            out.external.push(ExternalLink {
+                url: d.to_string(),
+                line,
+                column,
+            });
+        }
         if !matches!(
             scheme.to_ascii_lowercase().as_str(),
             "http" | "https" | "mailto" | "tel"
