@@ -364,7 +364,7 @@ mod tests {
             topics: all(sources.topics, parse::parse_topic),
             pages: all(sources.pages, parse::parse_page),
             static_files: vec!["images/map.svg".into()],
-            diagnostics: Vec::new(),
+            ..Default::default()
         };
         let opts = Options {
             drafts: false,

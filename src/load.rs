@@ -49,6 +49,9 @@ pub struct Paths {
     pub templates: Vec<PathBuf>,
     /// Relative to `static/`.
     pub static_files: Vec<PathBuf>,
+    /// Files under `content/` that are not Markdown (images and documents beside briefs),
+    /// relative to the root.
+    pub assets: Vec<PathBuf>,
 }
 
 /// Where a content file belongs, from its path relative to the root.
@@ -89,6 +92,7 @@ pub fn scan(root: &Path) -> (Paths, Vec<Diagnostic>) {
         for path in walk(root, &content, &mut diags) {
             let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
             if rel.extension().is_none_or(|e| e != "md") {
+                paths.assets.push(rel);
                 continue;
             }
             match content_kind(&rel) {

@@ -7,10 +7,10 @@
 //! Headings get ids and feed a table of contents; raw HTML and dangerous URL schemes go through
 //! ammonia unless the site opts out.
 
-use std::collections::HashSet;
+use std::ops::Range;
+use std::path::{Component, Path, PathBuf};
 
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::path::{Component, Path, PathBuf};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -37,6 +37,10 @@ pub struct Rendered {
     pub links: Vec<PathBuf>,
     /// Every `http(s)` URL the body links to, for `check --external`.
     pub external: Vec<ExternalLink>,
+    /// Files beside the source that the body links to, copied next to its page.
+    pub assets: Vec<Asset>,
+    /// [`LinkTargets::reserved_key`] of the targets it was rendered against.
+    pub reserved_key: u64,
     /// Every question the body asked of the [`LinkTargets`], with the answer it got: the same
     /// text renders to the same HTML as long as every answer stays the same (see
     /// [`Rendered::still_valid`]), which is how a rebuild knows it may keep this rendering.
@@ -52,6 +56,15 @@ pub struct ExternalLink {
     pub column: usize,
 }
 
+/// A file beside a content file (a page-bundle asset) that its body links to.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Asset {
+    /// The file, relative to the site root (`content/briefs/2025/03/map.png`).
+    pub source: PathBuf,
+    /// Where it goes, relative to the folder of the page showing the body (`map.png`).
+    pub dest: String,
+}
+
 /// One question a body asked of the link targets, and its answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Lookup {
@@ -59,15 +72,22 @@ pub enum Lookup {
     File(String, bool),
     /// The page URL of a content file, if it is published.
     Content(PathBuf, Option<String>),
+    /// Whether a file beside the content files exists.
+    Asset(PathBuf, bool),
 }
 
 impl Rendered {
     /// Whether rendering the same text against `targets` would give the same result.
     pub fn still_valid(&self, targets: &LinkTargets) -> bool {
-        self.lookups.iter().all(|l| match l {
-            Lookup::File(path, found) => targets.files.contains(path) == *found,
-            Lookup::Content(path, url) => targets.content.get(path) == url.as_ref(),
-        })
+        self.reserved_key == targets.reserved_key
+            && self.lookups.iter().all(|l| match l {
+                Lookup::File(path, found) => targets.files.contains(path) == *found,
+                Lookup::Content(path, url) => {
+                    targets.content.get(path) == url.as_ref()
+                        && (url.is_some() || !targets.broken.contains(path))
+                }
+                Lookup::Asset(path, found) => targets.assets.contains(path) == *found,
+            })
     }
 }
 
@@ -78,6 +98,16 @@ pub struct LinkTargets {
     pub content: FxHashMap<PathBuf, String>,
     /// Root-relative paths that exist in the output: static files and generated files.
     pub files: FxHashSet<String>,
+    /// Files under `content/` that are not Markdown, relative to the root: what a body may
+    /// link to relatively (page-bundle assets).
+    pub assets: FxHashSet<PathBuf>,
+    /// Content files that exist but could not be read or parsed: a link to one is not
+    /// reported (the file's own error is).
+    pub broken: FxHashSet<PathBuf>,
+    /// Ids the page templates use (`main`, `brief-toc`): content ids never take them.
+    pub reserved_ids: FxHashSet<String>,
+    /// A hash of `reserved_ids`, to tell whether a kept body was given ids against the same set.
+    pub reserved_key: u64,
 }
 
 /// Sanitiser settings, built once per build.
@@ -89,7 +119,7 @@ impl Default for Sanitizer {
     fn default() -> Self {
         let mut builder = ammonia::Builder::default();
         builder
-            .add_generic_attributes(["id", "class"])
+            .add_generic_attributes(["id", "class", "role", "aria-label"])
             .add_tags([
                 "input",
                 "section",
@@ -152,65 +182,78 @@ fn options() -> Options {
 /// Renders a Markdown body. Broken links are returned as diagnostics; the HTML is still made.
 pub fn render(input: &Input<'_>) -> (Rendered, Vec<Diagnostic>) {
     let body = &input.text[input.body_offset..];
-    let mut diags = Vec::new();
-    let mut out = Rendered::default();
-    let mut needs_sanitizing = false;
-    let mut events: Vec<Event<'_>> = Vec::new();
-    let mut heading: Option<usize> = None; // index of the open heading's Start event
-    let mut heading_text = String::new();
+    let mut w = Walk::new(input);
+    let mut heading: Option<Heading> = None;
+    let mut image: Option<(usize, String)> = None; // offset and alt text of the open image
     let mut paragraph_depth = 0usize; // container nesting, to find the first top-level paragraph
     let mut in_first_paragraph = false;
     let mut first_done = false;
-    let mut ids = IdSet::default();
+    let mut raw_block: Option<Chunk> = None;
+    // Footnote definitions are moved to the end of the body: (label, start in `events`).
+    let mut footnote: Option<(String, usize)> = None;
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let offset = input.body_offset + range.start;
+        if let Event::Start(tag) = &event
+            && starts_block(tag)
+        {
+            w.md_depth += 1;
+            w.block_inside_inline("a Markdown block (paragraph, list, heading…)", offset);
+        }
         let event = match event {
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                let dest_url = resolve(
-                    input,
-                    dest_url,
-                    offset,
-                    &mut out,
-                    &mut diags,
-                    &mut needs_sanitizing,
-                );
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
-            }
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: w.resolve(dest_url, offset),
+                title,
+                id,
+            }),
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) => {
-                let dest_url = resolve(
-                    input,
-                    dest_url,
-                    offset,
-                    &mut out,
-                    &mut diags,
-                    &mut needs_sanitizing,
-                );
+                image = Some((offset, String::new()));
                 Event::Start(Tag::Image {
                     link_type,
-                    dest_url,
+                    dest_url: w.resolve(dest_url, offset),
                     title,
                     id,
                 })
             }
-            Event::Html(_) | Event::InlineHtml(_) => {
-                needs_sanitizing = true;
+            Event::End(TagEnd::Image) => {
+                if let Some((at, alt)) = image.take()
+                    && alt.trim().is_empty()
+                {
+                    w.diags.push(missing_alt(input, at, true));
+                }
                 event
+            }
+            Event::Start(Tag::HtmlBlock) => {
+                raw_block = Some(Chunk::default());
+                event
+            }
+            Event::Html(text) => match &mut raw_block {
+                Some(chunk) => {
+                    chunk.push(&text, offset);
+                    continue;
+                }
+                None => Event::Html(w.raw_html(&Chunk::single(&text, offset)).into()),
+            },
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some(chunk) = raw_block.take() {
+                    let html = w.raw_html(&chunk);
+                    w.events.push(Event::Html(html.into()));
+                }
+                event
+            }
+            Event::InlineHtml(text) => {
+                Event::InlineHtml(w.raw_html(&Chunk::single(&text, offset)).into())
             }
             // pulldown-cmark's checkbox has no accessible name; say what the box means.
             Event::TaskListMarker(done) => Event::InlineHtml(CowStr::Borrowed(if done {
@@ -218,40 +261,65 @@ pub fn render(input: &Input<'_>) -> (Rendered, Vec<Diagnostic>) {
             } else {
                 r#"<input type="checkbox" disabled aria-label="Not done"> "#
             })),
-            Event::Start(Tag::Heading { .. }) => {
-                heading = Some(events.len());
-                heading_text.clear();
-                event
+            Event::FootnoteReference(label) => Event::InlineHtml(w.footnote_ref(&label).into()),
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                footnote = Some((label.to_string(), w.events.len()));
+                paragraph_depth += 1;
+                w.md_depth += 1;
+                continue;
             }
-            Event::End(TagEnd::Heading(level)) => {
-                if let Some(start) = heading.take() {
-                    finish_heading(
-                        &mut events[start],
-                        level,
-                        &heading_text,
-                        &mut ids,
-                        &mut out.toc,
-                    );
+            Event::End(TagEnd::FootnoteDefinition) => {
+                paragraph_depth = paragraph_depth.saturating_sub(1);
+                w.block_ends();
+                if let Some((label, at)) = footnote.take() {
+                    let events = w.events.split_off(at.min(w.events.len()));
+                    w.footnotes.define(label, events);
+                }
+                continue;
+            }
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                w.heading_level(level, offset);
+                let explicit = id
+                    .as_deref()
+                    .map(|i| i.split_whitespace().collect::<Vec<_>>().join("-"))
+                    .filter(|i| !i.is_empty());
+                if let Some(id) = &explicit {
+                    w.claim_explicit(id, offset);
+                }
+                heading = Some(Heading {
+                    at: w.events.len(),
+                    level,
+                    text: String::new(),
+                    explicit,
+                });
+                Event::Start(Tag::Heading {
+                    level,
+                    id: None,
+                    classes,
+                    attrs,
+                })
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(h) = heading.take() {
+                    w.headings.push(h);
                 }
                 event
             }
-            Event::Start(
-                Tag::BlockQuote(_) | Tag::List(_) | Tag::FootnoteDefinition(_) | Tag::Table(_),
-            ) => {
+            Event::Start(Tag::BlockQuote(_) | Tag::List(_) | Tag::Table(_)) => {
                 paragraph_depth += 1;
                 event
             }
-            Event::End(
-                TagEnd::BlockQuote(_)
-                | TagEnd::List(_)
-                | TagEnd::FootnoteDefinition
-                | TagEnd::Table,
-            ) => {
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Table) => {
                 paragraph_depth = paragraph_depth.saturating_sub(1);
                 event
             }
             Event::Start(Tag::Paragraph) => {
-                if paragraph_depth == 0 && !first_done {
+                if paragraph_depth == 0 && !first_done && footnote.is_none() {
                     in_first_paragraph = true;
                 }
                 event
@@ -259,29 +327,42 @@ pub fn render(input: &Input<'_>) -> (Rendered, Vec<Diagnostic>) {
             Event::End(TagEnd::Paragraph) => {
                 if in_first_paragraph {
                     in_first_paragraph = false;
-                    first_done = !out.first_paragraph.trim().is_empty();
+                    first_done = !w.out.first_paragraph.trim().is_empty();
                 }
+                event
+            }
+            Event::Rule => {
+                w.block_inside_inline("a horizontal rule", offset);
                 event
             }
             other => other,
         };
+        if let Event::End(end) = &event
+            && ends_block(end)
+        {
+            w.block_ends();
+        }
         match &event {
             Event::Text(t) | Event::Code(t) => {
-                out.words += count_words(t);
-                if heading.is_some() {
-                    heading_text.push_str(t);
+                w.out.words += count_words(t);
+                if let Some(h) = &mut heading {
+                    h.text.push_str(t);
+                }
+                if let Some((_, alt)) = &mut image {
+                    alt.push_str(t);
                 }
                 if in_first_paragraph {
-                    out.first_paragraph.push_str(t);
+                    w.out.first_paragraph.push_str(t);
                 }
             }
             Event::SoftBreak | Event::HardBreak if in_first_paragraph => {
-                out.first_paragraph.push(' ');
+                w.out.first_paragraph.push(' ');
             }
             _ => {}
         }
-        events.push(event);
+        w.events.push(event);
     }
+    let (mut out, diags, needs_sanitizing, events) = w.finish();
     out.first_paragraph = out
         .first_paragraph
         .split_whitespace()
@@ -291,6 +372,7 @@ pub fn render(input: &Input<'_>) -> (Rendered, Vec<Diagnostic>) {
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     // Every brief's HTML is kept until its pages are written; spare capacity would add up.
     html.shrink_to_fit();
+    let mut diags = diags;
     out.html = match input.sanitizer {
         Some(_) if needs_sanitizing && html_depth(&html) > MAX_HTML_DEPTH => {
             diags.push(too_deep(input));
@@ -300,6 +382,613 @@ pub fn render(input: &Input<'_>) -> (Rendered, Vec<Diagnostic>) {
         _ => html,
     };
     (out, diags)
+}
+
+/// A heading met in the walk; its id is given once every explicit id of the body is known.
+struct Heading {
+    /// Index of its `Start` event.
+    at: usize,
+    level: HeadingLevel,
+    text: String,
+    explicit: Option<String>,
+}
+
+/// Consecutive raw HTML (the lines of one HTML block, or one inline tag), with where each
+/// piece starts in the source file.
+#[derive(Default)]
+struct Chunk {
+    text: String,
+    /// (offset in `text`, offset in the file) of each piece.
+    pieces: Vec<(usize, usize)>,
+}
+
+impl Chunk {
+    fn single(text: &str, offset: usize) -> Chunk {
+        let mut c = Chunk::default();
+        c.push(text, offset);
+        c
+    }
+
+    fn push(&mut self, text: &str, offset: usize) {
+        self.pieces.push((self.text.len(), offset));
+        self.text.push_str(text);
+    }
+
+    /// The file offset of a position in the chunk's text.
+    fn source_offset(&self, at: usize) -> usize {
+        let i = self.pieces.partition_point(|&(start, _)| start <= at);
+        match i.checked_sub(1).map(|i| self.pieces[i]) {
+            Some((start, file)) => file + (at - start),
+            None => self.pieces.first().map_or(0, |p| p.1),
+        }
+    }
+}
+
+/// An element opened in raw HTML and not closed yet.
+struct Open {
+    name: String,
+    /// File offset of its start tag.
+    offset: usize,
+    /// How many Markdown blocks were open around it: a Markdown block that ends closes the raw
+    /// elements opened inside it, as a browser's parser does.
+    md_depth: usize,
+    /// Whether a block inside it was reported already.
+    reported: bool,
+}
+
+/// The state of rendering one body.
+struct Walk<'a> {
+    input: &'a Input<'a>,
+    out: Rendered,
+    diags: Vec<Diagnostic>,
+    events: Vec<Event<'a>>,
+    needs_sanitizing: bool,
+    ids: IdSet<'a>,
+    headings: Vec<Heading>,
+    footnotes: Footnotes<'a>,
+    /// Raw HTML elements open now, outermost first.
+    open: Vec<Open>,
+    md_depth: usize,
+    /// The level of the last heading; the page's title is the `h1`.
+    last_level: u8,
+}
+
+impl<'a> Walk<'a> {
+    fn new(input: &'a Input<'a>) -> Self {
+        Walk {
+            input,
+            out: Rendered {
+                reserved_key: input.targets.reserved_key,
+                ..Rendered::default()
+            },
+            diags: Vec::new(),
+            events: Vec::new(),
+            needs_sanitizing: false,
+            ids: IdSet::new(&input.targets.reserved_ids),
+            headings: Vec::new(),
+            footnotes: Footnotes::default(),
+            open: Vec::new(),
+            md_depth: 0,
+            last_level: 1,
+        }
+    }
+
+    fn resolve(&mut self, dest: CowStr<'a>, offset: usize) -> CowStr<'a> {
+        resolve(
+            self.input,
+            dest,
+            offset,
+            &mut self.out,
+            &mut self.diags,
+            &mut self.needs_sanitizing,
+        )
+    }
+
+    /// An explicit id (`{#id}` on a heading, `id=` in raw HTML): it is kept as written, so a
+    /// second use of it, or one the template uses, is an error.
+    fn claim_explicit(&mut self, id: &str, offset: usize) {
+        let input = self.input;
+        match self.ids.claim_explicit(id, offset) {
+            Ok(()) => {}
+            Err(Clash::Template) => self.diags.push(
+                Diagnostic::error(
+                    input.path,
+                    format!("the id `{id}` is already used by the page template"),
+                )
+                .at_offset(input.text, offset)
+                .with_code("duplicate-id")
+                .with_help(format!(
+                    "choose another id; the template's ids are: {}",
+                    self.ids.reserved_list()
+                )),
+            ),
+            Err(Clash::Body(first)) => {
+                let (line, _) = crate::diagnostic::line_column(input.text, first);
+                self.diags.push(
+                    Diagnostic::error(
+                        input.path,
+                        format!("the id `{id}` is used twice in this body (first on line {line})"),
+                    )
+                    .at_offset(input.text, offset)
+                    .with_code("duplicate-id")
+                    .with_help(
+                        "ids must be unique on a page; rename one of them (and links to it)",
+                    ),
+                );
+            }
+        }
+    }
+
+    /// Checks heading order: the page's title is its only `h1`, and levels do not skip.
+    fn heading_level(&mut self, level: HeadingLevel, offset: usize) {
+        let n = level as u8;
+        let input = self.input;
+        if n == 1 {
+            self.diags.push(
+                Diagnostic::error(input.path, "a level-1 heading in the body")
+                    .warning()
+                    .at_line_of(input.text, offset)
+                    .with_code("heading-level")
+                    .with_help(
+                        "the page's title is its h1; start the body's sections at level 2 (## Heading)",
+                    ),
+            );
+        } else if n > self.last_level + 1 {
+            let want = self.last_level + 1;
+            self.diags.push(
+                Diagnostic::error(
+                    input.path,
+                    format!(
+                        "the heading skips from level {} to level {n}",
+                        self.last_level
+                    ),
+                )
+                .warning()
+                .at_line_of(input.text, offset)
+                .with_code("heading-level")
+                .with_help(format!(
+                    "use level {want} here ({} Heading); screen readers navigate by heading level",
+                    "#".repeat(usize::from(want))
+                )),
+            );
+        }
+        self.last_level = n;
+    }
+
+    fn block_ends(&mut self) {
+        self.md_depth = self.md_depth.saturating_sub(1);
+        let depth = self.md_depth;
+        while self.open.last().is_some_and(|o| o.md_depth > depth) {
+            self.open.pop();
+        }
+    }
+
+    fn block_inside_inline(&mut self, what: &str, offset: usize) {
+        let input = self.input;
+        let Some(inline) = self
+            .open
+            .iter_mut()
+            .rev()
+            .find(|o| PHRASING_ONLY.contains(&o.name.as_str()))
+        else {
+            return;
+        };
+        if std::mem::replace(&mut inline.reported, true) {
+            return;
+        }
+        let (line, _) = crate::diagnostic::line_column(input.text, inline.offset);
+        self.diags.push(
+            Diagnostic::error(
+                input.path,
+                format!(
+                    "{what} inside <{}> (opened on line {line}), which may hold only text and inline elements",
+                    inline.name
+                ),
+            )
+            .warning()
+            .at_line_of(input.text, offset)
+            .with_code("block-in-inline")
+            .with_help(format!(
+                "close the <{}> before the block, or use <div> for a block container",
+                inline.name
+            )),
+        );
+    }
+
+    /// Checks and rewrites one piece of raw HTML: every URL attribute is resolved like a
+    /// Markdown link, ids are claimed, images need `alt`, and what the HTML checker would
+    /// reject in a body is reported.
+    fn raw_html(&mut self, chunk: &Chunk) -> String {
+        use html5gum::{DefaultEmitter, Token, Tokenizer};
+        self.needs_sanitizing = true;
+        let input = self.input;
+        let text = chunk.text.as_str();
+        let mut emitter = DefaultEmitter::<usize>::new_with_span();
+        emitter.naively_switch_states(true);
+        // (span in `text`, replacement), in order.
+        let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+        for token in Tokenizer::new_with_emitter(text, emitter) {
+            let Ok(token) = token;
+            match token {
+                Token::StartTag(tag) => {
+                    let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
+                    let at = chunk.source_offset(tag.span.start);
+                    self.start_tag(&name, at);
+                    let mut has_alt = false;
+                    for (attr, value) in &tag.attributes {
+                        let attr = String::from_utf8_lossy(attr).to_ascii_lowercase();
+                        let val = String::from_utf8_lossy(&value.value);
+                        let span = value.span.start..value.span.end.min(text.len());
+                        let attr_at = chunk.source_offset(span.start);
+                        match attr.as_str() {
+                            "alt" => has_alt = true,
+                            "id" => self.raw_id(&val, attr_at),
+                            "width" | "height" | "colspan" | "rowspan" => {
+                                self.whole_number(&name, &attr, &val, attr_at)
+                            }
+                            _ => {}
+                        }
+                        let new = match (attr.as_str(), name.as_str()) {
+                            ("href", _) | ("src", _) | ("poster", "video") | ("data", "object") => {
+                                let r = self.resolve(CowStr::from(val.to_string()), attr_at);
+                                (r.as_ref() != val.as_ref()).then(|| r.to_string())
+                            }
+                            ("srcset", _) => self.srcset(&val, attr_at),
+                            _ => None,
+                        };
+                        if let Some(new) = new {
+                            let raw = &text[span.clone()];
+                            let trailing = &raw[raw.trim_end().len()..];
+                            edits.push((
+                                span,
+                                format!("{attr}=\"{}\"{trailing}", escape_attr(&new)),
+                            ));
+                        }
+                    }
+                    if name == "img" && !has_alt {
+                        self.diags.push(missing_alt(input, at, false));
+                    }
+                    if !tag.self_closing && !VOID.contains(&name.as_str()) {
+                        self.open.push(Open {
+                            name,
+                            offset: at,
+                            md_depth: self.md_depth,
+                            reported: false,
+                        });
+                    }
+                }
+                Token::EndTag(tag) => {
+                    let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
+                    if let Some(i) = self.open.iter().rposition(|o| o.name == name) {
+                        self.open.truncate(i);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if edits.is_empty() {
+            return chunk.text.clone();
+        }
+        edits.sort_by_key(|(span, _)| span.start);
+        let mut html = String::with_capacity(text.len() + 16);
+        let mut at = 0;
+        for (span, new) in edits {
+            if span.start < at {
+                continue;
+            }
+            html.push_str(&text[at..span.start]);
+            html.push_str(&new);
+            at = span.end;
+        }
+        html.push_str(&text[at..]);
+        html
+    }
+
+    fn start_tag(&mut self, name: &str, offset: usize) {
+        if let Some(level) = name
+            .strip_prefix('h')
+            .and_then(|n| n.parse::<u8>().ok())
+            .and_then(|n| HeadingLevel::try_from(usize::from(n)).ok())
+        {
+            self.heading_level(level, offset);
+        }
+        if BLOCK.contains(&name) {
+            self.block_inside_inline(&format!("<{name}>"), offset);
+        }
+    }
+
+    fn raw_id(&mut self, id: &str, offset: usize) {
+        let input = self.input;
+        if id.is_empty() || id.chars().any(char::is_whitespace) {
+            self.diags.push(
+                Diagnostic::error(input.path, format!("the id {id:?} is not a valid id"))
+                    .warning()
+                    .at_offset(input.text, offset)
+                    .with_code("invalid-attribute")
+                    .with_help(
+                        "an id must be non-empty and contain no spaces, e.g. id=\"key-dates\"",
+                    ),
+            );
+            return;
+        }
+        self.claim_explicit(id, offset);
+    }
+
+    /// `width`, `height`, `colspan` and `rowspan` take a whole number (of pixels, of cells).
+    fn whole_number(&mut self, element: &str, attr: &str, value: &str, offset: usize) {
+        if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+            return;
+        }
+        let input = self.input;
+        let digits: String = value.chars().take_while(char::is_ascii_digit).collect();
+        let example = if digits.is_empty() { "300" } else { &digits };
+        let unit = if matches!(attr, "width" | "height") {
+            "pixels, without a unit; use CSS for other units"
+        } else {
+            "a count of cells"
+        };
+        self.diags.push(
+            Diagnostic::error(
+                input.path,
+                format!("`{attr}=\"{value}\"` on <{element}> is not a whole number"),
+            )
+            .warning()
+            .at_offset(input.text, offset)
+            .with_code("invalid-attribute")
+            .with_help(format!("write {attr}=\"{example}\" ({unit})")),
+        );
+    }
+
+    /// Resolves each URL of a `srcset` (`a.png 1x, b.png 2x`); `None` if none changed.
+    fn srcset(&mut self, value: &str, offset: usize) -> Option<String> {
+        let mut changed = false;
+        let parts: Vec<String> = value
+            .split(',')
+            .map(|candidate| {
+                let candidate = candidate.trim();
+                let (url, descriptor) = candidate
+                    .split_once(char::is_whitespace)
+                    .unwrap_or((candidate, ""));
+                let r = self.resolve(CowStr::from(url.to_string()), offset);
+                changed |= r.as_ref() != url;
+                if descriptor.is_empty() {
+                    r.to_string()
+                } else {
+                    format!("{r} {}", descriptor.trim())
+                }
+            })
+            .collect();
+        changed.then(|| parts.join(", "))
+    }
+
+    fn footnote_ref(&mut self, label: &str) -> String {
+        let (n, k) = self.footnotes.reference(label);
+        let back = footnote_backref_id(n, k);
+        format!(
+            "<sup class=\"footnote-ref\"><a href=\"#fn:{n}\" id=\"{back}\" role=\"doc-noteref\">{n}</a></sup>"
+        )
+    }
+
+    /// Gives headings their ids (now that every explicit id is known), builds the table of
+    /// contents, and appends the footnotes.
+    fn finish(mut self) -> (Rendered, Vec<Diagnostic>, bool, Vec<Event<'a>>) {
+        for h in std::mem::take(&mut self.headings) {
+            let id = match h.explicit {
+                Some(id) => id,
+                None => {
+                    let slug = crate::parse::slugify(&h.text);
+                    self.ids.claim_auto(if slug.is_empty() {
+                        "section".into()
+                    } else {
+                        slug
+                    })
+                }
+            };
+            if let Some(Event::Start(Tag::Heading { id: slot, .. })) = self.events.get_mut(h.at) {
+                *slot = Some(CowStr::from(id.clone()));
+            }
+            let entry = TocEntry {
+                id,
+                title: h.text.split_whitespace().collect::<Vec<_>>().join(" "),
+                children: Vec::new(),
+            };
+            match h.level {
+                HeadingLevel::H2 => self.out.toc.push(entry),
+                HeadingLevel::H3 => match self.out.toc.last_mut() {
+                    Some(parent) => parent.children.push(entry),
+                    None => self.out.toc.push(entry),
+                },
+                _ => {}
+            }
+        }
+        let footnotes = std::mem::take(&mut self.footnotes);
+        if footnotes.has_any() {
+            footnotes.append_to(&mut self.events);
+        }
+        (self.out, self.diags, self.needs_sanitizing, self.events)
+    }
+}
+
+/// Footnotes in the order they are first referenced, with their definitions' events.
+#[derive(Default)]
+struct Footnotes<'a> {
+    /// Label → (number, references so far).
+    numbers: FxHashMap<String, (usize, usize)>,
+    /// Definitions by label.
+    definitions: FxHashMap<String, Vec<Event<'a>>>,
+    /// Labels in order of number.
+    order: Vec<String>,
+}
+
+impl<'a> Footnotes<'a> {
+    /// Numbers a reference: (footnote number, 1-based count of references to it).
+    fn reference(&mut self, label: &str) -> (usize, usize) {
+        let next = self.order.len() + 1;
+        let entry = self
+            .numbers
+            .entry(label.to_string())
+            .or_insert_with(|| (next, 0));
+        entry.1 += 1;
+        let (n, k) = *entry;
+        if n == next && k == 1 {
+            self.order.push(label.to_string());
+        }
+        (n, k)
+    }
+
+    fn define(&mut self, label: String, events: Vec<Event<'a>>) {
+        self.definitions.entry(label).or_insert(events);
+    }
+
+    fn has_any(&self) -> bool {
+        !self.order.is_empty()
+    }
+
+    /// The footnotes section: an ordered list whose items link back to each reference.
+    /// Definitions nothing refers to are left out, as on GitHub.
+    fn append_to(mut self, events: &mut Vec<Event<'a>>) {
+        events.push(Event::Html(CowStr::Borrowed(
+            "<section class=\"footnotes\" role=\"doc-endnotes\" aria-label=\"Footnotes\">\n<ol>\n",
+        )));
+        for (i, label) in self.order.iter().enumerate() {
+            let n = i + 1;
+            let refs = self.numbers.get(label).map_or(1, |e| e.1);
+            events.push(Event::Html(format!("<li id=\"fn:{n}\">\n").into()));
+            let mut body = self.definitions.remove(label).unwrap_or_default();
+            let backrefs: String = (1..=refs)
+                .map(|k| {
+                    let mark = if k == 1 {
+                        "↩".to_string()
+                    } else {
+                        format!("↩<sup>{k}</sup>")
+                    };
+                    format!(
+                        " <a href=\"#{}\" class=\"footnote-backref\" role=\"doc-backlink\" aria-label=\"Back to reference {n}{}\">{mark}</a>",
+                        footnote_backref_id(n, k),
+                        if k == 1 { String::new() } else { format!("-{k}") }
+                    )
+                })
+                .collect();
+            // The back-links go at the end of the definition's last paragraph.
+            if matches!(body.last(), Some(Event::End(TagEnd::Paragraph))) {
+                let end = body.pop();
+                body.push(Event::InlineHtml(backrefs.into()));
+                body.extend(end);
+            } else {
+                body.push(Event::Html(backrefs.into()));
+            }
+            events.extend(body);
+            events.push(Event::Html(CowStr::Borrowed("</li>\n")));
+        }
+        events.push(Event::Html(CowStr::Borrowed("</ol>\n</section>\n")));
+    }
+}
+
+/// The id of the `k`-th reference to footnote `n`.
+fn footnote_backref_id(n: usize, k: usize) -> String {
+    if k == 1 {
+        format!("fnref:{n}")
+    } else {
+        format!("fnref:{n}:{k}")
+    }
+}
+
+/// Whether a Markdown tag makes an HTML block element.
+fn starts_block(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Paragraph
+            | Tag::Heading { .. }
+            | Tag::BlockQuote(_)
+            | Tag::CodeBlock(_)
+            | Tag::List(_)
+            | Tag::Item
+            | Tag::Table(_)
+            | Tag::TableHead
+            | Tag::TableRow
+            | Tag::TableCell
+    )
+}
+
+fn ends_block(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::BlockQuote(_)
+            | TagEnd::CodeBlock
+            | TagEnd::List(_)
+            | TagEnd::Item
+            | TagEnd::Table
+            | TagEnd::TableHead
+            | TagEnd::TableRow
+            | TagEnd::TableCell
+    )
+}
+
+/// Elements with no end tag.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// Elements that may hold only phrasing (inline) content.
+const PHRASING_ONLY: &[&str] = &[
+    "span", "em", "strong", "b", "i", "u", "s", "small", "code", "abbr", "cite", "q", "sub", "sup",
+    "mark", "time", "label", "kbd", "samp", "var", "dfn", "bdi", "bdo", "data", "big", "tt",
+    "font", "h1", "h2", "h3", "h4", "h5", "h6", "button", "legend", "dt", "pre",
+];
+
+/// Block (flow) elements, which phrasing elements may not hold.
+const BLOCK: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "details",
+    "dialog",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "hr",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "ul",
+];
+
+fn missing_alt(input: &Input<'_>, offset: usize, markdown: bool) -> Diagnostic {
+    let help = if markdown {
+        "describe the image between the brackets: ![Map of the region](map.png); for a purely decorative image use <img src=\"…\" alt=\"\">"
+    } else {
+        "add alt=\"…\" describing the image, or alt=\"\" if it is purely decorative"
+    };
+    Diagnostic::error(input.path, "an image without alternative text")
+        .at_offset(input.text, offset)
+        .with_code("missing-alt")
+        .with_help(help)
+}
+
+/// Escapes a value for a double-quoted attribute.
+fn escape_attr(value: &str) -> String {
+    value.replace('&', "&amp;").replace('"', "&quot;")
 }
 
 /// The number of whitespace-separated words, as `split_whitespace().count()`, with a fast path
@@ -389,62 +1078,62 @@ fn html_depth(html: &str) -> usize {
     max
 }
 
-/// Gives a heading its id (kept if the author set one) and adds it to the table of contents.
-fn finish_heading(
-    start: &mut Event<'_>,
-    level: HeadingLevel,
-    text: &str,
-    ids: &mut IdSet,
-    toc: &mut Vec<TocEntry>,
-) {
-    let Event::Start(Tag::Heading { id, .. }) = start else {
-        return;
-    };
-    let wanted = match id.as_deref() {
-        Some(explicit) if !explicit.trim().is_empty() => {
-            explicit.split_whitespace().collect::<Vec<_>>().join("-")
-        }
-        _ => crate::parse::slugify(text),
-    };
-    let unique = ids.claim(if wanted.is_empty() {
-        "section".into()
-    } else {
-        wanted
-    });
-    *id = Some(CowStr::from(unique.clone()));
-    let title = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let entry = TocEntry {
-        id: unique,
-        title,
-        children: Vec::new(),
-    };
-    match level {
-        HeadingLevel::H2 => toc.push(entry),
-        HeadingLevel::H3 => match toc.last_mut() {
-            Some(parent) => parent.children.push(entry),
-            None => toc.push(entry),
-        },
-        _ => {}
-    }
+/// Why an explicit id cannot be had.
+enum Clash {
+    /// The page template uses it.
+    Template,
+    /// The body used it before, at this file offset.
+    Body(usize),
 }
 
-/// Ids already used on a page; repeats get `-1`, `-2`, … like GitHub does.
-#[derive(Default)]
-struct IdSet(HashSet<String>);
+/// Ids already used on a page. Explicit ids are kept as written; generated ones dodge every
+/// id taken, getting `-1`, `-2`, … like GitHub's.
+struct IdSet<'a> {
+    reserved: &'a FxHashSet<String>,
+    /// Explicit ids, with where each was written.
+    explicit: FxHashMap<String, usize>,
+    generated: FxHashSet<String>,
+}
 
-impl IdSet {
-    fn claim(&mut self, id: String) -> String {
-        if self.0.insert(id.clone()) {
-            return id;
+impl<'a> IdSet<'a> {
+    fn new(reserved: &'a FxHashSet<String>) -> Self {
+        IdSet {
+            reserved,
+            explicit: FxHashMap::default(),
+            generated: FxHashSet::default(),
         }
+    }
+
+    fn taken(&self, id: &str) -> bool {
+        self.reserved.contains(id) || self.explicit.contains_key(id) || self.generated.contains(id)
+    }
+
+    fn claim_explicit(&mut self, id: &str, offset: usize) -> Result<(), Clash> {
+        if self.reserved.contains(id) {
+            return Err(Clash::Template);
+        }
+        if let Some(&first) = self.explicit.get(id) {
+            return Err(Clash::Body(first));
+        }
+        self.explicit.insert(id.to_string(), offset);
+        Ok(())
+    }
+
+    fn claim_auto(&mut self, id: String) -> String {
+        let mut candidate = id.clone();
         let mut n = 1;
-        loop {
-            let candidate = format!("{id}-{n}");
-            if self.0.insert(candidate.clone()) {
-                return candidate;
-            }
+        while self.taken(&candidate) {
+            candidate = format!("{id}-{n}");
             n += 1;
         }
+        self.generated.insert(candidate.clone());
+        candidate
+    }
+
+    fn reserved_list(&self) -> String {
+        let mut ids: Vec<&str> = self.reserved.iter().map(String::as_str).collect();
+        ids.sort_unstable();
+        ids.join(", ")
     }
 }
 
@@ -508,13 +1197,11 @@ fn resolve<'a>(
                 ),
             )
             .at_offset(input.text, offset)
+            .with_code("broken-link")
             .with_help(format!(
                 "put the file at static{path_part}, or fix the link"
             )),
         );
-        return dest;
-    }
-    if !decoded.ends_with(".md") {
         return dest;
     }
     let base = input.path.parent().unwrap_or(Path::new(""));
@@ -525,10 +1212,15 @@ fn resolve<'a>(
                 format!("link to {path_part} points outside the site"),
             )
             .at_offset(input.text, offset)
+            .with_code("broken-link")
             .with_help("link to content files by their path relative to this file"),
         );
         return dest;
     };
+    if !decoded.ends_with(".md") {
+        asset(input, path_part, base, target, offset, out, diags);
+        return dest;
+    }
     let url = input.targets.content.get(&target);
     out.lookups
         .push(Lookup::Content(target.clone(), url.cloned()));
@@ -537,21 +1229,121 @@ fn resolve<'a>(
             out.links.push(target);
             format!("{}{}{}", input.root_prefix, url, suffix).into()
         }
+        // The file is there but broken; its own error says why.
+        None if input.targets.broken.contains(&target) => dest,
         None => {
+            let closest = closest(&target, input.targets.content.keys().map(PathBuf::as_path));
+            let help = match closest {
+                Some(c) => format!(
+                    "did you mean `{}`? (links are resolved from {}; drafts are not published)",
+                    relative_to(c, base),
+                    base.display()
+                ),
+                None => format!(
+                    "the link `{path_part}` is resolved from {}; check the file name (drafts are not published)",
+                    base.display()
+                ),
+            };
             diags.push(
                 Diagnostic::error(
                     input.path,
-                    format!("link to {}, which does not exist or is not published", target.display()),
+                    format!(
+                        "link to {}, which does not exist or is not published",
+                        target.display()
+                    ),
                 )
                 .at_offset(input.text, offset)
-                .with_help(format!(
-                    "the link `{path_part}` is resolved from {}; check the file name (drafts are not published)",
-                    base.display()
-                )),
+                .with_code("broken-link")
+                .with_help(help),
             );
             dest
         }
     }
+}
+
+/// A relative link to a file that is not Markdown: a file beside the content file, copied
+/// next to its page under the same relative path, so the link stays as written.
+fn asset(
+    input: &Input<'_>,
+    path_part: &str,
+    base: &Path,
+    target: PathBuf,
+    offset: usize,
+    out: &mut Rendered,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let found = input.targets.assets.contains(&target);
+    out.lookups.push(Lookup::Asset(target.clone(), found));
+    if !found {
+        let near = closest(&target, input.targets.assets.iter().map(PathBuf::as_path));
+        let help = match near {
+            Some(c) => format!("did you mean `{}`?", relative_to(c, base)),
+            None => format!(
+                "relative links point at files beside {} (put the file there), or write /path for a file in static/",
+                input.path.display()
+            ),
+        };
+        diags.push(
+            Diagnostic::error(
+                input.path,
+                format!("link to {}, which does not exist", target.display()),
+            )
+            .at_offset(input.text, offset)
+            .with_code("broken-link")
+            .with_help(help),
+        );
+        return;
+    }
+    match target.strip_prefix(base) {
+        Ok(rel) if !rel.as_os_str().is_empty() => {
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            out.assets.push(Asset {
+                source: target.clone(),
+                dest: rel,
+            });
+        }
+        _ => {
+            diags.push(
+                Diagnostic::error(
+                    input.path,
+                    format!(
+                        "link to {path_part}, which is outside this file's folder"
+                    ),
+                )
+                .at_offset(input.text, offset)
+                .with_code("broken-link")
+                .with_help(format!(
+                    "files linked relatively are copied next to the page, so they must sit in {} or below it; or put the file in static/ and link /its/path",
+                    base.display()
+                )),
+            );
+        }
+    }
+}
+
+/// The candidate most like `target` (by file name, then path), if any is close enough.
+fn closest<'p>(target: &Path, candidates: impl Iterator<Item = &'p Path>) -> Option<&'p Path> {
+    let name = target.file_name()?.to_string_lossy();
+    let mut best: Option<(f64, &Path)> = None;
+    for c in candidates {
+        let Some(cname) = c.file_name() else { continue };
+        let mut score = strsim::jaro_winkler(&name, &cname.to_string_lossy());
+        if c.parent() == target.parent() {
+            score += 0.05;
+        }
+        if score > 0.8 && best.is_none_or(|(s, p)| score > s || (score == s && c < p)) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, p)| p)
+}
+
+/// `path` written relative to the folder `base` (both relative to the site root).
+fn relative_to(path: &Path, base: &Path) -> String {
+    pathdiff::diff_paths(path, base)
+        .unwrap_or_else(|| path.to_path_buf())
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 /// The scheme of an absolute URL (`https` in `https://…`), if `s` has one.

@@ -75,6 +75,8 @@ struct Last {
     signatures: FxHashMap<String, u64>,
     /// Static files copied, relative to `static/`.
     static_files: BTreeSet<String>,
+    /// Page-bundle assets copied: output path → source.
+    assets: BTreeMap<String, PathBuf>,
     /// The site itself: its structure is reused while front matter keeps it, and its pages'
     /// addresses tell a moved page from a removed one.
     site: Site,
@@ -94,6 +96,10 @@ pub struct Session {
     template_files: Vec<SourceFile>,
     templates: Option<Arc<Templates>>,
     static_files: Vec<PathBuf>,
+    /// Files under `content/` that are not Markdown, relative to the root.
+    assets: Vec<PathBuf>,
+    /// Assets to copy again although they were there before (the watcher saw them change).
+    assets_changed: BTreeSet<PathBuf>,
     /// Static files to copy again although they were there before (the watcher saw them change).
     static_changed: BTreeSet<String>,
     /// Each file's body as rendered by the last good build, by source key; a file read again
@@ -119,6 +125,8 @@ impl Session {
             template_files: Vec::new(),
             templates: None,
             static_files: Vec::new(),
+            assets: Vec::new(),
+            assets_changed: BTreeSet::new(),
             static_changed: BTreeSet::new(),
             bodies: FxHashMap::default(),
             fragments: Fragments::default(),
@@ -166,13 +174,23 @@ impl Session {
             self.refresh(changed);
         }
         mark("read, parse front matter");
-        let config = self.config()?;
-        // Files that could not be walked or read stop the build before the model is made.
-        if self.scan_diagnostics.iter().any(Diagnostic::is_error) {
-            let mut d = Diagnostics(self.scan_diagnostics.clone());
-            d.sort();
-            return Err(d);
-        }
+        // Every problem is reported in one run: a broken site.toml, unreadable files and
+        // template errors do not stop the rest of the site from being checked.
+        let mut problems = Diagnostics::default();
+        let config = match self.config() {
+            Ok(c) => c,
+            Err(e) => {
+                problems.extend(e.0);
+                // Checking goes on with default settings; the build fails anyway.
+                Config::parse("title = \"site\"").map_err(Diagnostics::from)?
+            }
+        };
+        problems.extend(
+            self.scan_diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .cloned(),
+        );
         let templates = self.compiled_templates();
         let input = self.model_input();
         let opts = model::Options {
@@ -183,19 +201,17 @@ impl Session {
         let cached = |path: &Path| bodies.get(&SourceKey::of(path)).cloned();
         let previous = self.last.as_ref().map(|l| &l.site.structure);
         let site = model::build(config, input, &opts, &cached, previous);
-        // Report template and content problems together.
         let (site, templates) = match (site, templates) {
-            (Ok(s), Ok(t)) => (s, t),
+            (Ok(s), Ok(t)) if !problems.has_errors() => (s, t),
             (s, t) => {
-                let mut d = Diagnostics::default();
                 if let Err(e) = s {
-                    d.extend(e.0);
+                    problems.extend(e.0);
                 }
                 if let Err(e) = t {
-                    d.extend(e.0);
+                    problems.extend(e.0);
                 }
-                d.sort();
-                return Err(d);
+                problems.sort();
+                return Err(problems);
             }
         };
         let mut warnings: Vec<Diagnostic> = self
@@ -258,6 +274,18 @@ impl Session {
         };
         copy_static(self.root(), &to_copy, sink)?;
         written.extend(to_copy.into_iter().cloned());
+        let assets_now: BTreeMap<String, PathBuf> = site.assets.iter().cloned().collect();
+        let assets_to_copy: Vec<(&String, &PathBuf)> = assets_now
+            .iter()
+            .filter(|(dest, source)| match &self.last {
+                Some(last) => {
+                    last.assets.get(*dest) != Some(*source) || self.assets_changed.contains(*source)
+                }
+                None => true,
+            })
+            .collect();
+        copy_assets(self.root(), &assets_to_copy, sink)?;
+        written.extend(assets_to_copy.into_iter().map(|(dest, _)| dest.clone()));
         mark("render and write");
 
         let mut removed = Vec::new();
@@ -278,16 +306,27 @@ impl Session {
                         .filter(|f| !static_now.contains(*f) && !now.contains_key(*f))
                         .cloned(),
                 );
+                removed.extend(
+                    last.assets
+                        .keys()
+                        .filter(|f| {
+                            !assets_now.contains_key(*f)
+                                && !static_now.contains(*f)
+                                && !now.contains_key(*f)
+                        })
+                        .cloned(),
+                );
                 moved = moved_briefs(&last.site, &site);
             }
             for path in &removed {
                 sink.remove(path)?;
             }
-            kept = Some((now, static_now));
+            kept = Some((now, static_now, assets_now));
         }
         written.sort();
         removed.sort();
         self.static_changed.clear();
+        self.assets_changed.clear();
         let report = Report {
             briefs: site.briefs.len(),
             topics: site.topics.len(),
@@ -301,7 +340,9 @@ impl Session {
         };
         self.fragments = renderer.into_fragments();
         match kept {
-            Some((signatures, static_files)) => self.keep(site, signatures, static_files),
+            Some((signatures, static_files, assets)) => {
+                self.keep(site, signatures, static_files, assets)
+            }
             None => {
                 // Freeing a large site's millions of allocations takes a noticeable share of a
                 // build, and nothing waits for it: a thread does it (if one cannot be started,
@@ -324,6 +365,7 @@ impl Session {
         let root = self.opts.root.clone();
         let (paths, mut diags) = load::scan(&root);
         self.static_files = paths.static_files;
+        self.assets = paths.assets;
         self.template_files = load::read_templates(&root, paths.templates, &mut diags);
         let mut files = paths.briefs;
         files.extend(paths.topics);
@@ -368,6 +410,10 @@ impl Session {
                 self.static_changed
                     .insert(inside.to_string_lossy().replace('\\', "/"));
                 rescan = true;
+            } else if rel.starts_with(load::CONTENT_DIR) && load::content_kind(&rel).is_none() {
+                // Not Markdown: an asset beside a content file (or a misplaced file).
+                self.assets_changed.insert(rel);
+                rescan = true;
             } else if rel.starts_with(load::CONTENT_DIR) {
                 let is_file = std::fs::symlink_metadata(root.join(&rel))
                     .is_ok_and(|m| m.file_type().is_file());
@@ -383,6 +429,7 @@ impl Session {
         if rescan || templates {
             let (paths, mut diags) = load::scan(&root);
             self.static_files = paths.static_files;
+            self.assets = paths.assets;
             if rescan {
                 let present: BTreeSet<&PathBuf> = paths
                     .briefs
@@ -512,6 +559,11 @@ impl Session {
         Ok(config)
     }
 
+    /// The ids the templates use literally, which content must leave to them.
+    fn reserved_ids(&self) -> Vec<String> {
+        crate::render::templates::literal_ids(&self.template_files)
+    }
+
     /// The compiled templates, compiled again only when a template file changed.
     fn compiled_templates(&mut self) -> Result<Arc<Templates>, Diagnostics> {
         if let Some(t) = &self.templates {
@@ -533,45 +585,42 @@ impl Session {
                 .iter()
                 .map(|p| p.to_string_lossy().replace('\\', "/"))
                 .collect(),
+            assets: self.assets.clone(),
+            broken: self
+                .scan_diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .filter_map(|d| d.path.clone())
+                .collect(),
+            reserved_ids: self.reserved_ids(),
             ..Default::default()
         };
         fn take<T>(
             map: &mut BTreeMap<PathBuf, Entry<T>>,
             keep: bool,
-            out: &mut Vec<Arc<T>>,
-            diags: &mut Vec<Diagnostic>,
+            input: &mut model::Input,
+            out: impl Fn(&mut model::Input) -> &mut Vec<Arc<T>>,
         ) {
-            let entries: Vec<Entry<T>> = if keep {
-                map.values().cloned().collect()
+            let entries: Vec<(PathBuf, Entry<T>)> = if keep {
+                map.iter().map(|(p, e)| (p.clone(), e.clone())).collect()
             } else {
-                std::mem::take(map).into_values().collect()
+                std::mem::take(map).into_iter().collect()
             };
-            for e in entries {
+            for (path, e) in entries {
                 match e {
-                    Ok(p) => out.push(p),
-                    Err(d) => diags.extend(d),
+                    Ok(p) => out(input).push(p),
+                    Err(d) => {
+                        input.diagnostics.extend(d);
+                        input.broken.push(path);
+                    }
                 }
             }
         }
         let keep = self.incremental;
-        take(
-            &mut self.briefs,
-            keep,
-            &mut input.briefs,
-            &mut input.diagnostics,
-        );
-        take(
-            &mut self.topics,
-            keep,
-            &mut input.topics,
-            &mut input.diagnostics,
-        );
-        take(
-            &mut self.pages,
-            keep,
-            &mut input.pages,
-            &mut input.diagnostics,
-        );
+        take(&mut self.briefs, keep, &mut input, |i| &mut i.briefs);
+        take(&mut self.topics, keep, &mut input, |i| &mut i.topics);
+        take(&mut self.pages, keep, &mut input, |i| &mut i.pages);
+        input.broken.sort();
         input
     }
 
@@ -581,6 +630,7 @@ impl Session {
         site: Site,
         signatures: FxHashMap<String, u64>,
         static_files: BTreeSet<String>,
+        assets: BTreeMap<String, PathBuf>,
     ) {
         self.bodies.clear();
         let bodies = site
@@ -596,6 +646,7 @@ impl Session {
         self.last = Some(Last {
             signatures,
             static_files,
+            assets,
             site,
         });
     }
@@ -637,6 +688,24 @@ fn moved_briefs(last: &Site, site: &Site) -> Vec<(String, String)> {
     moved.sort();
     moved.dedup();
     moved
+}
+
+fn copy_assets(
+    root: &Path,
+    files: &[(&String, &PathBuf)],
+    sink: &dyn Sink,
+) -> Result<(), Diagnostics> {
+    let errors: Vec<Diagnostic> = files
+        .par_iter()
+        .filter_map(|(dest, source)| sink.copy(&root.join(source), dest).err())
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        let mut d = Diagnostics(errors);
+        d.sort();
+        Err(d)
+    }
 }
 
 fn copy_static(root: &Path, files: &[&String], sink: &dyn Sink) -> Result<(), Diagnostics> {

@@ -272,6 +272,9 @@ pub struct Site {
     pub structure: Arc<Structure>,
     /// Warnings found on the way; the build goes on.
     pub warnings: Vec<Diagnostic>,
+    /// Files beside content files that bodies link to: (output path, source path relative to
+    /// the root), sorted by output path.
+    pub assets: Vec<(String, PathBuf)>,
 }
 
 impl Site {
@@ -346,6 +349,13 @@ pub struct Input {
     pub pages: Vec<Arc<ParsedPage>>,
     /// Files under `static/`, relative to it, with forward slashes.
     pub static_files: Vec<String>,
+    /// Files under `content/` that are not Markdown, relative to the root (page-bundle assets).
+    pub assets: Vec<PathBuf>,
+    /// Content files that could not be read or parsed, relative to the root: links to them are
+    /// not reported as broken (their own errors are).
+    pub broken: Vec<PathBuf>,
+    /// Ids the templates use literally (`main`, `brief-toc`), which content ids must not take.
+    pub reserved_ids: Vec<String>,
     /// Problems found while parsing the files, reported with the model's own.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -383,10 +393,8 @@ pub fn build(
             (docs, Arc::new(structure), false)
         }
     };
-    if diags.has_errors() {
-        diags.sort();
-        return Err(diags);
-    }
+    // Structural errors do not stop the bodies from being checked: one run reports every
+    // problem.
 
     // Pass 2: Markdown, with links resolved against every output path.
     let targets = &structure.targets;
@@ -435,6 +443,14 @@ pub fn build(
     for body in brief_bodies.iter().chain(&topic_bodies).chain(&page_bodies) {
         diags.extend(body.diagnostics.iter().cloned());
     }
+    let assets = assets(
+        &docs,
+        &brief_bodies,
+        &topic_bodies,
+        &page_bodies,
+        targets,
+        &mut diags,
+    );
     if diags.has_errors() {
         diags.sort();
         return Err(diags);
@@ -461,11 +477,69 @@ pub fn build(
             briefs: brief_bodies,
             topics: topic_bodies,
             pages: page_bodies,
+            assets,
         },
         links_to,
         referenced_by,
         diags.0,
     ))
+}
+
+/// Where each linked page-bundle asset is copied: the folder of the page showing the body,
+/// under the path it was linked by. A copy that would land on a generated or static file is an
+/// error.
+fn assets(
+    docs: &Docs,
+    briefs: &[Arc<Body>],
+    topics: &[Arc<Body>],
+    pages: &[Arc<Body>],
+    targets: &LinkTargets,
+    diags: &mut Diagnostics,
+) -> Vec<(String, PathBuf)> {
+    let dir = |url: String| url.strip_suffix("index.html").unwrap_or(&url).to_string();
+    let owners = docs
+        .briefs
+        .iter()
+        .map(|b| (dir(layout::brief_url(&b.slug)), &b.file))
+        .zip(briefs)
+        .chain(
+            docs.topics
+                .iter()
+                .map(|t| (dir(layout::topic_url(&t.slug)), &t.file))
+                .zip(topics),
+        )
+        .chain(
+            docs.pages
+                .iter()
+                .map(|p| (dir(layout::page_url(&p.slug)), &p.file))
+                .zip(pages),
+        );
+    let mut out: Vec<(String, PathBuf)> = Vec::new();
+    for ((dir, file), body) in owners {
+        for a in &body.rendered.assets {
+            let path = format!("{dir}{}", a.dest);
+            if targets.files.contains(&path)
+                || targets.files.contains(&format!("{path}/index.html"))
+            {
+                diags.push(
+                    Diagnostic::error(
+                        &file.path,
+                        format!(
+                            "{} would be copied to {path}, which the site already has",
+                            a.source.display()
+                        ),
+                    )
+                    .with_code("asset-collision")
+                    .with_help("rename the file beside the content file"),
+                );
+                continue;
+            }
+            out.push((path, a.source.clone()));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// The parsed files, in the site's order: briefs newest first, topics and pages by `order`.
@@ -531,6 +605,13 @@ pub fn structure_key(config: &Config, input: &Input, drafts: bool) -> u64 {
     for f in &input.static_files {
         put(f.as_bytes());
     }
+    for p in input.assets.iter().chain(&input.broken) {
+        put(p.as_os_str().as_encoded_bytes());
+    }
+    put(&[0xff]);
+    for id in &input.reserved_ids {
+        put(id.as_bytes());
+    }
     let briefs: Vec<u8> = input
         .briefs
         .iter()
@@ -556,7 +637,7 @@ pub fn structure_key(config: &Config, input: &Input, drafts: bool) -> u64 {
 /// The site's structure, made from scratch.
 fn structure(
     config: &Config,
-    input: Input,
+    mut input: Input,
     drafts: bool,
     key: u64,
     diags: &mut Diagnostics,
@@ -567,13 +648,25 @@ fn structure(
         pages: sorted_by_order(&input.pages, |p| (p.order, &p.title, &p.slug)),
     };
     let static_files = input.static_files.clone();
+    let assets = std::mem::take(&mut input.assets);
+    let broken = std::mem::take(&mut input.broken);
+    let reserved_ids = std::mem::take(&mut input.reserved_ids);
     let docs = order.apply(input);
     let catalog = catalog(config, &docs, static_files, diags);
     let view = View {
         docs: &docs,
         catalog: &catalog,
     };
-    let targets = link_targets(&view);
+    let mut targets = link_targets(&view);
+    targets.assets = assets.into_iter().collect();
+    targets.broken = broken.into_iter().collect();
+    targets.reserved_key = fingerprint(
+        &reserved_ids
+            .iter()
+            .map(String::as_bytes)
+            .collect::<Vec<_>>(),
+    );
+    targets.reserved_ids = reserved_ids.into_iter().collect();
     let by_path = docs
         .briefs
         .iter()
@@ -962,6 +1055,8 @@ struct Bodies {
     briefs: Vec<Arc<Body>>,
     topics: Vec<Arc<Body>>,
     pages: Vec<Arc<Body>>,
+    /// The page-bundle assets they link to: (output path, source).
+    assets: Vec<(String, PathBuf)>,
 }
 
 /// Puts the parts together: documents and bodies are moved in, what the shared structure
@@ -1044,6 +1139,7 @@ fn assemble(
         pages,
         structure,
         warnings,
+        assets: bodies.assets,
     }
 }
 

@@ -14,7 +14,7 @@
 mod data;
 mod feeds;
 mod pages;
-mod templates;
+pub mod templates;
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};

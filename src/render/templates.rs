@@ -306,3 +306,38 @@ fn used_templates(text: &str) -> Vec<&str> {
     }
     out
 }
+
+/// The ids the templates write literally (`id="main"`), site templates replacing the built-in
+/// ones of the same name: content ids must not take them. Ids made in template code
+/// (`id="month-{{ m.key }}"`) are not known here; they never appear beside a body.
+pub fn literal_ids(files: &[SourceFile]) -> Vec<String> {
+    let mut sources: HashMap<&str, &str> = BUILTIN_TEMPLATES.iter().copied().collect();
+    for f in files {
+        if let Some(name) = f.path.to_str() {
+            sources.insert(name, &f.text);
+        }
+    }
+    let mut ids: Vec<String> = Vec::new();
+    for text in sources.values() {
+        for quote in ['"', '\''] {
+            let pattern = format!("id={quote}");
+            for (i, _) in text.match_indices(&pattern) {
+                let preceded = text[..i]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| c.is_whitespace());
+                let rest = &text[i + pattern.len()..];
+                let Some(end) = rest.find(quote) else {
+                    continue;
+                };
+                let id = &rest[..end];
+                if preceded && !id.is_empty() && !id.contains(['{', '}', ' ']) {
+                    ids.push(id.to_string());
+                }
+            }
+        }
+    }
+    ids.sort();
+    ids.dedup();
+    ids
+}

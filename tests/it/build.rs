@@ -737,7 +737,9 @@ fn raw_html_in_bodies_is_sanitised() {
     assert!(content.contains("raw link") && content.contains("markdown link"));
     // Harmless markup stays.
     assert_eq!(texts(&page, ".content b"), ["bold"]);
-    assert_eq!(attrs(&page, ".content img", "src"), ["x"]);
+    // The image beside the brief is copied next to its page, so the relative link holds.
+    assert_eq!(attrs(&page, ".content img", "src"), ["pixel.svg"]);
+    assert!(site.out.join("briefs/hostile/pixel.svg").is_file());
     assert!(attrs(&page, ".content img", "onerror").is_empty());
     assert!(attrs(&page, ".content a", "href").is_empty(), "{page}");
     // The feed carries the same sanitised HTML.
