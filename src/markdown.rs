@@ -127,7 +127,12 @@ impl Default for Sanitizer {
                 "figcaption",
                 "details",
                 "summary",
+                "picture",
+                "source",
             ])
+            // Responsive images: browsers never run script from an image candidate.
+            .add_tag_attributes("img", ["srcset", "sizes", "loading", "decoding"])
+            .add_tag_attributes("source", ["srcset", "sizes", "type", "media"])
             .add_tag_attributes("input", ["type", "checked", "disabled", "aria-label"])
             // Ammonia's default rel="noopener noreferrer" would stay on links whose unsafe
             // href it removed, which is invalid HTML; nothing here opens new windows anyway.

@@ -1036,3 +1036,44 @@ fn a_generated_corpus_builds() {
     assert_eq!(report.topics, 7);
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
 }
+
+#[test]
+fn assets_beside_a_brief_follow_the_disk() {
+    let mut lab = Lab::new(BRIEFS, 4);
+    let rel = lab.brief(7).path();
+    let dir = Path::new(&rel).parent().expect("a folder").to_path_buf();
+    let asset = lab.root.join(&dir).join("chart.png");
+    std::fs::write(&asset, "first").expect("write the asset");
+    let linked = format!("{}\n\n![Chart](chart.png)\n", lab.markdown(7));
+    lab.write(&rel, &linked);
+    let update = lab.build_ok(&[lab.root.join(&rel), asset.clone()]);
+    let copied: Vec<&String> = update
+        .written
+        .iter()
+        .filter(|p| p.ends_with("/chart.png"))
+        .collect();
+    assert_eq!(copied.len(), 1, "{:?}", update.written);
+    let copied = copied[0].clone();
+    assert_eq!(
+        std::fs::read_to_string(lab.out.join(&copied)).unwrap(),
+        "first"
+    );
+    lab.assert_matches_full_build("after linking an asset");
+
+    // A changed asset is copied again, and nothing else is written.
+    std::fs::write(&asset, "second").expect("write the asset");
+    let update = lab.build_ok(std::slice::from_ref(&asset));
+    assert_eq!(update.written, [copied.clone()]);
+    assert_eq!(
+        std::fs::read_to_string(lab.out.join(&copied)).unwrap(),
+        "second"
+    );
+
+    // Unlinked, it leaves the output.
+    let unlinked = lab.markdown(7);
+    lab.write(&rel, &unlinked);
+    let update = lab.build_ok(&[lab.root.join(&rel)]);
+    assert!(update.removed.contains(&copied), "{:?}", update.removed);
+    assert!(!lab.out.join(&copied).exists());
+    lab.assert_matches_full_build("after unlinking an asset");
+}

@@ -1,5 +1,6 @@
 //! The integration tests: one binary, one module per area.
 
+mod bodies;
 mod browser;
 mod build;
 // The generator the benchmarks use too: `benches/` include it the same way.
