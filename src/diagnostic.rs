@@ -314,3 +314,88 @@ mod tests {
         assert_eq!(line_start_offset(text, 2), 3);
     }
 }
+
+/// What `check --format json` prints: every diagnostic and a summary, in one document whose
+/// shape (`version` 1) is documented in the README and kept stable for editors and CI.
+#[derive(Debug, serde::Serialize)]
+pub struct JsonReport<'a> {
+    /// The schema version; it changes only when a field changes meaning or goes away.
+    pub version: u32,
+    /// Whether the check passed (no errors; warnings allowed).
+    pub ok: bool,
+    pub summary: JsonSummary,
+    pub diagnostics: Vec<JsonDiagnostic<'a>>,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct JsonSummary {
+    pub errors: usize,
+    pub warnings: usize,
+    /// What the site holds; known only when the check passed.
+    pub briefs: Option<usize>,
+    pub topics: Option<usize>,
+    pub pages: Option<usize>,
+}
+
+/// One diagnostic as JSON: positions are 1-based, columns count characters.
+#[derive(Debug, serde::Serialize)]
+pub struct JsonDiagnostic<'a> {
+    pub severity: Severity,
+    pub code: Option<&'static str>,
+    /// Relative to the site root, with `/` separators.
+    pub file: Option<String>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    /// Just past the located text.
+    pub end: Option<JsonPosition>,
+    pub message: &'a str,
+    pub help: Option<&'a str>,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct JsonPosition {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl<'a> JsonReport<'a> {
+    /// `counts` is (briefs, topics, pages) of a check that passed.
+    pub fn new(diagnostics: &'a [Diagnostic], counts: Option<(usize, usize, usize)>) -> Self {
+        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+        JsonReport {
+            version: 1,
+            ok: errors == 0,
+            summary: JsonSummary {
+                errors,
+                warnings: diagnostics.len() - errors,
+                briefs: counts.map(|c| c.0),
+                topics: counts.map(|c| c.1),
+                pages: counts.map(|c| c.2),
+            },
+            diagnostics: diagnostics
+                .iter()
+                .map(|d| JsonDiagnostic {
+                    severity: d.severity,
+                    code: d.code,
+                    file: d
+                        .path
+                        .as_ref()
+                        .map(|p| p.to_string_lossy().replace('\\', "/")),
+                    line: d.line,
+                    column: d.column,
+                    end: d
+                        .end_line
+                        .zip(d.end_column)
+                        .map(|(line, column)| JsonPosition { line, column }),
+                    message: &d.message,
+                    help: d.help.as_deref(),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn to_string_pretty(&self) -> String {
+        // Serialising plain strings and numbers cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}

@@ -86,8 +86,13 @@ pub fn check(opts: &BuildOptions) -> Result<Report, Diagnostics> {
 
 fn run(opts: &BuildOptions, write: bool) -> Result<Report, Diagnostics> {
     let start = Instant::now();
-    let output = output_dir(opts)?;
     if write {
+        let output = match output_dir(opts) {
+            Ok(o) => o,
+            // Without settings there is no output folder, but the rest of the site can still be
+            // checked, so the author sees every problem at once (the settings' among them).
+            Err(e) => return Err(run_into(opts, &session::NullSink).err().unwrap_or(e)),
+        };
         let staging = write::Staging::create(&opts.root, &output)?;
         let mut update = run_into(opts, &staging)?;
         let lap = Instant::now();

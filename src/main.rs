@@ -33,10 +33,20 @@ enum Command {
     Check {
         #[command(flatten)]
         common: Common,
+        /// How to print the problems: `text` for people, `json` for editors and CI (one
+        /// document on stdout; its schema is in the README)
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Build the site, serve it on http://127.0.0.1:1111/, and rebuild and reload open pages on
     /// every edit.
     Serve(ServeArgs),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
 }
 
 #[derive(Args)]
@@ -93,12 +103,15 @@ fn main() -> ExitCode {
             };
             (common, opts, true)
         }
-        Command::Check { common } => {
+        Command::Check { common, format } => {
             let opts = BuildOptions {
                 root: common.root.clone(),
                 drafts: common.drafts,
                 ..Default::default()
             };
+            if format == Format::Json {
+                return check_json(&opts);
+            }
             (common, opts, false)
         }
     };
@@ -173,6 +186,22 @@ fn main() -> ExitCode {
             );
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `check --format json`: one JSON document on stdout, whatever the outcome.
+fn check_json(opts: &BuildOptions) -> ExitCode {
+    use briefing::diagnostic::JsonReport;
+    let (diagnostics, counts) = match briefing::check(opts) {
+        Ok(r) => (r.warnings, Some((r.briefs, r.topics, r.pages))),
+        Err(d) => (d.0, None),
+    };
+    let report = JsonReport::new(&diagnostics, counts);
+    println!("{}", report.to_string_pretty());
+    if report.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
 

@@ -1022,6 +1022,7 @@ fn too_deep(input: &Input<'_>) -> Diagnostic {
         format!("the body's HTML is nested more than {MAX_HTML_DEPTH} elements deep"),
     )
     .at_offset(input.text, input.body_offset)
+    .with_code("html-too-deep")
     .with_help("flatten the nesting of lists, quotes or raw HTML elements")
 }
 
@@ -1237,7 +1238,8 @@ fn resolve<'a>(
         // The file is there but broken; its own error says why.
         None if input.targets.broken.contains(&target) => dest,
         None => {
-            let closest = closest(&target, input.targets.content.keys().map(PathBuf::as_path));
+            let candidates = input.targets.content.keys().chain(&input.targets.broken);
+            let closest = closest(&target, candidates.map(PathBuf::as_path));
             let help = match closest {
                 Some(c) => format!(
                     "did you mean `{}`? (links are resolved from {}; drafts are not published)",
@@ -1332,11 +1334,12 @@ fn closest<'p>(target: &Path, candidates: impl Iterator<Item = &'p Path>) -> Opt
     let mut best: Option<(f64, &Path)> = None;
     for c in candidates {
         let Some(cname) = c.file_name() else { continue };
-        let mut score = strsim::jaro_winkler(&name, &cname.to_string_lossy());
+        // Edit distance, not Jaro-Winkler: brief file names share a long date prefix.
+        let mut score = strsim::normalized_damerau_levenshtein(&name, &cname.to_string_lossy());
         if c.parent() == target.parent() {
-            score += 0.05;
+            score += 0.02;
         }
-        if score > 0.8 && best.is_none_or(|(s, p)| score > s || (score == s && c < p)) {
+        if score > 0.7 && best.is_none_or(|(s, p)| score > s || (score == s && c < p)) {
             best = Some((score, c));
         }
     }

@@ -451,6 +451,7 @@ pub fn build(
         targets,
         &mut diags,
     );
+    editorial_warnings(&docs, &structure.catalog, &mut diags);
     if diags.has_errors() {
         diags.sort();
         return Err(diags);
@@ -483,6 +484,36 @@ pub fn build(
         referenced_by,
         diags.0,
     ))
+}
+
+/// What a desk's editor would query before publishing: briefs that cite no source, topics with
+/// no brief.
+fn editorial_warnings(docs: &Docs, catalog: &Catalog, diags: &mut Diagnostics) {
+    for b in &docs.briefs {
+        if b.sources.is_empty() {
+            diags.push(
+                Diagnostic::error(&b.file.path, "the brief names no sources")
+                    .warning()
+                    .at_line_of(&b.file.text, b.front_offset)
+                    .with_code("no-sources")
+                    .with_help("add `sources:` with at least one `- name: …` (and `url:` where there is one)"),
+            );
+        }
+    }
+    for (t, briefs) in docs.topics.iter().zip(&catalog.topic_briefs) {
+        if briefs.is_empty() {
+            diags.push(
+                Diagnostic::error(&t.file.path, format!("the topic {:?} has no published briefs", t.slug))
+                    .warning()
+                    .at_line_of(&t.file.text, t.front_offset)
+                    .with_code("empty-topic")
+                    .with_help(format!(
+                        "list it in a brief's `topics: [{}]`, or remove the topic file; its page lists nothing",
+                        t.slug
+                    )),
+            );
+        }
+    }
 }
 
 /// Where each linked page-bundle asset is copied: the folder of the page showing the body,
@@ -835,7 +866,8 @@ fn topic_names<'a>(
                 diags.push(
                     Diagnostic::error(&t.file.path, format!("topic name {name:?} is already used by {}", other.display()))
                         .at_offset(&t.file.text, 0)
-                        .with_help("each topic slug and alias must be unique; rename the file or change `aliases`"),
+                        .with_code("duplicate-slug")
+                    .with_help("each topic slug and alias must be unique; rename the file or change `aliases`"),
                 );
                 continue;
             }
@@ -896,6 +928,7 @@ fn collect_entities(
                                 format!("cannot make a URL slug for {} {name:?}", kind.key()),
                             )
                             .at_line_of(&b.file.text, b.key_offset(kind.key()))
+                            .with_code("invalid-field")
                             .with_help("use a name with letters or digits"),
                         );
                         continue;
@@ -1168,6 +1201,7 @@ fn check_unique<'a>(
             diags.push(
                 Diagnostic::error(path, format!("{what} slug {slug:?} is also used by {}", first.display()))
                     .at_line_of(text, offset)
+                    .with_code("duplicate-slug")
                     .with_help("two files would write the same page; rename one file or set a different `slug:`"),
             );
         } else {
@@ -1197,5 +1231,6 @@ fn unknown_topic(b: &ParsedBrief, name: &str, topics: &HashMap<&str, TopicId>) -
     };
     Diagnostic::error(&b.file.path, format!("unknown topic {name:?}"))
         .at_line_of(&b.file.text, b.key_offset("topics"))
+        .with_code("unknown-topic")
         .with_help(help)
 }

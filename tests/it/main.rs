@@ -3,6 +3,7 @@
 mod bodies;
 mod browser;
 mod build;
+mod check;
 // The generator the benchmarks use too: `benches/` include it the same way.
 #[path = "../corpus/mod.rs"]
 mod corpus;
