@@ -6,6 +6,7 @@ mod build;
 #[path = "../corpus/mod.rs"]
 mod corpus;
 mod errors;
+mod external;
 mod incremental;
 mod reliability;
 mod serve;
