@@ -19,6 +19,9 @@
 //! [`serve`] keeps one session alive behind a live-reloading preview server. `build` and
 //! `check` run a session once.
 //!
+//! [`external`] checks the site's web links over HTTP after a check ([`check_external`]); it is
+//! the only part that touches the network.
+//!
 //! Every problem is a [`Diagnostic`] carrying file, line and column; stages collect all of them
 //! and the build stops after the first stage that found an error.
 
@@ -28,6 +31,7 @@
 pub mod config;
 pub mod deps;
 pub mod diagnostic;
+pub mod external;
 pub mod layout;
 pub mod load;
 pub mod markdown;
@@ -82,6 +86,38 @@ pub fn build(opts: &BuildOptions) -> Result<Report, Diagnostics> {
 /// Does everything [`build`] does except writing the output.
 pub fn check(opts: &BuildOptions) -> Result<Report, Diagnostics> {
     run(opts, false)
+}
+
+/// Does what [`check`] does, then checks every external link of the site over HTTP (see
+/// [`external`]). Broken links are errors; links that could not be checked are warnings.
+pub fn check_external(
+    opts: &BuildOptions,
+    external: &external::Options,
+) -> Result<(Report, external::Summary), Diagnostics> {
+    // A session that keeps its site (and the source text the links are located in), unlike the
+    // one-off session of `check`.
+    let mut session = Session::new(opts.clone());
+    let mut report = session.build(&[], &session::NullSink)?.report;
+    let lap = Instant::now();
+    // OK because a build that succeeded leaves its site in a session that keeps one.
+    let (site, _) = session
+        .last_site()
+        .expect("a successful build keeps its site");
+    let links = external::links(site);
+    let checked = external::check(&opts.root, &links, external);
+    report.timings.push(("external links", lap.elapsed()));
+    let (errors, warnings): (Vec<_>, Vec<_>) = checked
+        .diagnostics
+        .into_iter()
+        .partition(Diagnostic::is_error);
+    report.warnings.extend(warnings);
+    if errors.is_empty() {
+        return Ok((report, checked.summary));
+    }
+    let mut all = Diagnostics(report.warnings);
+    all.extend(errors);
+    all.sort();
+    Err(all)
 }
 
 fn run(opts: &BuildOptions, write: bool) -> Result<Report, Diagnostics> {

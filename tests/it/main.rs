@@ -8,6 +8,7 @@ mod check;
 #[path = "../corpus/mod.rs"]
 mod corpus;
 mod errors;
+mod external;
 mod incremental;
 mod reliability;
 mod serve;
