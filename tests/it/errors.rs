@@ -535,7 +535,11 @@ fn site_toml_bad_toml() {
     assert_rejected(
         |s| s.write("site.toml", "title = \"Fixture Desk\"\npaginate = [2\n"),
         &[("site.toml", 2)],
-        &["error: "],
+        &[
+            "site.toml:2:12",
+            "the list opened here is never closed",
+            "help: close the list with `]`",
+        ],
     );
 }
 
@@ -544,7 +548,10 @@ fn site_toml_unknown_key() {
     assert_rejected(
         |s| s.write("site.toml", "title = \"Fixture Desk\"\npaginat = 2\n"),
         &[("site.toml", 2)],
-        &["unknown field `paginat`", "paginate"],
+        &[
+            "unknown setting `paginat`",
+            "help: did you mean `paginate`? Known settings: title, description, base_url",
+        ],
     );
 }
 
@@ -553,8 +560,36 @@ fn site_toml_missing_title() {
     assert_rejected(
         |s| s.write("site.toml", "description = \"x\"\npaginate = 2\n"),
         &[("site.toml", 1)],
-        &["missing field `title`"],
+        &["`title` is missing", "title = \"Briefing Desk\""],
     );
+}
+
+#[test]
+fn site_toml_problems_are_all_reported_in_plain_words() {
+    let stderr = assert_rejected(
+        |s| {
+            s.write(
+                "site.toml",
+                "title = \"Fixture Desk\"\npaginate = \"ten\"\ntitel = \"Desk\"\nbase_url = \"example.org\"\n",
+            )
+        },
+        &[],
+        &[
+            "build failed: 3 errors",
+            "site.toml:2:12",
+            "error: `paginate` must be a whole number, not the text \"ten\"",
+            "help: write it like `paginate = 20`",
+            "site.toml:3:1",
+            "error: unknown setting `titel`",
+            "help: did you mean `title`?",
+            "site.toml:4:12",
+            "error: base URL \"example.org\" is not an absolute http(s) URL",
+            "help: write the address the site is published at",
+        ],
+    );
+    for serde_words in ["invalid type", "expected usize", "unknown field"] {
+        assert!(!stderr.contains(serde_words), "{stderr}");
+    }
 }
 
 #[test]
@@ -573,6 +608,39 @@ fn missing_site_toml() {
         &[],
         &["no site.toml in", "pass --root DIR"],
     );
+}
+
+// ---- Warnings -------------------------------------------------------------------------------------
+
+const BASE_URL_WARNING: &str = "warning: `base_url` is not set";
+
+#[test]
+fn build_and_check_warn_once_without_base_url() {
+    let site = Site::copy_of("basic");
+    for run in [site.build(&[]), site.check(&[])] {
+        run.success()
+            .stderr_has("--> site.toml")
+            .stderr_has("help: set it in site.toml to the address the site is published at, e.g. `base_url = \"https://example.org/\"`")
+            .stderr_has("(1 warning)");
+        assert_eq!(run.stderr.matches(BASE_URL_WARNING).count(), 1, "{run}");
+    }
+}
+
+#[test]
+fn no_base_url_warning_when_it_is_set() {
+    let site = Site::copy_of("basic");
+    let run = site.build(&["--base-url", "https://example.org/"]);
+    run.success();
+    assert!(!run.stderr.contains("warning"), "{run}");
+    site.edit(
+        "site.toml",
+        "paginate = 2\n",
+        "paginate = 2\nbase_url = \"https://example.org/desk/\"\n",
+    );
+    for run in [site.build(&[]), site.check(&[])] {
+        run.success();
+        assert!(!run.stderr.contains("warning"), "{run}");
+    }
 }
 
 // ---- Many problems at once ----------------------------------------------------------------------------
