@@ -643,6 +643,28 @@ fn no_base_url_warning_when_it_is_set() {
     }
 }
 
+// ---- Command line -----------------------------------------------------------------------------------
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let site = Site::copy_of("basic");
+    let before = read_tree(site.tmp.path());
+    for args in [
+        &["build", "--no-such-flag"][..],
+        &["check", "--port", "1"],
+        &["publish"],
+    ] {
+        let run = Run::of(briefing().args(args).arg("--root").arg(&site.root));
+        assert_eq!(run.code, Some(2), "{args:?}\n{run}");
+        assert!(run.stderr.contains("error: "), "{run}");
+    }
+    assert_eq!(
+        read_tree(site.tmp.path()),
+        before,
+        "a usage error wrote files"
+    );
+}
+
 // ---- Many problems at once ----------------------------------------------------------------------------
 
 #[test]
