@@ -168,6 +168,26 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// The entry of `known` closest to a misspelt `word`, if one is close enough to be meant.
+pub fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(word, k), *k))
+        .filter(|(score, _)| *score > 0.75)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
+/// Help for a name that is not one of `known` (`what` names them, e.g. "fields"): the closest
+/// one if any, then the whole list, once.
+pub fn did_you_mean(word: &str, known: &[&str], what: &str) -> String {
+    let list = known.join(", ");
+    match closest(word, known) {
+        Some(k) => format!("did you mean `{k}`? Known {what}: {list}"),
+        None => format!("known {what}: {list}"),
+    }
+}
+
 /// 1-based line and character column of a byte offset.
 pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let offset = prev_char_boundary(text, offset.min(text.len()));
@@ -312,6 +332,19 @@ mod tests {
         // 'x' is after two 2-byte characters and a space.
         assert_eq!(line_column(text, 8), (2, 4));
         assert_eq!(line_start_offset(text, 2), 3);
+    }
+
+    #[test]
+    fn did_you_mean_names_the_closest_and_lists_all_once() {
+        let known = ["title", "date", "topics"];
+        assert_eq!(
+            did_you_mean("topic", &known, "fields"),
+            "did you mean `topics`? Known fields: title, date, topics"
+        );
+        assert_eq!(
+            did_you_mean("zzz", &known, "fields"),
+            "known fields: title, date, topics"
+        );
     }
 }
 

@@ -86,6 +86,7 @@ pub fn scan(root: &Path) -> (Paths, Vec<Diagnostic>) {
     if !content.is_dir() {
         diags.push(
             Diagnostic::error(CONTENT_DIR, "the site has no content/ folder")
+                .with_code("no-content")
                 .with_help("put briefs in content/briefs/, topics in content/topics/"),
         );
     } else {
@@ -102,6 +103,7 @@ pub fn scan(root: &Path) -> (Paths, Vec<Diagnostic>) {
                 None => diags.push(
                     Diagnostic::error(&rel, "this Markdown file is not in a known content folder")
                         .warning()
+                        .with_code("misplaced-file")
                         .with_help(
                             "briefs go anywhere under content/briefs/, topics in content/topics/<slug>.md, free pages in content/pages/<slug>.md; the file was skipped",
                         ),
@@ -228,6 +230,7 @@ fn walk(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
                         special_kind(e.file_type())
                     ),
                 )
+                .with_code("special-file")
                 .with_help("remove it from the site; only regular files are read"),
             ),
             Err(e) => diags.push(walk_error(root, &canon_root, dir, &e)),
@@ -247,6 +250,7 @@ fn outside_link(link: PathBuf, target: &Path) -> Diagnostic {
             target.display()
         ),
     )
+    .with_code("symlink")
     .with_help("briefing never follows links out of the site folder; copy the file into the site")
 }
 
@@ -267,6 +271,7 @@ fn walk_error(root: &Path, canon_root: &Path, dir: &Path, e: &walkdir::Error) ->
                 ancestor.display()
             ),
         )
+        .with_code("symlink")
         .with_help("remove the link, or point it at a file or folder that does not contain it");
     }
     let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
@@ -282,12 +287,14 @@ fn walk_error(root: &Path, canon_root: &Path, dir: &Path, e: &walkdir::Error) ->
                 target.display()
             ),
         )
+        .with_code("symlink")
         .with_help("remove the link or point it at an existing file inside the site");
     }
     let reason = e
         .io_error()
         .map_or_else(|| e.to_string(), |io| io.to_string());
     Diagnostic::error(shown, format!("cannot read: {reason}"))
+        .with_code("read")
         .with_help("check that the file or folder exists and is readable")
 }
 
@@ -315,6 +322,7 @@ fn case_collisions(files: &[PathBuf]) -> Vec<Diagnostic> {
                         first.display()
                     ),
                 )
+                .with_code("case-collision")
                 .with_help("the two would be one file on macOS and Windows; rename one of them"),
             ),
             None => {
@@ -386,16 +394,18 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 /// Reads one file as normalised UTF-8 text.
 pub fn read_source(root: &Path, rel: PathBuf) -> Result<SourceFile, Diagnostic> {
     let bytes = read_regular(&root.join(&rel)).map_err(|e| {
-        Diagnostic::error(&rel, format!("cannot read the file: {e}")).with_help(
-            if matches!(
-                e.kind(),
-                std::io::ErrorKind::OutOfMemory | std::io::ErrorKind::FileTooLarge
-            ) {
-                "the file is too large to read; site files are text of a few kilobytes"
-            } else {
-                "check that the file exists and is readable"
-            },
-        )
+        Diagnostic::error(&rel, format!("cannot read the file: {e}"))
+            .with_code("read")
+            .with_help(
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::OutOfMemory | std::io::ErrorKind::FileTooLarge
+                ) {
+                    "the file is too large to read; site files are text of a few kilobytes"
+                } else {
+                    "check that the file exists and is readable"
+                },
+            )
     })?;
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
@@ -403,6 +413,7 @@ pub fn read_source(root: &Path, rel: PathBuf) -> Result<SourceFile, Diagnostic> 
             let offset = e.utf8_error().valid_up_to();
             let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
             return Err(Diagnostic::error(&rel, "the file is not valid UTF-8")
+                .with_code("encoding")
                 .at_offset(&lossy, offset)
                 .with_help("save the file with UTF-8 encoding"));
         }

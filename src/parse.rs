@@ -16,6 +16,9 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::Diagnostic;
 use crate::load::SourceFile;
 
+mod explain;
+pub(crate) mod unclosed;
+
 /// Which syntax the front matter is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -44,6 +47,7 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         "+++" => (Format::Toml, "+++"),
         _ => {
             return Err(Diagnostic::error(path, "the file has no front matter")
+                .with_code("no-front-matter")
                 .at_offset(text, 0)
                 .with_help(
                     "start the file with a `---` line, then fields such as `title: …`, then another `---` line (or use `+++` for TOML)",
@@ -70,6 +74,7 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         path,
         "the front matter opened here is never closed".to_string(),
     )
+    .with_code("unclosed-front-matter")
     .at_span(text, 0..first_line_end)
     .with_help(format!(
         "add a line with just `{delim}` after the last field"
@@ -91,75 +96,35 @@ pub fn find_key(text: &str, key: &str) -> Option<usize> {
     None
 }
 
-/// Deserializes front matter, locating errors in the whole file.
+/// Deserializes front matter, locating errors in the whole file and saying them in plain words
+/// (see [`explain`]).
 fn deserialize<T: for<'de> Deserialize<'de>>(
     path: &Path,
     text: &str,
     split: &Split<'_>,
     known: &[&str],
 ) -> Result<T, Diagnostic> {
-    let help = format!("known fields: {}", known.join(", "));
+    let front = explain::Front {
+        path,
+        text,
+        front: split.front,
+        offset: split.front_offset,
+        format: split.format,
+        known,
+    };
     match split.format {
         Format::Yaml => {
             // An empty YAML document is null; treat it as an empty mapping so the
             // message is about the missing fields.
-            let front = if split.front.trim().is_empty() {
+            let yaml = if split.front.trim().is_empty() {
                 "{}"
             } else {
                 split.front
             };
-            serde_saphyr::from_str::<T>(front).map_err(|e| {
-                let message = yaml_message(&e);
-                let d = Diagnostic::error(path, message).with_help(help);
-                // A missing field is on no line; saphyr places it where the mapping ends, which
-                // points at an unrelated field. Point at the front matter, as for TOML.
-                if matches!(
-                    e.without_snippet(),
-                    serde_saphyr::Error::SerdeMissingField { .. }
-                ) {
-                    return d.at_offset(text, split.front_offset);
-                }
-                match e.location() {
-                    Some(loc) if loc.line() > 0 => {
-                        let line = split_line(text, split.front_offset) + loc.line() as usize - 1;
-                        let start = crate::diagnostic::line_start_offset(text, line);
-                        let col = loc.column().max(1) as usize;
-                        let offset = text[start..]
-                            .char_indices()
-                            .nth(col - 1)
-                            .map_or(text.len(), |(i, _)| start + i);
-                        d.at_line_of(text, offset)
-                    }
-                    _ => d.at_offset(text, split.front_offset),
-                }
-            })
+            serde_saphyr::from_str::<T>(yaml).map_err(|e| explain::yaml(&front, &e))
         }
-        Format::Toml => toml::from_str::<T>(split.front).map_err(|e| {
-            let d = Diagnostic::error(path, e.message().trim().to_string()).with_help(help);
-            match e.span() {
-                Some(span) => d.at_span(
-                    text,
-                    split.front_offset + span.start..split.front_offset + span.end,
-                ),
-                None => d.at_offset(text, split.front_offset),
-            }
-        }),
+        Format::Toml => toml::from_str::<T>(split.front).map_err(|e| explain::toml(&front, &e)),
     }
-}
-
-/// The message of a YAML error without saphyr's own snippet and location suffix.
-fn yaml_message(e: &serde_saphyr::Error) -> String {
-    let full = e.without_snippet().to_string();
-    let first = full.lines().next().unwrap_or("invalid YAML").trim();
-    // saphyr appends " at line L, column C"; the diagnostic carries the location itself.
-    match first.rfind(" at line ") {
-        Some(i) => first[..i].to_string(),
-        None => first.to_string(),
-    }
-}
-
-fn split_line(text: &str, offset: usize) -> usize {
-    crate::diagnostic::line_column(text, offset).0
 }
 
 /// A list of strings that also accepts a single string (`topics: iran`).
@@ -474,6 +439,7 @@ fn slug_from_path(path: &Path, text: &str) -> Result<String, Diagnostic> {
 
 fn no_slug(path: &Path, text: &str) -> Diagnostic {
     Diagnostic::error(path, "cannot make a URL slug from this file name")
+        .with_code("invalid-slug")
         .at_offset(text, 0)
         .with_help(
             "rename the file to contain letters or digits, or set `slug:` in the front matter",
@@ -492,6 +458,7 @@ fn check_explicit_slug(
             path,
             format!("slug {slug:?} would write outside its folder"),
         )
+        .with_code("invalid-slug")
         .at_line_of(text, offset)
         .with_help(format!(
             "a slug is one URL segment of lower-case letters, digits and hyphens, e.g. {clean:?}"
@@ -500,6 +467,7 @@ fn check_explicit_slug(
     if clean != slug {
         return Err(
             Diagnostic::error(path, format!("slug {slug:?} is not a valid URL slug"))
+                .with_code("invalid-slug")
                 .at_line_of(text, offset)
                 .with_help(if clean.is_empty() {
                     "use lower-case letters, digits and hyphens".to_string()
@@ -520,6 +488,7 @@ fn check_text(
 ) -> Result<(), Diagnostic> {
     if value.trim().is_empty() {
         return Err(Diagnostic::error(path, format!("`{field}` is empty"))
+            .with_code("invalid-field")
             .at_line_of(text, offset)
             .with_help(format!("give the {field} some text")));
     }
@@ -541,6 +510,7 @@ pub fn parse_brief(file: SourceFile) -> Result<ParsedBrief, Vec<Diagnostic>> {
     }
     let date = BriefDate::parse(&raw.date.0).map_err(|m| {
         Diagnostic::error(&path, format!("`date`: {m}"))
+            .with_code("invalid-date")
             .at_line_of(text, at("date"))
             .with_help("write dates as YYYY-MM-DD, or RFC 3339 like 2025-02-18T09:30:00Z")
     });
@@ -548,6 +518,7 @@ pub fn parse_brief(file: SourceFile) -> Result<ParsedBrief, Vec<Diagnostic>> {
         None => Ok(None),
         Some(u) => BriefDate::parse(&u.0).map(Some).map_err(|m| {
             Diagnostic::error(&path, format!("`updated`: {m}"))
+                .with_code("invalid-date")
                 .at_line_of(text, at("updated"))
                 .with_help("write dates as YYYY-MM-DD, or RFC 3339 like 2025-02-18T09:30:00Z")
         }),
@@ -557,6 +528,7 @@ pub fn parse_brief(file: SourceFile) -> Result<ParsedBrief, Vec<Diagnostic>> {
     {
         errors.push(
             Diagnostic::error(&path, "`updated` is earlier than `date`")
+                .with_code("invalid-date")
                 .at_line_of(text, at("updated"))
                 .with_help("`updated` is when the brief last changed; it cannot be before it was published"),
         );
@@ -564,6 +536,7 @@ pub fn parse_brief(file: SourceFile) -> Result<ParsedBrief, Vec<Diagnostic>> {
     if raw.topics.0.is_empty() {
         errors.push(
             Diagnostic::error(&path, "the brief has no topics")
+                .with_code("invalid-field")
                 .at_line_of(text, at("topics"))
                 .with_help("list at least one topic slug, e.g. topics: [ukraine]"),
         );
@@ -576,6 +549,7 @@ pub fn parse_brief(file: SourceFile) -> Result<ParsedBrief, Vec<Diagnostic>> {
         if source.name.trim().is_empty() {
             errors.push(
                 Diagnostic::error(&path, "a source has an empty `name`")
+                    .with_code("invalid-field")
                     .at_line_of(text, at("sources"))
                     .with_help("name every source, e.g. - name: Anadolu Ajansı"),
             );
@@ -585,6 +559,7 @@ pub fn parse_brief(file: SourceFile) -> Result<ParsedBrief, Vec<Diagnostic>> {
         {
             errors.push(
                 Diagnostic::error(&path, format!("source {:?}: `date`: {m}", source.name))
+                    .with_code("invalid-date")
                     .at_line_of(text, at("sources"))
                     .with_help("write source dates as YYYY-MM-DD"),
             );
@@ -597,6 +572,7 @@ pub fn parse_brief(file: SourceFile) -> Result<ParsedBrief, Vec<Diagnostic>> {
                     &path,
                     format!("source URL {url:?} is not an http(s) or relative URL"),
                 )
+                .with_code("invalid-field")
                 .at_line_of(text, at("sources"))
                 .with_help("give a full address like https://example.org/article"),
             );
@@ -834,6 +810,79 @@ mod tests {
         .unwrap_err();
         assert_eq!(errs[0].line, Some(4), "{errs:?}");
         assert!(errs[0].message.contains("topic"), "{errs:?}");
+    }
+
+    #[test]
+    fn unknown_field_suggests_the_nearest_once() {
+        let errs = parse_brief(file(
+            "---\ntitle: Talks\ndate: 2025-02-18\ntopic: [iran]\n---\n",
+        ))
+        .unwrap_err();
+        let d = &errs[0];
+        assert_eq!(d.code, Some("unknown-field"));
+        assert_eq!(d.message, "unknown field `topic`");
+        assert_eq!((d.column, d.end_column), (Some(1), Some(6)));
+        let help = d.help.as_deref().unwrap_or_default();
+        assert!(
+            help.starts_with("did you mean `topics`? Known fields: title, date"),
+            "{help}"
+        );
+        assert_eq!(help.matches("title").count(), 1, "{help}");
+    }
+
+    #[test]
+    fn unclosed_list_is_located_at_its_bracket() {
+        let errs = parse_brief(file(
+            "---\ntitle: Talks\ndate: 2025-02-18\ntopics: [iran\nsummary: Talks: day two.\n---\n",
+        ))
+        .unwrap_err();
+        let d = &errs[0];
+        assert_eq!((d.line, d.column), (Some(4), Some(9)), "{d}");
+        assert_eq!(d.code, Some("front-matter-syntax"));
+        assert_eq!(d.message, "the list opened here is never closed");
+        assert!(
+            d.help
+                .as_deref()
+                .unwrap_or_default()
+                .starts_with("close the list with `]`")
+        );
+    }
+
+    #[test]
+    fn wrong_types_are_said_in_plain_words() {
+        let errs = parse_brief(file(
+            "---\ntitle: Talks\ndate: 2025-02-18\ntopics: [iran]\ndraft: maybe\n---\n",
+        ))
+        .unwrap_err();
+        assert_eq!(
+            errs[0].message,
+            "`draft` must be true or false, not `maybe`"
+        );
+        assert_eq!(errs[0].code, Some("invalid-field"));
+        let errs = parse_topic(SourceFile {
+            path: PathBuf::from("content/topics/iran.md"),
+            text: "+++\ntitle = \"Iran\"\norder = \"first\"\n+++\n".into(),
+        })
+        .unwrap_err();
+        assert_eq!(
+            errs[0].message,
+            "`order` must be a whole number, not the text \"first\""
+        );
+        assert_eq!(errs[0].help.as_deref(), Some("write it like `order = 2`"));
+    }
+
+    #[test]
+    fn missing_field_is_placed_at_the_front_matter() {
+        let errs = parse_page(SourceFile {
+            path: PathBuf::from("content/pages/about.md"),
+            text: "---\norder: 1\n---\n".into(),
+        })
+        .unwrap_err();
+        assert_eq!(
+            (errs[0].line, errs[0].code),
+            (Some(2), Some("missing-field"))
+        );
+        assert_eq!(errs[0].message, "required field `title` is missing");
     }
 
     #[test]

@@ -19,7 +19,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::config::{self, CONFIG_FILE, Config};
+use crate::config::{CONFIG_FILE, Config};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::layout::Output;
 use crate::load::{self, ContentKind, SourceFile};
@@ -220,6 +220,10 @@ impl Session {
             .filter(|d| !d.is_error())
             .cloned()
             .collect();
+        // Warnings about the settings come first, once per reading of site.toml.
+        if let Some(c) = &mut self.config {
+            warnings.splice(0..0, std::mem::take(&mut c.warnings));
+        }
         warnings.extend(site.warnings.iter().cloned());
         mark("structure, markdown, model");
         let mut renderer = Renderer::new(&site, &templates);
@@ -549,7 +553,7 @@ impl Session {
         }
         let mut config = Config::load(&self.opts.root)?;
         if let Some(url) = &self.opts.base_url {
-            config.base_url = config::normalize_base_url(url).map_err(|msg| {
+            config.set_base_url(url).map_err(|msg| {
                 Diagnostic::global(format!("--base-url: {msg}"))
                     .with_help("pass an absolute URL such as https://example.org/briefs/")
             })?;

@@ -97,6 +97,7 @@ impl Staging {
                 shown,
                 format!("static file {rel} has the same path as a generated page"),
             )
+            .with_code("output-collision")
             .with_help("rename or move the static file"));
         }
         if let Some(page) = self.claim(rel) {
@@ -104,6 +105,7 @@ impl Staging {
                 shown,
                 format!("static file {rel} differs from the generated page {page} only by case or Unicode normalisation"),
             )
+            .with_code("case-collision")
             .with_help("the two would be one file on macOS and Windows; rename or move the static file"));
         }
         if let Some(parent) = path.parent() {
@@ -111,7 +113,9 @@ impl Staging {
                 .map_err(|e| io_error(parent, "cannot create the folder", e))?;
         }
         copy_file(src, &path).map_err(|e| {
-            Diagnostic::error(shown, format!("cannot copy the static file: {e}")).with_help(
+            Diagnostic::error(shown, format!("cannot copy the static file: {e}"))
+                .with_code("write")
+                .with_help(
                 match e.kind() {
                     std::io::ErrorKind::StorageFull => "free some disk space",
                     _ => "check that the file is still there and readable, and that the output folder is writable",
@@ -228,7 +232,8 @@ fn inside(dir: &Path, rel: &str) -> Result<PathBuf, Diagnostic> {
     if !safe {
         return Err(Diagnostic::global(format!(
             "refusing to write {rel:?}: it is not inside the output folder"
-        )));
+        ))
+        .with_code("write"));
     }
     Ok(dir.join(rel_path))
 }
@@ -281,6 +286,7 @@ fn lock_output(parent: &Path, name: &str, output: &Path) -> Result<Option<fs::Fi
                 "another build is running into {}{who}",
                 output.display()
             ))
+            .with_code("output-locked")
             .with_help(format!(
                 "wait for it to finish, or build into another folder with --output; the lock is {}",
                 path.display()
@@ -391,6 +397,7 @@ fn check_output(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     };
     let refuse = |why: &str| {
         Err(Diagnostic::global(format!("refusing to write the site into {}: {why}", output.display()))
+            .with_code("output-refused")
             .with_help("choose an output folder of its own, such as public/ (set output_dir in site.toml or pass --output)"))
     };
     if root_abs.starts_with(&out_abs) {
@@ -430,13 +437,16 @@ fn io_error(path: &Path, what: &str, e: std::io::Error) -> Diagnostic {
             "{what} {}: a file is in the way ({e})",
             path.display()
         ))
+        .with_code("write")
         .with_help("every folder on the way to the output must be a folder, not a file; choose another --output");
     }
-    Diagnostic::global(format!("{what} {}: {e}", path.display())).with_help(match e.kind() {
-        std::io::ErrorKind::PermissionDenied => "check the folder's permissions",
-        std::io::ErrorKind::StorageFull => "free some disk space",
-        _ => "check the path and the disk",
-    })
+    Diagnostic::global(format!("{what} {}: {e}", path.display()))
+        .with_code("write")
+        .with_help(match e.kind() {
+            std::io::ErrorKind::PermissionDenied => "check the folder's permissions",
+            std::io::ErrorKind::StorageFull => "free some disk space",
+            _ => "check the path and the disk",
+        })
 }
 
 impl crate::session::Sink for Staging {
@@ -511,6 +521,7 @@ impl crate::session::Sink for DirSink {
         let shown = Path::new(crate::load::STATIC_DIR).join(path);
         copy_file(from, &target).map_err(|e| {
             Diagnostic::error(shown, format!("cannot copy the static file: {e}"))
+                .with_code("write")
                 .with_help("check that the file is still there and readable")
         })
     }

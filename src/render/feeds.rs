@@ -125,8 +125,9 @@ fn feed(
         ..Default::default()
     };
     let mut out = Vec::new();
-    feed.write_to(&mut out)
-        .map_err(|e| Diagnostic::global(format!("cannot write the feed {feed_path}: {e}")))?;
+    feed.write_to(&mut out).map_err(|e| {
+        Diagnostic::global(format!("cannot write the feed {feed_path}: {e}")).with_code("write")
+    })?;
     Ok(out)
 }
 

@@ -153,6 +153,7 @@ fn template_error(
                 display_path,
                 format!("template {name}: {kind}: {}", r.message()),
             )
+            .with_code("template")
             .with_help("fix the template; see the README for the variables each template gets");
             let span = r.span();
             match text {
@@ -168,6 +169,7 @@ fn template_error(
                 src = s.source();
             }
             Diagnostic::error(display_path, format!("template {name}: {msg}"))
+                .with_code("template")
                 .with_help("fix the template; see the README for the variables each template gets")
         }
     }
@@ -204,6 +206,7 @@ fn reference_errors(
             .map_or(source.len(), |(i, _)| start + i);
         out.push(
             Diagnostic::error(display_path, format!("template {name}: {message}"))
+                .with_code("template")
                 .at_offset(source, offset)
                 .with_help(
                     "fix the template; see the README for the filters and functions templates may use",

@@ -60,7 +60,59 @@ fn malformed_yaml() {
     assert_rejected(
         |s| s.edit(GAS, "title: Gas transit", "title: Gas: transit"),
         &[(GAS, 2)],
-        &["mapping values are not allowed"],
+        &[
+            "mapping values are not allowed",
+            "help: put text that contains `: ` in quotes: `title: \"Gas: transit through the region ends\"`",
+        ],
+    );
+}
+
+#[test]
+fn unclosed_yaml_list_points_at_its_bracket() {
+    // The parser only notices on line 5 (`summary: …` read as part of the list); the author
+    // needs line 4, column 9, where the list opens.
+    let stderr = assert_rejected(
+        |s| s.edit(GAS, "topics: [energy]", "topics: [energy"),
+        &[(GAS, 4)],
+        &[
+            &format!("{GAS}:4:9"),
+            "error: the list opened here is never closed",
+            "help: close the list with `]`",
+        ],
+    );
+    assert!(!stderr.contains("known fields"), "{stderr}");
+    assert!(!stderr.contains(&format!("{GAS}:5")), "{stderr}");
+}
+
+#[test]
+fn unclosed_yaml_quote_points_at_its_quote() {
+    assert_rejected(
+        |s| {
+            s.edit(
+                GAS,
+                "title: Gas transit through the region ends",
+                "title: \"Gas transit through the region ends",
+            )
+        },
+        &[(GAS, 2)],
+        &[
+            &format!("{GAS}:2:8"),
+            "the quoted text opened here is never closed",
+            "help: close the text with `\"`",
+        ],
+    );
+}
+
+#[test]
+fn unclosed_toml_list_points_at_its_bracket() {
+    assert_rejected(
+        |s| s.edit(GENEVA, "topics = [\"talks\"]", "topics = [\"talks\""),
+        &[(GENEVA, 4)],
+        &[
+            &format!("{GENEVA}:4:10"),
+            "the list opened here is never closed",
+            "help: close the list with `]`",
+        ],
     );
 }
 
@@ -117,7 +169,10 @@ fn missing_title_yaml() {
     assert_rejected(
         |s| s.edit(GAS, "title: Gas transit through the region ends\n", ""),
         &[(GAS, 2)],
-        &["missing field `title`"],
+        &[
+            "required field `title` is missing",
+            "help: add it, e.g. `title: ",
+        ],
     );
 }
 
@@ -126,7 +181,7 @@ fn missing_date_yaml() {
     assert_rejected(
         |s| s.edit(GAS, "\ndate: 2025-01-10\n", "\n"),
         &[(GAS, 2)],
-        &["missing field `date`"],
+        &["required field `date` is missing"],
     );
 }
 
@@ -135,7 +190,7 @@ fn missing_topics_yaml() {
     assert_rejected(
         |s| s.edit(GAS, "topics: [energy]\n", ""),
         &[(GAS, 2)],
-        &["missing field `topics`"],
+        &["required field `topics` is missing"],
     );
 }
 
@@ -144,7 +199,10 @@ fn missing_title_toml() {
     assert_rejected(
         |s| s.edit(GENEVA, "title = \"Ceasefire talks open in Geneva\"\n", ""),
         &[(GENEVA, 2)],
-        &["missing field `title`"],
+        &[
+            "required field `title` is missing",
+            "help: add it, e.g. `title = \"",
+        ],
     );
 }
 
@@ -162,7 +220,10 @@ fn wrong_type_draft() {
     assert_rejected(
         |s| s.edit(GAS, "status: confirmed", "draft: \"maybe\""),
         &[(GAS, 10)],
-        &["error: "],
+        &[
+            "`draft` must be true or false, not `\"maybe\"`",
+            "help: write it like `draft: true`",
+        ],
     );
 }
 
@@ -171,7 +232,10 @@ fn wrong_type_draft_toml() {
     assert_rejected(
         |s| s.edit(GENEVA, "status = \"developing\"", "draft = \"maybe\""),
         &[(GENEVA, 8)],
-        &["expected a boolean"],
+        &[
+            "`draft` must be true or false, not the text \"maybe\"",
+            "help: write it like `draft = true`",
+        ],
     );
 }
 
@@ -180,7 +244,10 @@ fn wrong_type_topics() {
     assert_rejected(
         |s| s.edit(GAS, "topics: [energy]", "topics: 3"),
         &[(GAS, 4)],
-        &["invalid type: integer `3`"],
+        &[
+            "`topics` must be a list of names, like [a, b], not the number 3",
+            "help: write it like `topics: [iran, syria]`",
+        ],
     );
 }
 
@@ -194,15 +261,48 @@ fn unknown_status() {
 }
 
 #[test]
-fn unknown_field_lists_the_known_ones() {
+fn unknown_field_suggests_the_nearest_and_lists_the_known_ones_once() {
     let stderr = assert_rejected(
         |s| s.edit(GAS, "topics: [energy]", "topic: [energy]"),
         &[(GAS, 4)],
-        &["unknown field `topic`"],
+        &[
+            "error: unknown field `topic`\n",
+            "help: did you mean `topics`? Known fields: title, date, updated, topics, summary",
+        ],
     );
-    assert!(
-        stderr.contains("title, date, updated, topics, summary"),
+    assert_eq!(
+        stderr.matches("title, date, updated").count(),
+        1,
         "{stderr}"
+    );
+}
+
+#[test]
+fn unknown_toml_field_suggests_the_nearest_and_lists_the_known_ones_once() {
+    let stderr = assert_rejected(
+        |s| s.edit(GENEVA, "topics = ", "topic = "),
+        &[(GENEVA, 4)],
+        &[
+            "error: unknown field `topic`\n",
+            "help: did you mean `topics`? Known fields: title, date, updated, topics, summary",
+        ],
+    );
+    assert_eq!(
+        stderr.matches("title, date, updated").count(),
+        1,
+        "{stderr}"
+    );
+}
+
+#[test]
+fn unknown_field_of_a_source_lists_the_source_fields() {
+    assert_rejected(
+        |s| s.edit(GAS, "    url: https://wire", "    ur: https://wire"),
+        &[(GAS, 13)],
+        &[
+            &format!("{GAS}:13:5"),
+            "help: did you mean `url`? Known fields: name, url, date\n",
+        ],
     );
 }
 
@@ -435,7 +535,11 @@ fn site_toml_bad_toml() {
     assert_rejected(
         |s| s.write("site.toml", "title = \"Fixture Desk\"\npaginate = [2\n"),
         &[("site.toml", 2)],
-        &["error: "],
+        &[
+            "site.toml:2:12",
+            "the list opened here is never closed",
+            "help: close the list with `]`",
+        ],
     );
 }
 
@@ -444,7 +548,10 @@ fn site_toml_unknown_key() {
     assert_rejected(
         |s| s.write("site.toml", "title = \"Fixture Desk\"\npaginat = 2\n"),
         &[("site.toml", 2)],
-        &["unknown field `paginat`", "paginate"],
+        &[
+            "unknown setting `paginat`",
+            "help: did you mean `paginate`? Known settings: title, description, base_url",
+        ],
     );
 }
 
@@ -453,8 +560,36 @@ fn site_toml_missing_title() {
     assert_rejected(
         |s| s.write("site.toml", "description = \"x\"\npaginate = 2\n"),
         &[("site.toml", 1)],
-        &["missing field `title`"],
+        &["`title` is missing", "title = \"Briefing Desk\""],
     );
+}
+
+#[test]
+fn site_toml_problems_are_all_reported_in_plain_words() {
+    let stderr = assert_rejected(
+        |s| {
+            s.write(
+                "site.toml",
+                "title = \"Fixture Desk\"\npaginate = \"ten\"\ntitel = \"Desk\"\nbase_url = \"example.org\"\n",
+            )
+        },
+        &[],
+        &[
+            "build failed: 3 errors",
+            "site.toml:2:12",
+            "error: `paginate` must be a whole number, not the text \"ten\"",
+            "help: write it like `paginate = 20`",
+            "site.toml:3:1",
+            "error: unknown setting `titel`",
+            "help: did you mean `title`?",
+            "site.toml:4:12",
+            "error: base URL \"example.org\" is not an absolute http(s) URL",
+            "help: write the address the site is published at",
+        ],
+    );
+    for serde_words in ["invalid type", "expected usize", "unknown field"] {
+        assert!(!stderr.contains(serde_words), "{stderr}");
+    }
 }
 
 #[test]
@@ -472,6 +607,61 @@ fn missing_site_toml() {
         |s| s.remove("site.toml"),
         &[],
         &["no site.toml in", "pass --root DIR"],
+    );
+}
+
+// ---- Warnings -------------------------------------------------------------------------------------
+
+const BASE_URL_WARNING: &str = "warning: `base_url` is not set";
+
+#[test]
+fn build_and_check_warn_once_without_base_url() {
+    let site = Site::copy_of("basic");
+    for run in [site.build(&[]), site.check(&[])] {
+        run.success()
+            .stderr_has("--> site.toml")
+            .stderr_has("help: set it in site.toml to the address the site is published at, e.g. `base_url = \"https://example.org/\"`")
+            .stderr_has("(1 warning)");
+        assert_eq!(run.stderr.matches(BASE_URL_WARNING).count(), 1, "{run}");
+    }
+}
+
+#[test]
+fn no_base_url_warning_when_it_is_set() {
+    let site = Site::copy_of("basic");
+    let run = site.build(&["--base-url", "https://example.org/"]);
+    run.success();
+    assert!(!run.stderr.contains("warning"), "{run}");
+    site.edit(
+        "site.toml",
+        "paginate = 2\n",
+        "paginate = 2\nbase_url = \"https://example.org/desk/\"\n",
+    );
+    for run in [site.build(&[]), site.check(&[])] {
+        run.success();
+        assert!(!run.stderr.contains("warning"), "{run}");
+    }
+}
+
+// ---- Command line -----------------------------------------------------------------------------------
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let site = Site::copy_of("basic");
+    let before = read_tree(site.tmp.path());
+    for args in [
+        &["build", "--no-such-flag"][..],
+        &["check", "--port", "1"],
+        &["publish"],
+    ] {
+        let run = Run::of(briefing().args(args).arg("--root").arg(&site.root));
+        assert_eq!(run.code, Some(2), "{args:?}\n{run}");
+        assert!(run.stderr.contains("error: "), "{run}");
+    }
+    assert_eq!(
+        read_tree(site.tmp.path()),
+        before,
+        "a usage error wrote files"
     );
 }
 
