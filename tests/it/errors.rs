@@ -156,7 +156,7 @@ fn invalid_utf8() {
             bytes.splice(at..at, [0xff, 0xfe]);
             s.write(BORDER, bytes);
         },
-        &[(BORDER, 9)],
+        &[(BORDER, 10)],
         &["not valid UTF-8"],
     );
 }

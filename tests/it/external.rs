@@ -116,7 +116,10 @@ fn site(sources: &[String], body: &str, topic_body: &str, page_body: &str) -> Si
     let root = tmp.path().join("site");
     let out = tmp.path().join("out");
     let site = Site { tmp, root, out };
-    site.write("site.toml", "title = \"Links\"\n");
+    site.write(
+        "site.toml",
+        "title = \"Links\"\nbase_url = \"https://example.org/\"\n",
+    );
     site.write(
         "content/topics/news.md",
         format!("---\ntitle: News\n---\n{topic_body}\n"),
