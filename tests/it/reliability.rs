@@ -1078,9 +1078,12 @@ fn sigkill_at_random_moments_keeps_a_whole_site() {
         .unwrap()
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("staging"))
+        .filter(|n| n.contains("staging") || n.contains("lock"))
         .collect();
-    assert!(leftovers.is_empty(), "stale staging left: {leftovers:?}");
+    assert!(
+        leftovers.is_empty(),
+        "stale staging or lock left: {leftovers:?}"
+    );
     eprintln!(
         "sigkill soak: {kills} runs ({killed} killed mid-build, {finished} finished first; output whole: {saw_a}× A, {saw_b}× B), full build {full:?}"
     );
@@ -1088,17 +1091,15 @@ fn sigkill_at_random_moments_keeps_a_whole_site() {
 
 // ---- Concurrency -------------------------------------------------------------------------------------
 
-/// A build while another holds the lock fails with a clear message; builds started together
-/// never mix their output.
+/// A build while another holds the lock fails with a clear message and leaves the holder's lock
+/// file alone; builds started together never mix their output, and none leaves a lock file.
 #[test]
 fn concurrent_builds_are_locked() {
     let site = Site::copy_of("basic");
     site.build_ok(&[]);
+    // Hold the lock as a build does: an exclusive flock on `.<output>.lock` beside the output.
     let lock_path = site.tmp.path().join(".out.lock");
-    let lock = std::fs::OpenOptions::new()
-        .write(true)
-        .open(&lock_path)
-        .expect("the build leaves its lock file");
+    let lock = std::fs::File::create(&lock_path).unwrap();
     lock.lock().unwrap();
     let before = read_tree(&site.out);
     site.edit(GAS, "The transit contract", "Changed. The transit contract");
@@ -1107,7 +1108,14 @@ fn concurrent_builds_are_locked() {
         .stderr_has("another build is running into")
         .stderr_has(".out.lock");
     assert_eq!(read_tree(&site.out), before);
+    assert!(
+        lock_path.exists(),
+        "the refused build removed a lock it did not hold"
+    );
     drop(lock);
+    // What a killed build leaves: a lock file nobody holds. The next build takes and removes it.
+    site.build_ok(&[]);
+    assert!(!lock_path.exists(), "a stale lock file survived a build");
 
     // Start builds of two versions together, many times: each ends in success or the lock
     // message, and the output is always one version whole.
@@ -1149,9 +1157,40 @@ fn concurrent_builds_are_locked() {
         assert!(ours ^ theirs, "mixed or unknown output");
     }
     assert!(site.leftover_staging().is_empty());
+    assert!(!lock_path.exists(), "a racing build left its lock file");
     eprintln!(
         "concurrent builds: 1 held-lock refusal, 6 racing pairs ({locked} refused by the lock)"
     );
+}
+
+/// A build into the default output (`public/` inside the site folder) adds that folder to the
+/// site and nothing else: no lock file and no staging folder, whether it succeeds or fails.
+#[test]
+fn a_build_leaves_nothing_beside_its_output() {
+    let site = Site::copy_of("basic");
+    let names = |dir: &Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let mut expected = names(&site.root);
+    expected.push("public".into());
+    expected.sort();
+    let build = || Run::of(briefing().arg("build").arg("--root").arg(&site.root));
+    build().success();
+    assert_eq!(names(&site.root), expected, "after the first build");
+    build().success();
+    assert_eq!(
+        names(&site.root),
+        expected,
+        "after a build that replaced the output"
+    );
+    site.write("content/briefs/broken.md", "---\ntitle: [\n---\n");
+    build().failure();
+    assert_eq!(names(&site.root), expected, "after a failed build");
 }
 
 /// Files created, changed and removed while builds run: every build either succeeds with a
