@@ -19,6 +19,10 @@
 //! [`serve`] keeps one session alive behind a live-reloading preview server. `build` and
 //! `check` run a session once.
 //!
+//! Authors' tools stand beside the pipeline: [`scaffold`] writes a starter site (`init`) and new
+//! briefs, topics and pages (`new`) that the pipeline accepts as written; [`manual`] makes the
+//! man pages from the command-line definition.
+//!
 //! Every problem is a [`Diagnostic`] carrying file, line and column; stages collect all of them
 //! and the build stops after the first stage that found an error.
 
@@ -30,10 +34,12 @@ pub mod deps;
 pub mod diagnostic;
 pub mod layout;
 pub mod load;
+pub mod manual;
 pub mod markdown;
 pub mod model;
 pub mod parse;
 pub mod render;
+pub mod scaffold;
 pub mod serve;
 pub mod session;
 pub mod write;

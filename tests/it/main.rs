@@ -9,5 +9,6 @@ mod errors;
 mod incremental;
 mod reliability;
 mod serve;
+mod tools;
 mod util;
 mod vnu;
