@@ -21,6 +21,9 @@
 //!
 //! [`external`] checks the site's web links over HTTP after a check ([`check_external`]); it is
 //! the only part that touches the network.
+//! Authors' tools stand beside the pipeline: [`scaffold`] writes a starter site (`init`) and new
+//! briefs, topics and pages (`new`) that the pipeline accepts as written; [`manual`] makes the
+//! man pages from the command-line definition.
 //!
 //! Every problem is a [`Diagnostic`] carrying file, line and column; stages collect all of them
 //! and the build stops after the first stage that found an error.
@@ -34,10 +37,12 @@ pub mod diagnostic;
 pub mod external;
 pub mod layout;
 pub mod load;
+pub mod manual;
 pub mod markdown;
 pub mod model;
 pub mod parse;
 pub mod render;
+pub mod scaffold;
 pub mod serve;
 pub mod session;
 pub mod write;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use briefing::BuildOptions;
 use briefing::external::parse_duration;
@@ -45,6 +45,77 @@ enum Command {
     /// Build the site, serve it on http://127.0.0.1:1111/, and rebuild and reload open pages on
     /// every edit.
     Serve(ServeArgs),
+    /// Write a starter site into DIR: settings, two topics, an example brief, an about page and
+    /// a .gitignore. It builds as it stands.
+    Init {
+        /// The folder for the site; created if missing
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Add the site to a folder that is not empty; no file is ever overwritten or deleted
+        #[arg(long)]
+        force: bool,
+    },
+    /// Write a new brief, topic or page with its front matter filled in, and print its path.
+    #[command(subcommand)]
+    New(NewCommand),
+    /// Print a completion script for a shell to stdout.
+    Completions {
+        /// The shell to complete in
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (briefing.1) to stdout, or write it and one page per subcommand into
+    /// a folder.
+    Man {
+        /// Write briefing.1, briefing-build.1, … into this folder instead
+        #[arg(long, short, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum NewCommand {
+    /// A draft brief: content/briefs/YYYY/MM/YYYY-MM-DD-<slug>.md, the slug made from the title.
+    Brief {
+        /// The brief's title
+        title: String,
+        /// A topic slug or alias from content/topics/; repeat, or separate with commas, for more
+        #[arg(
+            long = "topic",
+            short,
+            required = true,
+            value_name = "SLUG",
+            value_delimiter = ','
+        )]
+        topics: Vec<String>,
+        /// Publication date: YYYY-MM-DD or RFC 3339 [default: today]
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long, help = format!("How sure the desk is: {}", briefing::scaffold::status_names()))]
+        status: Option<String>,
+        /// The site folder, holding site.toml
+        #[arg(long, short, default_value = ".")]
+        root: PathBuf,
+    },
+    /// A topic: content/topics/<SLUG>.md.
+    Topic {
+        /// Lower-case letters, digits and hyphens; briefs name the topic by it
+        slug: String,
+        /// The topic's title
+        title: String,
+        /// The site folder, holding site.toml
+        #[arg(long, short, default_value = ".")]
+        root: PathBuf,
+    },
+    /// A free page in the main navigation: content/pages/<SLUG>.md.
+    Page {
+        /// Lower-case letters, digits and hyphens; the page's URL is pages/<SLUG>/
+        slug: String,
+        /// The page's title
+        title: String,
+        /// The site folder, holding site.toml
+        #[arg(long, short, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -169,6 +240,18 @@ fn main() -> ExitCode {
     let mut external = None;
     let (common, opts, building) = match cli.command {
         Command::Serve(args) => return serve(args, color),
+        Command::Init { dir, force } => return init(dir, force, color),
+        Command::New(what) => return new(what, color),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "briefing",
+                &mut std::io::stdout(),
+            );
+            return ExitCode::SUCCESS;
+        }
+        Command::Man { output } => return man(output, color),
         Command::Build {
             common,
             output,
@@ -418,4 +501,108 @@ fn external_line(s: &briefing::external::Summary) -> String {
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+/// Writes a starter site and says what to run next.
+fn init(dir: PathBuf, force: bool, color: bool) -> ExitCode {
+    let opts = briefing::scaffold::InitOptions {
+        dir: dir.clone(),
+        force,
+        today: jiff::ZonedDateTime::now().date(),
+    };
+    let report = match briefing::scaffold::init(&opts) {
+        Ok(report) => report,
+        Err(d) => return fail(&dir, &[d], color),
+    };
+    let here = dir == std::path::Path::new(".") || dir.as_os_str().is_empty();
+    let place = if here {
+        "this folder".to_string()
+    } else {
+        dir.display().to_string()
+    };
+    println!("Created a briefing site in {place}:");
+    for f in &report.created {
+        println!("  {}", f.display());
+    }
+    for f in &report.appended {
+        println!("  {} (added the output folder)", f.display());
+    }
+    println!("\nNext:");
+    if !here {
+        println!("  cd {}", dir.display());
+    }
+    println!("  briefing new brief \"Your headline\" --topic energy   write a brief");
+    println!("  briefing serve     preview at http://127.0.0.1:1111/, rebuilt on every save");
+    println!("  briefing build     write the site into public/");
+    ExitCode::SUCCESS
+}
+
+/// Writes a new brief, topic or page and prints its path (alone on stdout, for scripts).
+fn new(what: NewCommand, color: bool) -> ExitCode {
+    use briefing::scaffold;
+    let (root, result) = match what {
+        NewCommand::Brief {
+            title,
+            topics,
+            date,
+            status,
+            root,
+        } => {
+            let opts = scaffold::NewBrief {
+                root: root.clone(),
+                title,
+                topics,
+                date,
+                status,
+                today: jiff::ZonedDateTime::now().date(),
+            };
+            (root, scaffold::new_brief(&opts))
+        }
+        NewCommand::Topic { slug, title, root } => {
+            let result = scaffold::new_topic(&root, &slug, &title);
+            (root, result)
+        }
+        NewCommand::Page { slug, title, root } => {
+            let result = scaffold::new_page(&root, &slug, &title);
+            (root, result)
+        }
+    };
+    match result {
+        Ok(rel) if root == std::path::Path::new(".") => println!("{}", rel.display()),
+        Ok(rel) => println!("{}", root.join(rel).display()),
+        Err(diags) => return fail(&root, &diags.0, color),
+    }
+    ExitCode::SUCCESS
+}
+
+/// Prints the man page, or writes every page into a folder and lists them.
+fn man(output: Option<PathBuf>, color: bool) -> ExitCode {
+    use std::io::Write;
+    let Some(dir) = output else {
+        let page = briefing::manual::page(Cli::command());
+        return match std::io::stdout().write_all(&page) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: cannot write the man page: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    };
+    match briefing::manual::write_pages(Cli::command(), &dir) {
+        Ok(files) => {
+            for f in files {
+                println!("{}", f.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(d) => fail(&dir, &[d], color),
+    }
+}
+
+/// Prints diagnostics (every error, and warnings beside them) and fails.
+fn fail(root: &std::path::Path, diags: &[briefing::Diagnostic], color: bool) -> ExitCode {
+    for d in diags {
+        eprintln!("{}", briefing::diagnostic::render(root, d, color));
+    }
+    ExitCode::FAILURE
 }

@@ -249,6 +249,14 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status, in the order the README lists them (for `briefing new brief --status`).
+    pub const ALL: [Status; 4] = [
+        Status::Developing,
+        Status::Confirmed,
+        Status::Disputed,
+        Status::Denied,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Developing => "developing",

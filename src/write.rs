@@ -8,8 +8,8 @@
 //! output in place (or, on the two-rename fallback, the old one beside it, which the next build
 //! puts back), and the next build removes what the killed one left behind.
 //!
-//! A lock file beside the output (`.<output>.lock`) keeps two builds into the same folder from
-//! running at once. Output paths come from the model as root-relative strings and are checked
+//! A [`BuildLock`] on a file beside the output (`.<output>.lock`, removed when the build ends)
+//! keeps two builds into the same folder from running at once. Output paths come from the model as root-relative strings and are checked
 //! once more here, so nothing can be written outside the staging folder.
 
 use std::collections::HashMap;
@@ -33,7 +33,7 @@ pub struct Staging {
     /// file that would overwrite a page on macOS or Windows is caught.
     written: Mutex<HashMap<String, String>>,
     /// Held until the build ends (dropped after the staging folder is cleaned up).
-    _lock: Option<fs::File>,
+    _lock: BuildLock,
 }
 
 impl Staging {
@@ -52,9 +52,9 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
-        let lock = lock_output(parent, &name, output)?;
+        let lock = BuildLock::acquire(&parent.join(format!(".{name}.lock")), output)?;
         restore_aside(parent, &name, output);
-        remove_stale(parent, &name, lock.is_some());
+        remove_stale(parent, &name, lock.is_held());
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         if dir.exists() {
             remove_tree(&dir)
@@ -261,48 +261,136 @@ fn exchange_unsupported(e: &std::io::Error) -> bool {
         )
 }
 
-/// Takes the lock of `output`: `.<name>.lock` beside it. Another build holding it is an error;
-/// a file system without locks builds unlocked (`None`).
-fn lock_output(parent: &Path, name: &str, output: &Path) -> Result<Option<fs::File>, Diagnostic> {
-    let path = parent.join(format!(".{name}.lock"));
-    let mut file = fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&path)
-        .map_err(|e| io_error(&path, "cannot create the build lock", e))?;
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(fs::TryLockError::WouldBlock) => {
-            let holder = fs::read_to_string(&path).unwrap_or_default();
-            let holder = holder.trim();
-            let who = if holder.is_empty() {
-                String::new()
-            } else {
-                format!(" (process {holder})")
-            };
-            return Err(Diagnostic::global(format!(
-                "another build is running into {}{who}",
-                output.display()
-            ))
-            .with_code("output-locked")
-            .with_help(format!(
-                "wait for it to finish, or build into another folder with --output; the lock is {}",
-                path.display()
-            )));
+/// The lock that keeps two builds from writing into one output at once: an exclusive `flock`
+/// on `.<output>.lock` beside the output, held while the build runs.
+///
+/// The holder removes the file before it lets go, so a finished or failed build leaves nothing
+/// beside the output (a killed one leaves the file, which the next build takes and removes).
+/// Removing a lock file others may have opened is safe only because every taker checks, once it
+/// holds the lock, that the file is still the one at the path: a build that opened the file
+/// just before its holder removed it then locks a file nobody will see again, and tries anew.
+/// The lock lives beside the output rather than in a temporary folder so that builds by other
+/// users, with another `TMPDIR`, or on another machine sharing the folder all see it.
+#[derive(Debug)]
+pub struct BuildLock {
+    path: PathBuf,
+    /// `None` on a file system without locks, where builds run unlocked.
+    file: Option<fs::File>,
+}
+
+/// What trying the lock through one opened file gave.
+#[derive(Debug)]
+enum Attempt {
+    Held(fs::File),
+    /// Another build holds it.
+    Busy,
+    /// The file was removed by the build that held it; open the path again.
+    Stale,
+    Unsupported,
+}
+
+impl BuildLock {
+    /// Takes the lock at `path` for `output` (named in the message when another build holds it).
+    pub fn acquire(path: &Path, output: &Path) -> Result<BuildLock, Diagnostic> {
+        // Each retry means another build released the lock in between; that cannot go on long.
+        for _ in 0..100 {
+            let file = fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(path)
+                .map_err(|e| io_error(path, "cannot create the build lock", e))?;
+            match try_lock(file, path)? {
+                Attempt::Held(mut file) => {
+                    // Who holds the lock, for the message another build shows; only informative.
+                    let _ = file.set_len(0);
+                    let _ = writeln!(file, "{}", std::process::id());
+                    return Ok(BuildLock {
+                        path: path.to_path_buf(),
+                        file: Some(file),
+                    });
+                }
+                Attempt::Busy => return Err(busy(path, output)),
+                Attempt::Stale => continue,
+                Attempt::Unsupported => {
+                    // Unlocked builds need no file; leave none behind.
+                    let _ = fs::remove_file(path);
+                    return Ok(BuildLock {
+                        path: path.to_path_buf(),
+                        file: None,
+                    });
+                }
+            }
         }
-        Err(fs::TryLockError::Error(e)) if e.kind() == std::io::ErrorKind::Unsupported => {
-            return Ok(None);
-        }
-        Err(fs::TryLockError::Error(e)) => {
-            return Err(io_error(&path, "cannot lock", e));
+        Err(busy(path, output))
+    }
+
+    /// Whether the lock is really held (not a file system without locks).
+    pub fn is_held(&self) -> bool {
+        self.file.is_some()
+    }
+}
+
+impl Drop for BuildLock {
+    /// Removes the file while still holding the lock; closing the file then releases it.
+    fn drop(&mut self) {
+        if self.file.is_some() {
+            let _ = fs::remove_file(&self.path);
         }
     }
-    // Who holds the lock, for the message another build shows; only informative.
-    let _ = file.set_len(0);
-    let _ = writeln!(file, "{}", std::process::id());
-    Ok(Some(file))
+}
+
+/// Locks an opened lock file, then checks it is still the file at `path`.
+fn try_lock(file: fs::File, path: &Path) -> Result<Attempt, Diagnostic> {
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => return Ok(Attempt::Busy),
+        Err(fs::TryLockError::Error(e)) if e.kind() == std::io::ErrorKind::Unsupported => {
+            return Ok(Attempt::Unsupported);
+        }
+        Err(fs::TryLockError::Error(e)) => return Err(io_error(path, "cannot lock", e)),
+    }
+    Ok(if same_file(&file, path) {
+        Attempt::Held(file)
+    } else {
+        Attempt::Stale
+    })
+}
+
+/// Whether `path` still names the open `file`.
+#[cfg(unix)]
+fn same_file(file: &fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+/// Without inode numbers, trust the path: a lock file is only removed where `unix` holds.
+#[cfg(not(unix))]
+fn same_file(_: &fs::File, path: &Path) -> bool {
+    path.exists()
+}
+
+fn busy(path: &Path, output: &Path) -> Diagnostic {
+    let holder = fs::read_to_string(path).unwrap_or_default();
+    let holder = holder.trim();
+    let who = if holder.is_empty() {
+        String::new()
+    } else {
+        format!(" (process {holder})")
+    };
+    Diagnostic::global(format!(
+        "another build is running into {}{who}",
+        output.display()
+    ))
+    .with_code("output-locked")
+    .with_help(format!(
+        "wait for it to finish, or build into another folder with --output; the lock is {}",
+        path.display()
+    ))
 }
 
 /// Puts back a previous output that a build killed between the two renames of the fallback
@@ -542,5 +630,48 @@ impl crate::session::Sink for DirSink {
             dir = d.parent();
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lock_excludes_a_second_build_and_leaves_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, out) = (dir.path().join(".out.lock"), dir.path().join("out"));
+        let held = BuildLock::acquire(&path, &out).unwrap();
+        assert!(held.is_held());
+        let err = BuildLock::acquire(&path, &out).unwrap_err();
+        assert!(err.message.contains("another build is running"), "{err}");
+        // The refused build must not have removed the holder's file.
+        assert!(path.exists());
+        drop(held);
+        assert!(!path.exists(), "the lock file outlived the build");
+        drop(BuildLock::acquire(&path, &out).unwrap());
+        assert!(!path.exists());
+    }
+
+    /// A build that opened the lock file just before its holder removed it and let go must not
+    /// count the removed file as the lock: a third build would lock the new file beside it.
+    #[test]
+    fn a_lock_file_removed_by_its_holder_is_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, out) = (dir.path().join(".out.lock"), dir.path().join("out"));
+        let held = BuildLock::acquire(&path, &out).unwrap();
+        let opened_early = fs::File::open(&path).unwrap();
+        drop(held);
+        assert!(matches!(
+            try_lock(opened_early, &path).unwrap(),
+            Attempt::Stale
+        ));
+        let third = BuildLock::acquire(&path, &out).unwrap();
+        let opened_now = fs::File::open(&path).unwrap();
+        assert!(matches!(
+            try_lock(opened_now, &path).unwrap(),
+            Attempt::Busy
+        ));
+        drop(third);
     }
 }

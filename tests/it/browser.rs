@@ -615,13 +615,9 @@ fn chromium() -> PathBuf {
     }
     panic!(
         "Chromium is not installed, and the browser tests need it (they never download one). \
-         On Debian or Ubuntu: `apt-get install -y chromium chromium-driver`; or point \
-         BRIEFING_CHROMIUM at a Chromium or Chrome binary.{}",
-        if std::env::var_os("CI").is_some() {
-            " CI must install it: see .ci/run."
-        } else {
-            ""
-        }
+         Run the tests with scripts/test.sh, which installs it; or on Debian or Ubuntu: \
+         `apt-get install -y chromium chromium-driver`; or point BRIEFING_CHROMIUM at a \
+         Chromium or Chrome binary."
     )
 }
 

@@ -12,5 +12,6 @@ mod external;
 mod incremental;
 mod reliability;
 mod serve;
+mod tools;
 mod util;
 mod vnu;

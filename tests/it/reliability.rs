@@ -17,6 +17,7 @@
 
 use std::io::Write;
 use std::os::unix::fs::symlink;
+use std::os::unix::process::ExitStatusExt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -819,30 +820,45 @@ fn a_file_too_large_to_read_is_an_error() {
 }
 
 /// An unreadable file or folder is an error naming it. Root reads through `chmod 000`, so under
-/// root that part is skipped with a printed reason; a directory in place of a file, an
-/// unreadable `/proc` file and invalid bytes still run.
+/// root (as in CI) the builds run as the unprivileged user 65534 ("nobody"), first on the whole
+/// site, which must succeed (so nobody can read the rest and write the output), then with one
+/// brief and one folder made unreadable. A directory in place of a file and an unreadable
+/// `/proc` file run as well.
 #[test]
 fn unreadable_input_is_named() {
     use std::os::unix::fs::PermissionsExt;
     let site = Site::copy_of("basic");
+    let nobody_bin = is_root().then(|| prepare_for_nobody(&site));
+    let build = || {
+        let mut cmd = match &nobody_bin {
+            Some(bin) => as_nobody(bin, site.tmp.path()),
+            None => briefing(),
+        };
+        cmd.arg("build")
+            .arg("--root")
+            .arg(&site.root)
+            .arg("--output")
+            .arg(&site.out);
+        run_within(&mut cmd, Duration::from_secs(60))
+    };
+    build().success();
+    let before = read_tree(&site.out);
     std::fs::set_permissions(site.path(GAS), std::fs::Permissions::from_mode(0o000)).unwrap();
     std::fs::set_permissions(
         site.path("content/briefs/2025/03/security"),
         std::fs::Permissions::from_mode(0o000),
     )
     .unwrap();
-    if std::fs::read(site.path(GAS)).is_ok() {
-        eprintln!(
-            "unreadable_input_is_named: skipping chmod 000: running as root (euid 0: {}), which reads anyway",
-            is_root()
-        );
-    } else {
-        let run = site.build(&[]);
-        run.failure()
-            .stderr_has(GAS)
-            .stderr_has("content/briefs/2025/03/security")
-            .stderr_has("ermission denied");
-    }
+    build()
+        .failure()
+        .stderr_has(GAS)
+        .stderr_has("content/briefs/2025/03/security")
+        .stderr_has("ermission denied");
+    assert_eq!(
+        read_tree(&site.out),
+        before,
+        "the failed build changed the output"
+    );
     for p in [GAS, "content/briefs/2025/03/security"] {
         let mode = if p == GAS { 0o644 } else { 0o755 };
         std::fs::set_permissions(site.path(p), std::fs::Permissions::from_mode(mode)).unwrap();
@@ -864,6 +880,49 @@ fn unreadable_input_is_named() {
         assert_eq!(d.path.as_deref(), Some(Path::new("mem")));
         assert!(d.message.contains("cannot read"), "{d}");
     }
+}
+
+/// The user and group tests drop to when root would read through a permission.
+const NOBODY: u32 = 65534;
+
+/// Prepares a site for builds run as [`NOBODY`], for tests of permissions that root reads
+/// through, and returns the binary to run ([`as_nobody`]). The site's temp folder is given to
+/// that user (so it can write the output beside the site) and the site made readable to all; the
+/// binary is copied there when that user cannot reach it where cargo put it (a checkout under
+/// `/root`, say).
+fn prepare_for_nobody(site: &Site) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = site.tmp.path();
+    std::os::unix::fs::chown(tmp, Some(NOBODY), Some(NOBODY)).expect("chown the temp folder");
+    std::fs::set_permissions(tmp, std::fs::Permissions::from_mode(0o755)).unwrap();
+    for entry in walkdir::WalkDir::new(&site.root) {
+        let entry = entry.expect("walk the site");
+        let mode = if entry.file_type().is_dir() {
+            0o755
+        } else {
+            0o644
+        };
+        std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    let bin = PathBuf::from(assert_cmd::cargo::cargo_bin!("briefing"));
+    if as_nobody(&bin, tmp).arg("--version").output().is_ok() {
+        return bin;
+    }
+    let copy = tmp.join("briefing-bin");
+    std::fs::copy(&bin, &copy).expect("copy the binary where nobody can run it");
+    copy
+}
+
+/// Runs `bin` as [`NOBODY`] in `dir`. std's `uid` also drops root's supplementary groups, as
+/// `setpriv --clear-groups` would.
+fn as_nobody(bin: &Path, dir: &Path) -> Command {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = Command::new(bin);
+    cmd.env("NO_COLOR", "1")
+        .current_dir(dir)
+        .uid(NOBODY)
+        .gid(NOBODY);
+    cmd
 }
 
 // ---- Output faults ---------------------------------------------------------------------------------
@@ -1009,6 +1068,12 @@ fn generate_site(root: &Path, n: usize, variant: &str) {
 
 /// SIGKILL at random moments, many times: the output is always a whole site (the old or the
 /// new one, never a mix or nothing), and the next build succeeds and clears what was left.
+///
+/// A kill only proves something if it lands while the build runs, so the test counts the builds
+/// that died of the signal (a build that had already exited ends with its own status) and keeps
+/// going until `BRIEFING_SOAK_KILLS` (20) have; it fails if fewer than one run in three is
+/// killed mid-build. It also counts the kills that left the build's staging folder behind for
+/// the next build to clear.
 #[test]
 fn sigkill_at_random_moments_keeps_a_whole_site() {
     let kills: usize = std::env::var("BRIEFING_SOAK_KILLS")
@@ -1030,12 +1095,16 @@ fn sigkill_at_random_moments_keeps_a_whole_site() {
     };
     let n = 300;
     generate_site(&root, n, "A");
-    let start = Instant::now();
-    run_within(&mut build(&root), Duration::from_secs(120)).success();
-    let full = start.elapsed();
+    let timed = |root: &Path| {
+        let start = Instant::now();
+        run_within(&mut build(root), Duration::from_secs(120)).success();
+        start.elapsed()
+    };
+    let full_a = timed(&root);
     let tree_a = read_tree(&out);
     generate_site(&root, n, "B");
-    run_within(&mut build(&root), Duration::from_secs(120)).success();
+    // Kills are spread over the faster of two builds, so most land before the build ends.
+    let full = full_a.min(timed(&root));
     let tree_b = read_tree(&out);
     assert_ne!(tree_a, tree_b);
 
@@ -1046,8 +1115,14 @@ fn sigkill_at_random_moments_keeps_a_whole_site() {
         rng_state ^= rng_state << 17;
         rng_state
     };
-    let (mut killed, mut finished, mut saw_a, mut saw_b) = (0, 0, 0, 0);
-    for i in 0..kills {
+    let (mut landed, mut staged, mut finished, mut saw_a, mut saw_b) = (0, 0, 0, 0, 0);
+    let mut i = 0;
+    while landed < kills {
+        assert!(
+            i < 3 * kills,
+            "only {landed} of {i} kills landed while the build ran (builds take about {full:?}); the soak proved too little"
+        );
+        i += 1;
         let variant = if i % 2 == 0 { "A" } else { "B" };
         generate_site(&root, n, variant);
         let delay = Duration::from_micros(next() % (full.as_micros() as u64 + 1));
@@ -1056,13 +1131,21 @@ fn sigkill_at_random_moments_keeps_a_whole_site() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
+        let pid = child.id();
         std::thread::sleep(delay);
         let _ = child.kill(); // SIGKILL
         let status = child.wait().unwrap();
-        if status.success() {
-            finished += 1;
+        if status.signal() == Some(libc::SIGKILL) {
+            landed += 1;
+            if staging_left(tmp.path(), pid) {
+                staged += 1;
+            }
         } else {
-            killed += 1;
+            assert!(
+                status.success(),
+                "a build exited with {status} before the kill"
+            );
+            finished += 1;
         }
         let now = read_tree(&out);
         if now == tree_a {
@@ -1078,27 +1161,40 @@ fn sigkill_at_random_moments_keeps_a_whole_site() {
         .unwrap()
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("staging"))
+        .filter(|n| n.contains("staging") || n.contains("lock"))
         .collect();
-    assert!(leftovers.is_empty(), "stale staging left: {leftovers:?}");
-    eprintln!(
-        "sigkill soak: {kills} runs ({killed} killed mid-build, {finished} finished first; output whole: {saw_a}× A, {saw_b}× B), full build {full:?}"
+    assert!(
+        leftovers.is_empty(),
+        "stale staging or lock left: {leftovers:?}"
     );
+    eprintln!(
+        "sigkill soak: {i} runs ({landed} killed mid-build, {staged} of them leaving a staging folder; {finished} finished first; output whole: {saw_a}× A, {saw_b}× B), full build {full:?}"
+    );
+}
+
+/// Whether the build with process id `pid` left its staging folder beside the output in `dir`.
+fn staging_left(dir: &Path, pid: u32) -> bool {
+    let (name, old) = (
+        format!(".out.staging-{pid}"),
+        format!(".out.staging-{pid}.old"),
+    );
+    std::fs::read_dir(dir).unwrap().any(|e| {
+        let n = e.unwrap().file_name();
+        n.to_str().is_some_and(|n| n == name || n == old)
+    })
 }
 
 // ---- Concurrency -------------------------------------------------------------------------------------
 
-/// A build while another holds the lock fails with a clear message; builds started together
-/// never mix their output.
+/// A build while another holds the lock fails with a clear message and leaves the holder's lock
+/// file alone; builds started together never mix their output, and none leaves a lock file.
 #[test]
 fn concurrent_builds_are_locked() {
     let site = Site::copy_of("basic");
     site.build_ok(&[]);
+    // Hold the lock as a build does: an exclusive flock on `.<output>.lock` beside the output.
     let lock_path = site.tmp.path().join(".out.lock");
-    let lock = std::fs::OpenOptions::new()
-        .write(true)
-        .open(&lock_path)
-        .expect("the build leaves its lock file");
+    let lock = std::fs::File::create(&lock_path).unwrap();
     lock.lock().unwrap();
     let before = read_tree(&site.out);
     site.edit(GAS, "The transit contract", "Changed. The transit contract");
@@ -1107,7 +1203,14 @@ fn concurrent_builds_are_locked() {
         .stderr_has("another build is running into")
         .stderr_has(".out.lock");
     assert_eq!(read_tree(&site.out), before);
+    assert!(
+        lock_path.exists(),
+        "the refused build removed a lock it did not hold"
+    );
     drop(lock);
+    // What a killed build leaves: a lock file nobody holds. The next build takes and removes it.
+    site.build_ok(&[]);
+    assert!(!lock_path.exists(), "a stale lock file survived a build");
 
     // Start builds of two versions together, many times: each ends in success or the lock
     // message, and the output is always one version whole.
@@ -1149,9 +1252,40 @@ fn concurrent_builds_are_locked() {
         assert!(ours ^ theirs, "mixed or unknown output");
     }
     assert!(site.leftover_staging().is_empty());
+    assert!(!lock_path.exists(), "a racing build left its lock file");
     eprintln!(
         "concurrent builds: 1 held-lock refusal, 6 racing pairs ({locked} refused by the lock)"
     );
+}
+
+/// A build into the default output (`public/` inside the site folder) adds that folder to the
+/// site and nothing else: no lock file and no staging folder, whether it succeeds or fails.
+#[test]
+fn a_build_leaves_nothing_beside_its_output() {
+    let site = Site::copy_of("basic");
+    let names = |dir: &Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let mut expected = names(&site.root);
+    expected.push("public".into());
+    expected.sort();
+    let build = || Run::of(briefing().arg("build").arg("--root").arg(&site.root));
+    build().success();
+    assert_eq!(names(&site.root), expected, "after the first build");
+    build().success();
+    assert_eq!(
+        names(&site.root),
+        expected,
+        "after a build that replaced the output"
+    );
+    site.write("content/briefs/broken.md", "---\ntitle: [\n---\n");
+    build().failure();
+    assert_eq!(names(&site.root), expected, "after a failed build");
 }
 
 /// Files created, changed and removed while builds run: every build either succeeds with a

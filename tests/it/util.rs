@@ -546,46 +546,16 @@ pub fn sitemap_locs(xml: &str) -> Vec<String> {
 
 // ---- npm development tools ---------------------------------------------------------------------
 
-/// A file of an npm development tool (`node_modules/…`, pinned in `package-lock.json`), running
-/// `npm ci --ignore-scripts` in the repository first if it is missing. Tests that need npm tools
-/// run in parallel, so installs are serialised: a second test waits for the first install.
-/// Panics, saying what to install, when `npm` is missing or fails.
+/// A file of an npm development tool (`node_modules/…`, pinned in `package-lock.json`).
+/// Installing it is the test script's job (`scripts/test.sh` runs `npm ci`), not a test's: a
+/// missing file fails the test, saying so.
 pub fn npm_tool(rel: &str) -> PathBuf {
-    use std::io::ErrorKind;
-    use std::process::Stdio;
-    static NPM: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let root = repo_root();
-    let file = root.join(rel);
-    let _guard = NPM.lock().unwrap_or_else(|e| e.into_inner());
-    if file.is_file() {
-        return file;
-    }
-    eprintln!("{rel} is missing; running `npm ci` in {}", root.display());
-    // `--ignore-scripts`: vnu-jar's postinstall only fetches a Java runtime when the system has
-    // none, from a host outside the npm registry; the jar itself ships in the package.
-    let npm = Command::new("npm")
-        .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
-        .current_dir(&root)
-        .stdin(Stdio::null())
-        .output();
-    match npm {
-        Ok(out) if out.status.success() => {}
-        Ok(out) => panic!(
-            "`npm ci` failed, so {rel} could not be installed:\n{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-        Err(e) if e.kind() == ErrorKind::NotFound => panic!(
-            "{rel} is missing and `npm` is not on PATH to install it. Install Node.js and npm \
-             (e.g. `apt-get install nodejs npm`), then run `npm ci --ignore-scripts` in {}.",
-            root.display()
-        ),
-        Err(e) => panic!("could not run `npm ci`: {e}"),
-    }
+    let file = repo_root().join(rel);
     assert!(
         file.is_file(),
-        "`npm ci` succeeded but {} is still missing",
-        file.display()
+        "{rel} is missing. Run the tests with scripts/test.sh, which installs the npm development \
+         tools, or install them yourself with `npm ci --ignore-scripts --no-audit --no-fund` in {}.",
+        repo_root().display()
     );
     file
 }

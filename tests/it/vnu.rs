@@ -6,9 +6,9 @@
 //! JVM. Errors and warnings fail the test, each listed as `file:line:column: message`; infos
 //! (such as the trailing slash pulldown-cmark puts on task-list checkboxes) are ignored.
 //!
-//! The checker is a development tool, not a Rust dependency: when `node_modules/` lacks it, the
-//! test runs `npm ci` itself. A missing `java` or `npm` fails the test with what to install; it
-//! never passes without having validated anything.
+//! The checker is a development tool, not a Rust dependency, installed by `scripts/test.sh`
+//! (`npm ci`); this test only checks. A missing jar or `java` fails the test with what to run or
+//! install; it never passes without having validated anything.
 
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
@@ -83,19 +83,19 @@ fn require_java() {
         Ok(out) if out.status.success() => {}
         Ok(out) => panic!(
             "`java -version` failed; the HTML validation test needs a working Java runtime \
-             (11 or later), e.g. `apt-get install default-jre-headless`:\n{}",
+             (11 or later); scripts/test.sh installs one:\n{}",
             String::from_utf8_lossy(&out.stderr)
         ),
         Err(e) if e.kind() == ErrorKind::NotFound => panic!(
             "`java` is not on PATH: the HTML validation test runs the Nu HTML Checker (vnu.jar) \
-             and needs a Java runtime, 11 or later. Install one, e.g. \
-             `apt-get install default-jre-headless`."
+             and needs a Java runtime, 11 or later. Run the tests with scripts/test.sh, which \
+             installs one, or install it yourself, e.g. `apt-get install default-jre-headless`."
         ),
         Err(e) => panic!("could not run `java -version`: {e}"),
     }
 }
 
-/// The checker's jar, installed with `npm ci` first if it is missing.
+/// The checker's jar; the test fails, saying to run `scripts/test.sh`, when it is missing.
 fn vnu_jar(_root: &Path) -> PathBuf {
     crate::util::npm_tool(VNU_JAR)
 }
