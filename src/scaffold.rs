@@ -246,7 +246,7 @@ fn check_status(s: &str) -> Result<Status, Diagnostic> {
         return Ok(status);
     }
     let names: Vec<&str> = Status::ALL.iter().map(|st| st.as_str()).collect();
-    let help = match nearest(s, &names) {
+    let help = match crate::diagnostic::closest(s, &names) {
         Some(near) => format!("did you mean {near:?}? Statuses: {}", status_names()),
         None => format!("statuses: {}", status_names()),
     };
@@ -315,21 +315,11 @@ fn topic_help(known: &[String], name: &str) -> String {
             s => s,
         }
     );
-    match nearest(name, &names) {
+    match crate::diagnostic::closest(name, &names) {
         Some(near) => format!("did you mean {near:?}? Known topics: {}", names.join(", ")),
         None if names.is_empty() => format!("the site has no topics yet; {add}"),
         None => format!("known topics: {}; or {add}", names.join(", ")),
     }
-}
-
-/// The known name most like `name`, if any is close (the threshold the build uses for topics).
-fn nearest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
-    known
-        .iter()
-        .map(|k| (strsim::jaro_winkler(name, k), *k))
-        .filter(|(score, _)| *score > 0.75)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| k)
 }
 
 /// An error naming the brief that already uses `slug`, if one does: the build would refuse two.

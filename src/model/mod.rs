@@ -1213,13 +1213,8 @@ fn check_unique<'a>(
 fn unknown_topic(b: &ParsedBrief, name: &str, topics: &HashMap<&str, TopicId>) -> Diagnostic {
     let mut known: Vec<&str> = topics.keys().copied().collect();
     known.sort_unstable();
-    let best = known
-        .iter()
-        .map(|k| (strsim::jaro_winkler(name, k), *k))
-        .filter(|(score, _)| *score > 0.75)
-        .max_by(|a, b| a.0.total_cmp(&b.0));
-    let help = match best {
-        Some((_, k)) => format!("did you mean {k:?}? Known topics: {}", known.join(", ")),
+    let help = match crate::diagnostic::closest(name, &known) {
+        Some(k) => format!("did you mean {k:?}? Known topics: {}", known.join(", ")),
         None if known.is_empty() => {
             "there are no topics yet: add content/topics/<slug>.md with a `title:`".to_string()
         }

@@ -100,13 +100,13 @@ fn check_format_json_on_a_clean_site_has_the_summary_and_exit_zero() {
     assert_eq!(doc["ok"], true);
     assert_eq!(doc["summary"]["errors"], 0);
     assert_eq!(doc["summary"]["briefs"], 7);
-    // Warnings are listed too: the fixture has briefs without sources.
+    // Warnings are listed too: the fixture has no base_url.
     let warnings = doc["diagnostics"].as_array().expect("diagnostics");
     assert_eq!(doc["summary"]["warnings"], warnings.len());
     assert!(
         warnings
             .iter()
-            .any(|w| w["code"] == "no-sources" && w["severity"] == "warning"),
+            .any(|w| w["code"] == "base-url-missing" && w["severity"] == "warning"),
         "{warnings:?}"
     );
 }
