@@ -182,7 +182,7 @@ impl Session {
             Err(e) => {
                 problems.extend(e.0);
                 // Checking goes on with default settings; the build fails anyway.
-                Config::parse("title = \"site\"").map_err(Diagnostics::from)?
+                Config::parse("title = \"site\"")?
             }
         };
         problems.extend(
