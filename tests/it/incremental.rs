@@ -1063,7 +1063,7 @@ fn assets_beside_a_brief_follow_the_disk() {
     // A changed asset is copied again, and nothing else is written.
     std::fs::write(&asset, "second").expect("write the asset");
     let update = lab.build_ok(std::slice::from_ref(&asset));
-    assert_eq!(update.written, [copied.clone()]);
+    assert_eq!(update.written, std::slice::from_ref(&copied));
     assert_eq!(
         std::fs::read_to_string(lab.out.join(&copied)).unwrap(),
         "second"
