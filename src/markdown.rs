@@ -74,6 +74,8 @@ pub enum Lookup {
     Content(PathBuf, Option<String>),
     /// Whether a file beside the content files exists.
     Asset(PathBuf, bool),
+    /// The size of an image file (relative to the root), as read.
+    ImageSize(PathBuf, Option<(u32, u32)>),
 }
 
 impl Rendered {
@@ -87,7 +89,21 @@ impl Rendered {
                         && (url.is_some() || !targets.broken.contains(path))
                 }
                 Lookup::Asset(path, found) => targets.assets.contains(path) == *found,
+                Lookup::ImageSize(path, size) => {
+                    targets
+                        .root
+                        .as_ref()
+                        .and_then(|r| image_size(&r.join(path)))
+                        == *size
+                }
             })
+    }
+
+    /// Whether rendering read the size of one of these files (relative to the root).
+    pub fn measured_any(&self, paths: &std::collections::BTreeSet<PathBuf>) -> bool {
+        self.lookups
+            .iter()
+            .any(|l| matches!(l, Lookup::ImageSize(p, _) if paths.contains(p)))
     }
 }
 
@@ -108,6 +124,8 @@ pub struct LinkTargets {
     pub reserved_ids: FxHashSet<String>,
     /// A hash of `reserved_ids`, to tell whether a kept body was given ids against the same set.
     pub reserved_key: u64,
+    /// The site folder, to read images' sizes; `None` renders without reading any file.
+    pub root: Option<PathBuf>,
 }
 
 /// Sanitiser settings, built once per build.
@@ -189,7 +207,7 @@ pub fn render(input: &Input<'_>) -> (Rendered, Vec<Diagnostic>) {
     let body = &input.text[input.body_offset..];
     let mut w = Walk::new(input);
     let mut heading: Option<Heading> = None;
-    let mut image: Option<(usize, String)> = None; // offset and alt text of the open image
+    let mut image: Option<OpenImage> = None;
     let mut paragraph_depth = 0usize; // container nesting, to find the first top-level paragraph
     let mut in_first_paragraph = false;
     let mut first_done = false;
@@ -223,22 +241,51 @@ pub fn render(input: &Input<'_>) -> (Rendered, Vec<Diagnostic>) {
                 title,
                 id,
             }) => {
-                image = Some((offset, String::new()));
+                let file = image_file(input, &dest_url);
+                let src = w.resolve(dest_url, offset);
+                image = Some(OpenImage {
+                    offset,
+                    alt: String::new(),
+                    at: w.events.len(),
+                    src: src.to_string(),
+                    title: title.to_string(),
+                    size: w.image_size(&file, offset),
+                });
                 Event::Start(Tag::Image {
                     link_type,
-                    dest_url: w.resolve(dest_url, offset),
+                    dest_url: src,
                     title,
                     id,
                 })
             }
-            Event::End(TagEnd::Image) => {
-                if let Some((at, alt)) = image.take()
-                    && alt.trim().is_empty()
-                {
-                    w.diags.push(missing_alt(input, at, true));
+            Event::End(TagEnd::Image) => match image.take() {
+                Some(img) => {
+                    if img.alt.trim().is_empty() {
+                        w.diags.push(missing_alt(input, img.offset, true));
+                    }
+                    match img.size {
+                        // Written whole, with its size, so the page does not shift as it loads.
+                        Some((width, height)) => {
+                            w.events.truncate(img.at);
+                            let title = if img.title.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" title=\"{}\"", escape_attr(&img.title))
+                            };
+                            Event::InlineHtml(
+                                format!(
+                                    "<img src=\"{}\" alt=\"{}\"{title} width=\"{width}\" height=\"{height}\">",
+                                    escape_attr(&img.src),
+                                    escape_attr(img.alt.split_whitespace().collect::<Vec<_>>().join(" ").as_str()),
+                                )
+                                .into(),
+                            )
+                        }
+                        None => event,
+                    }
                 }
-                event
-            }
+                None => event,
+            },
             Event::Start(Tag::HtmlBlock) => {
                 raw_block = Some(Chunk::default());
                 event
@@ -353,8 +400,8 @@ pub fn render(input: &Input<'_>) -> (Rendered, Vec<Diagnostic>) {
                 if let Some(h) = &mut heading {
                     h.text.push_str(t);
                 }
-                if let Some((_, alt)) = &mut image {
-                    alt.push_str(t);
+                if let Some(img) = &mut image {
+                    img.alt.push_str(t);
                 }
                 if in_first_paragraph {
                     w.out.first_paragraph.push_str(t);
@@ -387,6 +434,123 @@ pub fn render(input: &Input<'_>) -> (Rendered, Vec<Diagnostic>) {
         _ => html,
     };
     (out, diags)
+}
+
+/// A Markdown image being read: its alt text is the text inside it.
+struct OpenImage {
+    offset: usize,
+    alt: String,
+    /// Index of its `Start` event.
+    at: usize,
+    src: String,
+    title: String,
+    size: Option<(u32, u32)>,
+}
+
+/// What an image's `src` names.
+enum ImageFile {
+    /// A file of the site, relative to the root (`static/images/map.svg`, a file beside the
+    /// brief).
+    Local(PathBuf),
+    /// An address on the web (or a `data:` URL): its size cannot be known here.
+    Remote,
+    /// Nothing that exists; the broken link is reported on its own.
+    Missing,
+}
+
+/// The file an image's `src` names, found as the link is resolved: a root-relative path is a
+/// file under `static/`, a relative one a file beside the content file.
+fn image_file(input: &Input<'_>, src: &str) -> ImageFile {
+    let src = src.trim();
+    if src.is_empty() || src.starts_with("//") || url_scheme(src).is_some() {
+        return ImageFile::Remote;
+    }
+    let path = match src.find(['#', '?']) {
+        Some(i) => &src[..i],
+        None => src,
+    };
+    let decoded = percent_decode(path);
+    if let Some(rooted) = decoded.strip_prefix('/') {
+        let rel = Path::new(crate::load::STATIC_DIR).join(rooted);
+        return if input.targets.files.contains(rooted) {
+            ImageFile::Local(rel)
+        } else {
+            ImageFile::Missing
+        };
+    }
+    let base = input.path.parent().unwrap_or(Path::new(""));
+    match normalize(&base.join(&decoded)) {
+        Some(target) if input.targets.assets.contains(&target) => ImageFile::Local(target),
+        _ => ImageFile::Missing,
+    }
+}
+
+/// The size in pixels of the image at `path`: from the header of a raster image, or the
+/// `width`/`height` (else the `viewBox`) of an SVG's root element.
+pub fn image_size(path: &Path) -> Option<(u32, u32)> {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"))
+    {
+        return svg_size(path);
+    }
+    let size = imagesize::size(path).ok()?;
+    Some((
+        u32::try_from(size.width).ok()?,
+        u32::try_from(size.height).ok()?,
+    ))
+}
+
+fn svg_size(path: &Path) -> Option<(u32, u32)> {
+    use quick_xml::events::Event as Xml;
+    // The root element is near the top; a prologue or comments do not take 64 KiB.
+    let mut head = Vec::with_capacity(4096);
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::fs::File::open(path).ok()?, 64 * 1024),
+        &mut head,
+    )
+    .ok()?;
+    let mut reader = quick_xml::Reader::from_reader(head.as_slice());
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf).ok()? {
+            Xml::Start(e) | Xml::Empty(e) => {
+                if e.local_name().as_ref() != b"svg" {
+                    return None;
+                }
+                let attr = |name: &[u8]| {
+                    e.attributes()
+                        .flatten()
+                        .find(|a| a.key.as_ref() == name)
+                        .map(|a| String::from_utf8_lossy(&a.value).into_owned())
+                };
+                let pixels = |v: String| -> Option<u32> {
+                    let v = v.trim();
+                    let v = v.strip_suffix("px").unwrap_or(v);
+                    let n: f64 = v.parse().ok()?;
+                    (n.is_finite() && n > 0.0 && n < 1e6).then(|| n.round() as u32)
+                };
+                if let (Some(w), Some(h)) = (
+                    attr(b"width").and_then(pixels),
+                    attr(b"height").and_then(pixels),
+                ) {
+                    return Some((w, h));
+                }
+                let view_box = attr(b"viewBox")?;
+                let nums: Vec<&str> = view_box
+                    .split(|c: char| c.is_whitespace() || c == ',')
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                return match nums.as_slice() {
+                    [_, _, w, h] => Some((pixels(w.to_string())?, pixels(h.to_string())?)),
+                    _ => None,
+                };
+            }
+            Xml::Eof => return None,
+            _ => {}
+        }
+        buf.clear();
+    }
 }
 
 /// A heading met in the walk; its id is given once every explicit id of the body is known.
@@ -487,6 +651,40 @@ impl<'a> Walk<'a> {
             &mut self.diags,
             &mut self.needs_sanitizing,
         )
+    }
+
+    /// The size of an image, read from its file, recorded so a rebuild knows to look again;
+    /// an image whose size cannot be known gets a warning (it makes the page shift as it loads).
+    fn image_size(&mut self, file: &ImageFile, offset: usize) -> Option<(u32, u32)> {
+        let input = self.input;
+        let (size, why) = match file {
+            ImageFile::Missing => return None,
+            ImageFile::Remote => (None, "it is not a file of the site"),
+            ImageFile::Local(rel) => {
+                let size = input
+                    .targets
+                    .root
+                    .as_ref()
+                    .and_then(|r| image_size(&r.join(rel)));
+                self.out.lookups.push(Lookup::ImageSize(rel.clone(), size));
+                (size, "its file is not an image briefing can measure")
+            }
+        };
+        if size.is_none() && input.targets.root.is_some() {
+            self.diags.push(
+                Diagnostic::error(
+                    input.path,
+                    format!("the image has no width and height, and {why}"),
+                )
+                .warning()
+                .at_offset(input.text, offset)
+                .with_code("image-size")
+                .with_help(
+                    "give its size in pixels, e.g. <img src=\"…\" alt=\"…\" width=\"800\" height=\"450\">, so the page does not shift as it loads",
+                ),
+            );
+        }
+        size
     }
 
     /// An explicit id (`{#id}` on a heading, `id=` in raw HTML): it is kept as written, so a
@@ -620,6 +818,8 @@ impl<'a> Walk<'a> {
                     let at = chunk.source_offset(tag.span.start);
                     self.start_tag(&name, at);
                     let mut has_alt = false;
+                    let (mut has_width, mut has_height) = (false, false);
+                    let mut src = None;
                     for (attr, value) in &tag.attributes {
                         let attr = String::from_utf8_lossy(attr).to_ascii_lowercase();
                         let val = String::from_utf8_lossy(&value.value);
@@ -627,8 +827,11 @@ impl<'a> Walk<'a> {
                         let attr_at = chunk.source_offset(span.start);
                         match attr.as_str() {
                             "alt" => has_alt = true,
+                            "src" => src = Some(val.to_string()),
                             "id" => self.raw_id(&val, attr_at),
                             "width" | "height" | "colspan" | "rowspan" => {
+                                has_width |= attr == "width";
+                                has_height |= attr == "height";
                                 self.whole_number(&name, &attr, &val, attr_at)
                             }
                             _ => {}
@@ -652,6 +855,27 @@ impl<'a> Walk<'a> {
                     }
                     if name == "img" && !has_alt {
                         self.diags.push(missing_alt(input, at, false));
+                    }
+                    if name == "img"
+                        && !(has_width && has_height)
+                        && let Some(src) = &src
+                    {
+                        let file = image_file(input, src);
+                        if let Some((w, h)) = self.image_size(&file, at) {
+                            // Written before the tag's `>` (or `/>`), after every attribute.
+                            let end = tag.span.end.min(text.len());
+                            let tag_text = &text[tag.span.start.min(end)..end];
+                            let close = if tag_text.ends_with("/>") { 2 } else { 1 };
+                            let at = end.saturating_sub(close);
+                            let mut sizes = String::new();
+                            if !has_width {
+                                sizes.push_str(&format!(" width=\"{w}\""));
+                            }
+                            if !has_height {
+                                sizes.push_str(&format!(" height=\"{h}\""));
+                            }
+                            edits.push((at..at, sizes));
+                        }
                     }
                     if !tag.self_closing && !VOID.contains(&name.as_str()) {
                         self.open.push(Open {

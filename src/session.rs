@@ -192,6 +192,7 @@ impl Session {
                 .cloned(),
         );
         let templates = self.compiled_templates();
+        self.forget_measured();
         let input = self.model_input();
         let opts = model::Options {
             drafts: self.opts.drafts,
@@ -563,6 +564,22 @@ impl Session {
         Ok(config)
     }
 
+    /// Drops kept bodies that measured an image that changed since: their `width` and `height`
+    /// are read again.
+    fn forget_measured(&mut self) {
+        if self.static_changed.is_empty() && self.assets_changed.is_empty() {
+            return;
+        }
+        let changed: BTreeSet<PathBuf> = self
+            .static_changed
+            .iter()
+            .map(|f| Path::new(load::STATIC_DIR).join(f))
+            .chain(self.assets_changed.iter().cloned())
+            .collect();
+        self.bodies
+            .retain(|_, body| !body.rendered.measured_any(&changed));
+    }
+
     /// The ids the templates use literally, which content must leave to them.
     fn reserved_ids(&self) -> Vec<String> {
         crate::render::templates::literal_ids(&self.template_files)
@@ -597,6 +614,7 @@ impl Session {
                 .filter_map(|d| d.path.clone())
                 .collect(),
             reserved_ids: self.reserved_ids(),
+            root: Some(self.opts.root.clone()),
             ..Default::default()
         };
         fn take<T>(

@@ -356,6 +356,8 @@ pub struct Input {
     pub broken: Vec<PathBuf>,
     /// Ids the templates use literally (`main`, `brief-toc`), which content ids must not take.
     pub reserved_ids: Vec<String>,
+    /// The site folder, where images are measured; `None` measures none.
+    pub root: Option<PathBuf>,
     /// Problems found while parsing the files, reported with the model's own.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -682,6 +684,7 @@ fn structure(
     let assets = std::mem::take(&mut input.assets);
     let broken = std::mem::take(&mut input.broken);
     let reserved_ids = std::mem::take(&mut input.reserved_ids);
+    let root = input.root.take();
     let docs = order.apply(input);
     let catalog = catalog(config, &docs, static_files, diags);
     let view = View {
@@ -698,6 +701,7 @@ fn structure(
             .collect::<Vec<_>>(),
     );
     targets.reserved_ids = reserved_ids.into_iter().collect();
+    targets.root = root;
     let by_path = docs
         .briefs
         .iter()

@@ -266,3 +266,54 @@ fn body_html_the_checker_would_reject_gets_warnings_with_a_fix() {
     }
     run.stderr_has(" warnings)");
 }
+
+/// The smallest PNG header an image reader accepts: signature and `IHDR` with the size.
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let mut bytes = vec![0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
+    bytes.extend(13u32.to_be_bytes());
+    bytes.extend(b"IHDR");
+    bytes.extend(width.to_be_bytes());
+    bytes.extend(height.to_be_bytes());
+    bytes.extend([8, 2, 0, 0, 0, 0, 0, 0, 0]);
+    bytes
+}
+
+#[test]
+fn images_get_their_width_and_height_from_their_files() {
+    let site = site_with(concat!(
+        "Intro.\n\n",
+        "![A chart](chart.png \"Gas flows\")\n\n",
+        "<p><img src=\"/images/map.svg\" alt=\"Map\"></p>\n\n",
+        "<p><img src=\"wide.png\" alt=\"Wide\" width=\"640\"/></p>\n\n",
+        "![Remote](https://example.org/x.png)\n",
+    ));
+    site.write(&format!("{DIR}/chart.png"), png(640, 360));
+    site.write(&format!("{DIR}/wide.png"), png(1280, 320));
+    site.write(
+        "static/images/map.svg",
+        "<?xml version=\"1.0\"?>\n<!-- a map -->\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 420 300\"/>\n",
+    );
+    let run = site.build_ok(&[]);
+    let page = site.output("briefs/bodies/index.html");
+    assert_eq!(attrs(&page, ".content img", "width"), ["640", "420", "640"]);
+    assert_eq!(
+        attrs(&page, ".content img", "height"),
+        ["360", "300", "320"]
+    );
+    assert_eq!(attrs(&page, ".content img[title]", "title"), ["Gas flows"]);
+    assert_eq!(attrs(&page, ".content img[title]", "alt"), ["A chart"]);
+    // A remote image cannot be measured: the author is told, at its line.
+    let out = run.diagnostics();
+    let at = format!("{BRIEF}:{}:", line_of(&site, "![Remote]"));
+    assert!(out.contains(&at), "{at} missing:\n{out}");
+    assert!(
+        out.contains("the image has no width and height, and it is not a file of the site"),
+        "{out}"
+    );
+    assert_eq!(
+        out.matches("image-size").count(),
+        0,
+        "codes are not printed"
+    );
+    assert_eq!(out.matches("has no width and height").count(), 1, "{out}");
+}

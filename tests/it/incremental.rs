@@ -296,6 +296,11 @@ impl Lab {
         PathBuf::from(rel)
     }
 
+    /// An output file as text.
+    fn read_out(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.out.join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
+    }
+
     /// Saves like an editor: a hidden temp file beside the target, renamed over it.
     fn write(&self, rel: &str, text: &str) {
         let path = self.root.join(rel);
@@ -1076,4 +1081,36 @@ fn assets_beside_a_brief_follow_the_disk() {
     assert!(update.removed.contains(&copied), "{:?}", update.removed);
     assert!(!lab.out.join(&copied).exists());
     lab.assert_matches_full_build("after unlinking an asset");
+}
+
+#[test]
+fn an_image_that_changes_size_is_measured_again() {
+    let mut lab = Lab::new(BRIEFS, 5);
+    let rel = lab.brief(3).path();
+    let dir = Path::new(&rel).parent().expect("a folder").to_path_buf();
+    let svg = lab.root.join(&dir).join("plan.svg");
+    let drawing = |w: u32| {
+        format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"100\"/>\n")
+    };
+    std::fs::write(&svg, drawing(200)).expect("write the image");
+    let linked = format!("{}\n\n![Plan](plan.svg)\n", lab.markdown(3));
+    lab.write(&rel, &linked);
+    let update = lab.build_ok(&[lab.root.join(&rel), svg.clone()]);
+    let page = update
+        .written
+        .iter()
+        .find(|p| {
+            p.starts_with("briefs/") && p.ends_with("/index.html") && {
+                std::fs::read_to_string(lab.out.join(p)).is_ok_and(|t| t.contains("plan.svg"))
+            }
+        })
+        .cloned()
+        .expect("the brief's page was written");
+    assert!(lab.read_out(&page).contains(r#"width="200" height="100""#));
+
+    std::fs::write(&svg, drawing(300)).expect("write the image");
+    let update = lab.build_ok(std::slice::from_ref(&svg));
+    assert!(update.written.contains(&page), "{:?}", update.written);
+    assert!(lab.read_out(&page).contains(r#"width="300" height="100""#));
+    lab.assert_matches_full_build("after resizing an image");
 }
