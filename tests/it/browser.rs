@@ -321,8 +321,10 @@ fn reader_path(tab: &Watched, start: &str, base: &str) -> Vec<String> {
         visited.push(to);
     }
     // The browser's back button works too, and lands where the reader came from.
+    // Deferred, so the evaluation returns before the navigation starts: going back at once can
+    // close the evaluation's context under load ("Inspected target navigated or closed").
     tab.tab
-        .evaluate("history.back()", false)
+        .evaluate("setTimeout(() => history.back(), 0)", false)
         .expect("history.back()");
     let previous = &visited[visited.len() - 2];
     wait_for(tab, "the page after going back", |s| {
