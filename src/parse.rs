@@ -278,7 +278,8 @@ pub struct Source {
     pub date: Option<String>,
 }
 
-const BRIEF_FIELDS: &[&str] = &[
+/// The fields a brief's front matter may have.
+pub const BRIEF_FIELDS: &[&str] = &[
     "title",
     "date",
     "updated",

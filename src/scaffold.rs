@@ -697,21 +697,7 @@ mod tests {
         assert_eq!(b.status, Some(Status::Developing));
         assert!(b.draft);
         assert_eq!(b.slug, "kremlin-says-ties-recovering");
-        for field in [
-            "title",
-            "date",
-            "updated",
-            "topics",
-            "summary",
-            "slug",
-            "sources",
-            "people",
-            "places",
-            "organizations",
-            "tags",
-            "status",
-            "draft",
-        ] {
+        for field in crate::parse::BRIEF_FIELDS {
             assert!(
                 text.lines()
                     .any(|l| l.trim_start_matches("# ").starts_with(&format!("{field}:"))),

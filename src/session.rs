@@ -277,7 +277,12 @@ impl Session {
                 .collect(),
             None => static_now.iter().collect(),
         };
-        copy_static(self.root(), &to_copy, sink)?;
+        let dir = self.root().join(load::STATIC_DIR);
+        let copies: Vec<(PathBuf, &str)> = to_copy
+            .iter()
+            .map(|f| (dir.join(f.as_str()), f.as_str()))
+            .collect();
+        copy_all(&copies, sink)?;
         written.extend(to_copy.into_iter().cloned());
         let assets_now: BTreeMap<String, PathBuf> = site.assets.iter().cloned().collect();
         let assets_to_copy: Vec<(&String, &PathBuf)> = assets_now
@@ -289,7 +294,11 @@ impl Session {
                 None => true,
             })
             .collect();
-        copy_assets(self.root(), &assets_to_copy, sink)?;
+        let copies: Vec<(PathBuf, &str)> = assets_to_copy
+            .iter()
+            .map(|(dest, source)| (self.root().join(source), dest.as_str()))
+            .collect();
+        copy_all(&copies, sink)?;
         written.extend(assets_to_copy.into_iter().map(|(dest, _)| dest.clone()));
         mark("render and write");
 
@@ -712,29 +721,11 @@ fn moved_briefs(last: &Site, site: &Site) -> Vec<(String, String)> {
     moved
 }
 
-fn copy_assets(
-    root: &Path,
-    files: &[(&String, &PathBuf)],
-    sink: &dyn Sink,
-) -> Result<(), Diagnostics> {
+/// Copies files (absolute source, output path) into the sink, in parallel, with every failure.
+fn copy_all(files: &[(PathBuf, &str)], sink: &dyn Sink) -> Result<(), Diagnostics> {
     let errors: Vec<Diagnostic> = files
         .par_iter()
-        .filter_map(|(dest, source)| sink.copy(&root.join(source), dest).err())
-        .collect();
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        let mut d = Diagnostics(errors);
-        d.sort();
-        Err(d)
-    }
-}
-
-fn copy_static(root: &Path, files: &[&String], sink: &dyn Sink) -> Result<(), Diagnostics> {
-    let dir = root.join(load::STATIC_DIR);
-    let errors: Vec<Diagnostic> = files
-        .par_iter()
-        .filter_map(|f| sink.copy(&dir.join(f.as_str()), f).err())
+        .filter_map(|(from, to)| sink.copy(from, to).err())
         .collect();
     if errors.is_empty() {
         Ok(())
