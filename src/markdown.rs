@@ -844,8 +844,9 @@ impl<'a> Walk<'a> {
                             ("srcset", _) => self.srcset(&val, attr_at),
                             _ => None,
                         };
-                        if let Some(new) = new {
-                            let raw = &text[span.clone()];
+                        if let Some(new) = new
+                            && let Some(raw) = text.get(span.clone())
+                        {
                             let trailing = &raw[raw.trim_end().len()..];
                             edits.push((
                                 span,
@@ -864,17 +865,20 @@ impl<'a> Walk<'a> {
                         if let Some((w, h)) = self.image_size(&file, at) {
                             // Written before the tag's `>` (or `/>`), after every attribute.
                             let end = tag.span.end.min(text.len());
-                            let tag_text = &text[tag.span.start.min(end)..end];
-                            let close = if tag_text.ends_with("/>") { 2 } else { 1 };
-                            let at = end.saturating_sub(close);
-                            let mut sizes = String::new();
-                            if !has_width {
-                                sizes.push_str(&format!(" width=\"{w}\""));
+                            let tag_text = text.get(tag.span.start.min(end)..end).unwrap_or("");
+                            // A tag cut off by the end of the text has no `>` to write before.
+                            if tag_text.ends_with('>') {
+                                let close = if tag_text.ends_with("/>") { 2 } else { 1 };
+                                let at = end - close;
+                                let mut sizes = String::new();
+                                if !has_width {
+                                    sizes.push_str(&format!(" width=\"{w}\""));
+                                }
+                                if !has_height {
+                                    sizes.push_str(&format!(" height=\"{h}\""));
+                                }
+                                edits.push((at..at, sizes));
                             }
-                            if !has_height {
-                                sizes.push_str(&format!(" height=\"{h}\""));
-                            }
-                            edits.push((at..at, sizes));
                         }
                     }
                     if !tag.self_closing && !VOID.contains(&name.as_str()) {
@@ -902,7 +906,10 @@ impl<'a> Walk<'a> {
         let mut html = String::with_capacity(text.len() + 16);
         let mut at = 0;
         for (span, new) in edits {
-            if span.start < at {
+            let whole = span.end <= text.len()
+                && text.is_char_boundary(span.start)
+                && text.is_char_boundary(span.end);
+            if span.start < at || !whole {
                 continue;
             }
             html.push_str(&text[at..span.start]);

@@ -343,6 +343,20 @@ fn markdown_body() -> impl Strategy<Value = String> {
         Just("</div>".to_string()),
         Just("<!--".to_string()),
         Just("<a href=\"javascript:x\" onclick=\"y\">".to_string()),
+        // Raw HTML that is resolved, measured, checked and linted.
+        Just("<img src=\"chart.svg\" srcset=\"chart.svg 1x, chart.svg 2x\" alt=\"c\">".to_string()),
+        Just("<img src=chart.svg alt=é width=5px/>".to_string()),
+        Just("<img src=\"chart.svg\"".to_string()),
+        Just("<img alt='x' src='/images/map.svg'".to_string()),
+        Just("<a href=\"путь/файл.md\">ссылка</a>".to_string()),
+        Just("<a href='2025-01-20-ceasefire-talks-open.md#x' id=main>".to_string()),
+        Just("<span>".to_string()),
+        Just("</span>".to_string()),
+        Just("<h1 id=\"\">".to_string()),
+        Just("<h5 id=\"a b\">".to_string()),
+        Just("<td colspan=\"two\">".to_string()),
+        Just("![](chart.svg)".to_string()),
+        Just("![é](chart.svg \"t\")".to_string()),
         Just("&#0;&#xD800;&amp".to_string()),
         Just("\\".to_string()),
         Just("- [x] ".to_string()),
@@ -405,6 +419,17 @@ fn markdown_rendering_never_panics() {
         "topics/energy/index.html".into(),
     );
     targets.files.insert("images/map.svg".into());
+    // A site folder with an image beside the brief, so raw and Markdown images are measured.
+    let site = tempfile::tempdir().expect("a temp folder");
+    let beside = Path::new(GAS).with_file_name("chart.svg");
+    std::fs::create_dir_all(site.path().join(beside.parent().unwrap())).unwrap();
+    std::fs::write(
+        site.path().join(&beside),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"20\"/>",
+    )
+    .unwrap();
+    targets.assets.insert(beside);
+    targets.root = Some(site.path().to_path_buf());
     let sanitizer = markdown::Sanitizer::default();
     r.run(&markdown_body(), |body| {
         let text = format!("---\ntitle: x\n---\n{body}");
