@@ -324,6 +324,9 @@ pub fn render(input: &Input<'_>) -> (Rendered, Vec<Diagnostic>) {
                 paragraph_depth = paragraph_depth.saturating_sub(1);
                 w.block_ends();
                 if let Some((label, at)) = footnote.take() {
+                    // A heading inside a note is not a section of the page: no id, no contents
+                    // entry (its events move to the end, so their positions no longer hold).
+                    w.headings.retain(|h| h.at < at);
                     let events = w.events.split_off(at.min(w.events.len()));
                     w.footnotes.define(label, events);
                 }
