@@ -116,6 +116,15 @@ pub fn deps(site: &Site, output: Output, mut f: impl FnMut(Dep)) {
             f(Dep::Template(crate::render::ARCHIVE_ROW_TEMPLATE));
             cards(&mut site.brief_ids(), &mut f);
         }
+        // The briefs with corrections, whole: their logs are what the page lists (a brief that
+        // gains or loses its only correction changes the set).
+        Output::Corrections => {
+            for b in site.brief_ids() {
+                if site.brief(b).has_corrections() {
+                    f(Dep::Brief(b));
+                }
+            }
+        }
         Output::Page(p) => f(Dep::Page(p)),
         Output::Feed => {
             for b in published(site, site.brief_ids()).take(site.config.feed_entries) {
@@ -218,7 +227,7 @@ pub fn fingerprints(site: &Site, paths: &[String]) -> Fingerprints {
                 doc.status.map_or("", |s| s.as_str()).as_bytes(),
                 &topics,
                 &(b.reading_time() as u64).to_le_bytes(),
-                &[u8::from(doc.draft)],
+                &[u8::from(doc.draft), u8::from(b.scheduled)],
             ])
         })
         .collect();
@@ -232,7 +241,7 @@ pub fn fingerprints(site: &Site, paths: &[String]) -> Fingerprints {
                 d.date.month() as u64,
                 d.date.day() as u64,
             ];
-            words(&[ymd[0], ymd[1], ymd[2], u64::from(b.doc.draft)])
+            words(&[ymd[0], ymd[1], ymd[2], u64::from(b.unlisted())])
         })
         .collect();
     let briefs = site
@@ -367,8 +376,8 @@ mod tests {
             ..Default::default()
         };
         let opts = Options {
-            drafts: false,
             fingerprints: true,
+            ..Options::default()
         };
         let site = model::build(config, input, &opts, &|_| None, None).expect("fixture builds");
         (site, templates)
@@ -472,6 +481,31 @@ mod tests {
         }
         assert!(deps.contains(&Dep::Template("partials/card.html")));
         assert!(deps.contains(&Dep::Topic(t)));
+    }
+
+    #[test]
+    fn a_correction_changes_the_brief_its_listings_and_the_corrections_page() {
+        let changed = changed_by(edit(
+            TALKS,
+            "status: confirmed\n",
+            "status: confirmed\nupdates:\n  - {date: 2025-03-13, kind: correction, text: Fixes a name.}\n",
+        ));
+        for path in [
+            "briefs/talks-resume/index.html",
+            "corrections/index.html",
+            "index.html",
+            "feed.xml",
+        ] {
+            assert!(changed.contains(path), "{path} not redone: {changed:?}");
+        }
+        // An update that is not a correction leaves the corrections page alone.
+        let changed = changed_by(edit(
+            TALKS,
+            "status: confirmed\n",
+            "status: confirmed\nupdates:\n  - {date: 2025-03-13, text: Adds a reply.}\n",
+        ));
+        assert!(changed.contains("briefs/talks-resume/index.html"));
+        assert!(!changed.contains("corrections/index.html"), "{changed:?}");
     }
 
     #[test]

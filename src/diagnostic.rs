@@ -358,6 +358,16 @@ pub struct JsonReport<'a> {
     pub ok: bool,
     pub summary: JsonSummary,
     pub diagnostics: Vec<JsonDiagnostic<'a>>,
+    /// Briefs held back until their time, soonest first.
+    pub scheduled: Vec<JsonScheduled>,
+}
+
+/// A brief that is not out yet.
+#[derive(Debug, serde::Serialize)]
+pub struct JsonScheduled {
+    pub file: String,
+    /// RFC 3339, UTC.
+    pub at: String,
 }
 
 #[derive(Debug, serde::Serialize)]
@@ -392,8 +402,13 @@ pub struct JsonPosition {
 }
 
 impl<'a> JsonReport<'a> {
-    /// `counts` is (briefs, topics, pages) of a check that passed.
-    pub fn new(diagnostics: &'a [Diagnostic], counts: Option<(usize, usize, usize)>) -> Self {
+    /// `counts` is (briefs, topics, pages) of a check that passed; `scheduled`, the briefs it
+    /// held back.
+    pub fn new(
+        diagnostics: &'a [Diagnostic],
+        counts: Option<(usize, usize, usize)>,
+        scheduled: &[(PathBuf, jiff::Timestamp)],
+    ) -> Self {
         let errors = diagnostics.iter().filter(|d| d.is_error()).count();
         JsonReport {
             version: 1,
@@ -422,6 +437,13 @@ impl<'a> JsonReport<'a> {
                         .map(|(line, column)| JsonPosition { line, column }),
                     message: &d.message,
                     help: d.help.as_deref(),
+                })
+                .collect(),
+            scheduled: scheduled
+                .iter()
+                .map(|(file, at)| JsonScheduled {
+                    file: file.to_string_lossy().replace('\\', "/"),
+                    at: at.to_string(),
                 })
                 .collect(),
         }

@@ -22,6 +22,9 @@ pub const FEED: &str = "feed.xml";
 pub const INDEX: &str = "index.html";
 pub const NOT_FOUND: &str = "404.html";
 
+/// The page listing every correction across the site.
+pub const CORRECTIONS: &str = "corrections/index.html";
+
 /// One output file of the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Output {
@@ -33,6 +36,8 @@ pub enum Output {
     Entity(EntityKind, EntityId),
     Entities(EntityKind),
     Archive,
+    /// Every correction across the site.
+    Corrections,
     Page(PageId),
     NotFound,
     Feed,
@@ -54,6 +59,7 @@ pub enum OutputKind {
     Topics,
     Index,
     Archive,
+    Corrections,
     Page,
     NotFound,
     Feed,
@@ -65,7 +71,7 @@ pub enum OutputKind {
 
 impl OutputKind {
     /// Every kind, in the order `--timings` lists them.
-    pub const ALL: [OutputKind; 15] = [
+    pub const ALL: [OutputKind; 16] = [
         OutputKind::Brief,
         OutputKind::Topic,
         OutputKind::Entity,
@@ -74,6 +80,7 @@ impl OutputKind {
         OutputKind::Topics,
         OutputKind::Index,
         OutputKind::Archive,
+        OutputKind::Corrections,
         OutputKind::Page,
         OutputKind::NotFound,
         OutputKind::Feed,
@@ -94,6 +101,7 @@ impl OutputKind {
             OutputKind::Topics => "topics.html",
             OutputKind::Index => "index.html",
             OutputKind::Archive => "archive.html",
+            OutputKind::Corrections => "corrections.html",
             OutputKind::Page => "page.html",
             OutputKind::NotFound => "404.html",
             OutputKind::Stylesheet => "style.css",
@@ -130,6 +138,7 @@ impl Output {
             Output::Topics => OutputKind::Topics,
             Output::Index => OutputKind::Index,
             Output::Archive => OutputKind::Archive,
+            Output::Corrections => OutputKind::Corrections,
             Output::Page(_) => OutputKind::Page,
             Output::NotFound => OutputKind::NotFound,
             Output::Feed | Output::TopicFeed(_) => OutputKind::Feed,
@@ -150,6 +159,7 @@ impl Output {
             Output::Entity(k, e) => entity_url(k, shape.entity_slug(k, e)),
             Output::Entities(k) => entities_url(k),
             Output::Archive => "archive/index.html".into(),
+            Output::Corrections => CORRECTIONS.into(),
             Output::Page(p) => page_url(shape.page_slug(p)),
             Output::NotFound => NOT_FOUND.into(),
             Output::Feed => FEED.into(),
@@ -202,6 +212,7 @@ pub fn plan(shape: &impl Shape) -> Vec<Output> {
         Output::Index,
         Output::Topics,
         Output::Archive,
+        Output::Corrections,
         Output::NotFound,
         Output::Feed,
         Output::Sitemap,

@@ -63,6 +63,10 @@ pub struct BuildOptions {
     /// Output folder; defaults to `output_dir` from `site.toml`, relative to the root.
     pub output: Option<PathBuf>,
     pub drafts: bool,
+    /// Publish briefs dated in the future too, marked as scheduled (`--future`).
+    pub future: bool,
+    /// The build's clock (`--now`), for reproducible builds; by default the time of the build.
+    pub now: Option<jiff::Timestamp>,
     /// Overrides `base_url` from `site.toml`.
     pub base_url: Option<String>,
 }
@@ -81,6 +85,8 @@ pub struct Report {
     /// Files, bytes and render time per template (shown by `--timings`).
     pub outputs: Vec<render::KindStats>,
     pub warnings: Vec<Diagnostic>,
+    /// Briefs held back until their time (without `--future`), soonest first.
+    pub scheduled: Vec<(PathBuf, jiff::Timestamp)>,
 }
 
 /// Builds the site into its output folder. On any error the previous output is left untouched.

@@ -138,6 +138,9 @@ struct ServeArgs {
     /// Include briefs marked `draft: true`
     #[arg(long)]
     drafts: bool,
+    /// Include briefs dated in the future (scheduled), marked as not yet published
+    #[arg(long)]
+    future: bool,
     /// Open the site in the default browser
     #[arg(long)]
     open: bool,
@@ -225,6 +228,13 @@ struct Common {
     /// Include briefs marked `draft: true`
     #[arg(long)]
     drafts: bool,
+    /// Include briefs dated in the future (scheduled), marked as not yet published
+    #[arg(long)]
+    future: bool,
+    /// The time that decides which briefs are out, as RFC 3339 (2025-03-15T09:00:00Z)
+    /// [default: now]
+    #[arg(long, value_name = "TIME", value_parser = parse_now)]
+    now: Option<jiff::Timestamp>,
     /// Print only errors
     #[arg(long, short)]
     quiet: bool,
@@ -261,6 +271,8 @@ fn main() -> ExitCode {
                 root: common.root.clone(),
                 output,
                 drafts: common.drafts,
+                future: common.future,
+                now: common.now,
                 base_url,
             };
             (common, opts, true)
@@ -274,6 +286,8 @@ fn main() -> ExitCode {
             let opts = BuildOptions {
                 root: common.root.clone(),
                 drafts: common.drafts,
+                future: common.future,
+                now: common.now,
                 ..Default::default()
             };
             if format == Format::Json {
@@ -317,6 +331,19 @@ fn main() -> ExitCode {
                         report.warnings.len(),
                         plural(report.warnings.len())
                     ));
+                }
+                if let Some(note) = scheduled_note(&report.scheduled) {
+                    line.push_str(&format!(" ({note})"));
+                }
+                if !building {
+                    // `check` lists what is waiting for its time.
+                    for (path, at) in &report.scheduled {
+                        eprintln!(
+                            "scheduled for {}: {}",
+                            at.strftime("%Y-%m-%d %H:%M UTC"),
+                            briefing::diagnostic::display_path(&opts.root, path).display()
+                        );
+                    }
                 }
                 eprintln!("{line}");
                 if let Some(s) = &summary {
@@ -370,11 +397,11 @@ fn check_json(opts: &BuildOptions, external: Option<&briefing::external::Options
         Some(ext) => briefing::check_external(opts, ext).map(|(report, _)| report),
         None => briefing::check(opts),
     };
-    let (diagnostics, counts) = match result {
-        Ok(r) => (r.warnings, Some((r.briefs, r.topics, r.pages))),
-        Err(d) => (d.0, None),
+    let (diagnostics, counts, scheduled) = match result {
+        Ok(r) => (r.warnings, Some((r.briefs, r.topics, r.pages)), r.scheduled),
+        Err(d) => (d.0, None, Vec::new()),
     };
-    let report = JsonReport::new(&diagnostics, counts);
+    let report = JsonReport::new(&diagnostics, counts, &scheduled);
     println!("{}", report.to_string_pretty());
     if report.ok {
         ExitCode::SUCCESS
@@ -392,6 +419,7 @@ fn serve(args: ServeArgs, color: bool) -> ExitCode {
         build: BuildOptions {
             root: root.clone(),
             drafts: args.drafts,
+            future: args.future,
             ..Default::default()
         },
         bind: args.bind,
@@ -497,6 +525,21 @@ fn external_line(s: &briefing::external::Summary) -> String {
         ));
     }
     line
+}
+
+/// `--now`: an RFC 3339 instant (`2025-03-15T09:00:00Z`), or a bare date meaning midnight UTC.
+fn parse_now(s: &str) -> Result<jiff::Timestamp, String> {
+    briefing::parse::BriefDate::parse(s).map(|d| d.timestamp)
+}
+
+/// The summary's note on scheduled briefs: `2 scheduled, next at 2025-03-15 09:00 UTC`.
+fn scheduled_note(scheduled: &[(PathBuf, jiff::Timestamp)]) -> Option<String> {
+    let (_, next) = scheduled.first()?;
+    Some(format!(
+        "{} scheduled, next at {}",
+        scheduled.len(),
+        next.strftime("%Y-%m-%d %H:%M UTC")
+    ))
 }
 
 fn plural(n: usize) -> &'static str {

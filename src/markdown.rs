@@ -126,6 +126,9 @@ pub struct LinkTargets {
     pub reserved_key: u64,
     /// The site folder, to read images' sizes; `None` renders without reading any file.
     pub root: Option<PathBuf>,
+    /// Briefs held back until their time, with that time: a published page may not link to
+    /// one yet.
+    pub scheduled: FxHashMap<PathBuf, jiff::Timestamp>,
 }
 
 /// Sanitiser settings, built once per build.
@@ -1471,6 +1474,22 @@ fn resolve<'a>(
         }
         // The file is there but broken; its own error says why.
         None if input.targets.broken.contains(&target) => dest,
+        None if let Some(at) = input.targets.scheduled.get(&target) => {
+            diags.push(
+                Diagnostic::error(
+                    input.path,
+                    format!(
+                        "link to {}, which is scheduled for {} and not published yet",
+                        target.display(),
+                        at.strftime("%Y-%m-%d %H:%M UTC")
+                    ),
+                )
+                .at_offset(input.text, offset)
+                .with_code("link-to-scheduled")
+                .with_help("a published page cannot link to a brief before it is out: add the link in a build after its time, or preview both with --future"),
+            );
+            dest
+        }
         None => {
             let candidates = input.targets.content.keys().chain(&input.targets.broken);
             let closest = closest(&target, candidates.map(PathBuf::as_path));

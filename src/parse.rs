@@ -278,11 +278,50 @@ pub struct Source {
     pub date: Option<String>,
 }
 
+/// Whether an entry of a brief's log is an update or a correction.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UpdateKind {
+    #[default]
+    Update,
+    Correction,
+}
+
+impl UpdateKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UpdateKind::Update => "update",
+            UpdateKind::Correction => "correction",
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawUpdate {
+    date: DateText,
+    text: String,
+    #[serde(default)]
+    kind: UpdateKind,
+}
+
+/// One entry of a brief's log of changes: what changed, when, and whether it corrects an error.
+#[derive(Debug, Clone)]
+pub struct BriefUpdate {
+    pub date: BriefDate,
+    pub kind: UpdateKind,
+    /// The text as written (Markdown).
+    pub text: String,
+    /// The text as inline HTML: Markdown rendered, raw HTML escaped, unsafe links dropped.
+    pub html: String,
+}
+
 /// The fields a brief's front matter may have.
 pub const BRIEF_FIELDS: &[&str] = &[
     "title",
     "date",
     "updated",
+    "updates",
     "topics",
     "summary",
     "slug",
@@ -301,6 +340,8 @@ struct RawBrief {
     title: String,
     date: DateText,
     updated: Option<DateText>,
+    #[serde(default)]
+    updates: Vec<RawUpdate>,
     topics: StringList,
     summary: Option<String>,
     slug: Option<String>,
@@ -327,7 +368,10 @@ pub struct ParsedBrief {
     pub front_offset: usize,
     pub title: String,
     pub date: BriefDate,
+    /// When the brief last changed: as written, else the newest entry of `updates`.
     pub updated: Option<BriefDate>,
+    /// The log of updates and corrections, newest first.
+    pub updates: Vec<BriefUpdate>,
     /// Topic references as written, with the byte offset of the `topics` key.
     pub topics: Vec<String>,
     pub summary: Option<String>,
@@ -532,6 +576,74 @@ pub fn parse_brief(file: SourceFile) -> Result<ParsedBrief, Vec<Diagnostic>> {
                 .with_help("write dates as YYYY-MM-DD, or RFC 3339 like 2025-02-18T09:30:00Z")
         }),
     };
+    let mut updates: Vec<BriefUpdate> = Vec::new();
+    for u in &raw.updates {
+        let when = match BriefDate::parse(&u.date.0) {
+            Ok(w) => w,
+            Err(m) => {
+                errors.push(
+                    Diagnostic::error(&path, format!("an entry of `updates`: `date`: {m}"))
+                        .with_code("invalid-date")
+                        .at_line_of(text, at("updates"))
+                        .with_help(
+                            "write dates as YYYY-MM-DD, or RFC 3339 like 2025-02-18T09:30:00Z",
+                        ),
+                );
+                continue;
+            }
+        };
+        if u.text.trim().is_empty() {
+            errors.push(
+                Diagnostic::error(&path, "an entry of `updates` has an empty `text`")
+                    .with_code("invalid-field")
+                    .at_line_of(text, at("updates"))
+                    .with_help("say what changed, e.g. text: Adds the ministry's reply."),
+            );
+            continue;
+        }
+        if let Ok(d) = &date
+            && when.timestamp < d.timestamp
+        {
+            errors.push(
+                Diagnostic::error(
+                    &path,
+                    format!(
+                        "an entry of `updates` is dated {}, before the brief's `date`",
+                        when.ymd()
+                    ),
+                )
+                .with_code("invalid-date")
+                .at_line_of(text, at("updates"))
+                .with_help("an update or correction comes after publication; check the year"),
+            );
+        }
+        updates.push(BriefUpdate {
+            date: when,
+            kind: u.kind,
+            html: inline_markdown(&u.text),
+            text: u.text.trim().to_string(),
+        });
+    }
+    // Newest first; entries of one instant keep the order they were written in.
+    updates.sort_by_key(|u| std::cmp::Reverse(u.date.timestamp));
+    let newest = updates.first().map(|u| u.date);
+    if let (Ok(Some(u)), Some(n)) = (&updated, &newest)
+        && u.timestamp < n.timestamp
+    {
+        errors.push(
+            Diagnostic::error(
+                &path,
+                format!(
+                    "`updated` is earlier than the newest entry of `updates` ({})",
+                    n.ymd()
+                ),
+            )
+            .with_code("invalid-date")
+            .at_line_of(text, at("updated"))
+            .with_help("leave `updated` out: it defaults to the newest entry of `updates`"),
+        );
+    }
+    let updated = updated.map(|u| u.or(newest));
     if let (Ok(d), Ok(Some(u))) = (&date, &updated)
         && u.timestamp < d.timestamp
     {
@@ -647,6 +759,7 @@ pub fn parse_brief(file: SourceFile) -> Result<ParsedBrief, Vec<Diagnostic>> {
         title: raw.title.trim().to_string(),
         date,
         updated,
+        updates,
         topics,
         summary: raw
             .summary
@@ -769,6 +882,35 @@ pub fn is_safe_url(url: &str) -> bool {
         }
         _ => !url.is_empty(),
     }
+}
+
+/// A short piece of Markdown from front matter (an update's text) as inline HTML: raw HTML is
+/// shown as text, and the result is sanitised, so front matter never injects markup.
+pub fn inline_markdown(text: &str) -> String {
+    use pulldown_cmark::{Event, Options, Parser};
+    static CLEAN: std::sync::LazyLock<ammonia::Builder<'static>> = std::sync::LazyLock::new(|| {
+        let mut b = ammonia::Builder::default();
+        b.link_rel(None);
+        b
+    });
+    let events = Parser::new_ext(
+        text.trim(),
+        Options::ENABLE_SMART_PUNCTUATION | Options::ENABLE_STRIKETHROUGH,
+    )
+    .map(|e| match e {
+        Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+        e => e,
+    });
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events);
+    let html = html.trim();
+    // One paragraph is the usual case: its text goes inline.
+    let inner = html
+        .strip_prefix("<p>")
+        .and_then(|h| h.strip_suffix("</p>"))
+        .filter(|h| !h.contains("<p>"))
+        .unwrap_or(html);
+    CLEAN.clean(inner).to_string()
 }
 
 #[cfg(test)]

@@ -403,7 +403,11 @@ fn brief_text(
         "---
 title: {title}
 date: {date}
-# updated: {ymd}  # when the brief last changed; not before `date`
+# updated: {ymd}  # when the brief last changed; default: the newest entry of `updates`
+# updates: a dated log shown on the brief, newest first, for example
+#   - date: {ymd}
+#     kind: correction  # or update (the default)
+#     text: \"An earlier version misstated the date of the talks.\"
 topics: [{topics}]
 # summary: \"One or two sentences for listings and feeds (default: the first paragraph).\"
 # slug: {slug}  # default: made from the file name

@@ -197,6 +197,10 @@ impl Session {
         let opts = model::Options {
             drafts: self.opts.drafts,
             fingerprints: self.incremental,
+            future: self.opts.future,
+            // Each build reads the clock: under `serve`, a scheduled brief comes out with the
+            // first rebuild after its time.
+            now: Some(self.opts.now.unwrap_or_else(jiff::Timestamp::now)),
         };
         let bodies = &self.bodies;
         let cached = |path: &Path| bodies.get(&SourceKey::of(path)).cloned();
@@ -351,6 +355,7 @@ impl Session {
             timings,
             outputs: stats.by_kind,
             warnings,
+            scheduled: site.scheduled.clone(),
         };
         self.fragments = renderer.into_fragments();
         match kept {

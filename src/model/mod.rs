@@ -169,9 +169,23 @@ pub struct Brief {
     pub related: Vec<BriefId>,
     /// Per topic of the brief: the older and newer brief in that topic.
     pub topic_nav: Vec<TopicNav>,
+    /// Dated after the build's clock: published only because of `--future`.
+    pub scheduled: bool,
 }
 
 impl Brief {
+    /// Left out of feeds and the sitemap: a draft or a scheduled brief, built only because of
+    /// `--drafts` or `--future`.
+    pub fn unlisted(&self) -> bool {
+        self.doc.draft || self.scheduled
+    }
+    /// Whether its log of changes holds a correction.
+    pub fn has_corrections(&self) -> bool {
+        self.doc
+            .updates
+            .iter()
+            .any(|u| u.kind == crate::parse::UpdateKind::Correction)
+    }
     pub fn source(&self) -> &Path {
         &self.doc.file.path
     }
@@ -275,6 +289,8 @@ pub struct Site {
     /// Files beside content files that bodies link to: (output path, source path relative to
     /// the root), sorted by output path.
     pub assets: Vec<(String, PathBuf)>,
+    /// Briefs held back until their time (without `--future`), soonest first.
+    pub scheduled: Vec<(PathBuf, jiff::Timestamp)>,
 }
 
 impl Site {
@@ -368,6 +384,24 @@ pub struct Options {
     pub drafts: bool,
     /// Compute each body's fingerprint, for a session that compares builds.
     pub fingerprints: bool,
+    /// Publish briefs dated after `now` too (`--future`), marked as scheduled.
+    pub future: bool,
+    /// The clock that decides what is published: a brief dated after it is scheduled, held
+    /// back unless `future`. `None` holds nothing back.
+    pub now: Option<jiff::Timestamp>,
+}
+
+impl Options {
+    /// Whether the brief's time has not come yet.
+    pub fn is_scheduled(&self, b: &ParsedBrief) -> bool {
+        self.now.is_some_and(|now| b.date.timestamp > now)
+    }
+
+    /// Whether the brief is left out of the site: a draft (without `--drafts`), or scheduled
+    /// (without `--future`).
+    pub fn held_back(&self, b: &ParsedBrief) -> bool {
+        (b.draft && !self.drafts) || (!self.future && self.is_scheduled(b))
+    }
 }
 
 /// A body rendered in an earlier build, if the caller kept one for this file: reused when the
@@ -387,11 +421,18 @@ pub fn build(
     previous: Option<&Arc<Structure>>,
 ) -> Result<Site, Diagnostics> {
     let mut diags = Diagnostics(std::mem::take(&mut input.diagnostics));
-    let key = structure_key(&config, &input, opts.drafts);
+    let key = structure_key(&config, &input, opts);
+    let mut scheduled: Vec<(PathBuf, jiff::Timestamp)> = input
+        .briefs
+        .iter()
+        .filter(|b| (opts.drafts || !b.draft) && !opts.future && opts.is_scheduled(b))
+        .map(|b| (b.file.path.clone(), b.date.timestamp))
+        .collect();
+    scheduled.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
     let (docs, structure, same_targets) = match previous {
         Some(prev) if prev.key == key => (prev.order.apply(input), Arc::clone(prev), true),
         _ => {
-            let (docs, structure) = structure(&config, input, opts.drafts, key, &mut diags);
+            let (docs, structure) = structure(&config, input, opts, key, &mut diags);
             (docs, Arc::new(structure), false)
         }
     };
@@ -472,7 +513,7 @@ pub fn build(
     let links_to = links_to(&structure.by_path, &brief_bodies);
     let referenced_by = referenced_by(&links_to);
     diags.sort();
-    Ok(assemble(
+    let mut site = assemble(
         config,
         docs,
         structure,
@@ -485,7 +526,14 @@ pub fn build(
         links_to,
         referenced_by,
         diags.0,
-    ))
+    );
+    site.scheduled = scheduled;
+    if opts.future {
+        for b in &mut site.briefs {
+            b.scheduled = opts.is_scheduled(&b.doc);
+        }
+    }
+    Ok(site)
 }
 
 /// What a desk's editor would query before publishing: briefs that cite no source, topics with
@@ -627,13 +675,20 @@ pub struct Structure {
 /// dates, drafts, topics and names of briefs; slugs, titles, order and aliases of topics and
 /// pages; the static files; pagination. Titles, summaries, bodies, statuses and sources of
 /// briefs are not in it: changing them leaves the structure as it is.
-pub fn structure_key(config: &Config, input: &Input, drafts: bool) -> u64 {
+pub fn structure_key(config: &Config, input: &Input, opts: &Options) -> u64 {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     let mut put = |bytes: &[u8]| {
         h.update(&(bytes.len() as u64).to_le_bytes());
         h.update(bytes);
     };
-    put(&[u8::from(drafts)]);
+    put(&[u8::from(opts.drafts), u8::from(opts.future)]);
+    // Which briefs the clock holds back: time passing can publish one.
+    let held: Vec<u8> = input
+        .briefs
+        .iter()
+        .map(|b| u8::from(opts.held_back(b)))
+        .collect();
+    put(&held);
     put(&(config.paginate as u64).to_le_bytes());
     for f in &input.static_files {
         put(f.as_bytes());
@@ -671,12 +726,12 @@ pub fn structure_key(config: &Config, input: &Input, drafts: bool) -> u64 {
 fn structure(
     config: &Config,
     mut input: Input,
-    drafts: bool,
+    opts: &Options,
     key: u64,
     diags: &mut Diagnostics,
 ) -> (Docs, Structure) {
     let order = Order {
-        briefs: published_briefs(&input.briefs, drafts),
+        briefs: published_briefs(&input.briefs, opts),
         topics: sorted_by_order(&input.topics, |t| (t.order, &t.title, &t.slug)),
         pages: sorted_by_order(&input.pages, |p| (p.order, &p.title, &p.slug)),
     };
@@ -685,6 +740,12 @@ fn structure(
     let broken = std::mem::take(&mut input.broken);
     let reserved_ids = std::mem::take(&mut input.reserved_ids);
     let root = input.root.take();
+    let scheduled: FxHashMap<PathBuf, jiff::Timestamp> = input
+        .briefs
+        .iter()
+        .filter(|b| !opts.future && opts.is_scheduled(b))
+        .map(|b| (b.file.path.clone(), b.date.timestamp))
+        .collect();
     let docs = order.apply(input);
     let catalog = catalog(config, &docs, static_files, diags);
     let view = View {
@@ -702,6 +763,7 @@ fn structure(
     );
     targets.reserved_ids = reserved_ids.into_iter().collect();
     targets.root = root;
+    targets.scheduled = scheduled;
     let by_path = docs
         .briefs
         .iter()
@@ -824,9 +886,9 @@ fn catalog(
 
 /// Which briefs to publish (drafts only when asked for), newest first; ties by slug, then
 /// path: their positions in `briefs`.
-fn published_briefs(briefs: &[Arc<ParsedBrief>], drafts: bool) -> Vec<usize> {
+fn published_briefs(briefs: &[Arc<ParsedBrief>], opts: &Options) -> Vec<usize> {
     let mut order: Vec<usize> = (0..briefs.len())
-        .filter(|&i| drafts || !briefs[i].draft)
+        .filter(|&i| !opts.held_back(&briefs[i]))
         .collect();
     order.par_sort_unstable_by(|&a, &b| {
         let (a, b) = (&briefs[a], &briefs[b]);
@@ -1127,6 +1189,7 @@ fn assemble(
             referenced_by,
             related: s.related[i].clone(),
             topic_nav: s.topic_nav[i].clone(),
+            scheduled: false,
         })
         .collect();
     let topics = docs
@@ -1177,6 +1240,7 @@ fn assemble(
         structure,
         warnings,
         assets: bodies.assets,
+        scheduled: Vec::new(),
     }
 }
 

@@ -101,6 +101,10 @@ pub struct Card<'a> {
     reading_time: usize,
     /// Only with `--drafts`; templates mark such briefs.
     draft: bool,
+    /// Only with `--future`: dated after the build's clock.
+    scheduled: bool,
+    /// "27 Feb" (with the year when it differs from the publication's).
+    updated_short: Option<String>,
 }
 
 impl<'a> Card<'a> {
@@ -125,6 +129,8 @@ impl<'a> Card<'a> {
                 .collect(),
             reading_time: b.reading_time(),
             draft: doc.draft,
+            scheduled: b.scheduled,
+            updated_short: doc.updated.as_ref().map(|u| short_date(u, &doc.date)),
         }
     }
 }
@@ -137,6 +143,16 @@ pub fn stamp(d: &BriefDate) -> String {
 /// "11 March 2025".
 pub fn display_date(d: &BriefDate) -> String {
     jiff::fmt::strtime::format("%-d %B %Y", d.date).unwrap_or_else(|_| d.ymd())
+}
+
+/// "27 Feb", or "27 Feb 2026" in another year than `since`.
+pub fn short_date(d: &BriefDate, since: &BriefDate) -> String {
+    let format = if d.date.year() == since.date.year() {
+        "%-d %b"
+    } else {
+        "%-d %b %Y"
+    };
+    jiff::fmt::strtime::format(format, d.date).unwrap_or_else(|_| d.ymd())
 }
 
 /// Cards of one calendar month.

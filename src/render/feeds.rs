@@ -57,7 +57,7 @@ fn feed(
             let url = url_from(site, feed_path, &b.url);
             let mut content = Content::default();
             content.set_content_type("html".to_string());
-            content.set_value(b.html().to_string());
+            content.set_value(with_log(b));
             content.set_base(url.clone());
             Entry {
                 id: url.clone(),
@@ -136,10 +136,33 @@ fn fixed(t: jiff::Timestamp) -> atom_syndication::FixedDateTime {
     atom_syndication::FixedDateTime::parse_from_rfc3339(&t.to_string()).unwrap_or_default()
 }
 
-/// The briefs among `ids` that feeds may list: drafts never, even when `--drafts` builds their
-/// pages, since a feed reader keeps what it has once seen.
+/// The body as a feed carries it: with the brief's log of updates and corrections first, so a
+/// reader sees what changed.
+fn with_log(b: &crate::model::Brief) -> String {
+    if b.doc.updates.is_empty() {
+        return b.html().to_string();
+    }
+    let mut html = String::from("<ul class=\"updates\">\n");
+    for u in &b.doc.updates {
+        let label = match u.kind {
+            crate::parse::UpdateKind::Update => "Update",
+            crate::parse::UpdateKind::Correction => "Correction",
+        };
+        html.push_str(&format!(
+            "<li><strong>{label}, {}:</strong> {}</li>\n",
+            super::data::display_date(&u.date),
+            u.html
+        ));
+    }
+    html.push_str("</ul>\n");
+    html.push_str(b.html());
+    html
+}
+
+/// The briefs among `ids` that feeds may list: drafts and scheduled briefs never, even when
+/// `--drafts` or `--future` builds their pages, since a feed reader keeps what it has once seen.
 pub fn published(site: &Site, ids: impl Iterator<Item = BriefId>) -> impl Iterator<Item = BriefId> {
-    ids.filter(|&b| !site.brief(b).doc.draft)
+    ids.filter(|&b| !site.brief(b).unlisted())
 }
 
 /// The site-wide Atom feed of the latest briefs.
@@ -176,7 +199,7 @@ pub fn sitemap(site: &Site, outputs: &[(Output, String)]) -> Vec<u8> {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for (output, path) in outputs {
-        let draft = matches!(output, Output::Brief(b) if site.brief(*b).doc.draft);
+        let draft = matches!(output, Output::Brief(b) if site.brief(*b).unlisted());
         if !output.is_page() || *output == Output::NotFound || draft {
             continue;
         }

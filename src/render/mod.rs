@@ -312,6 +312,7 @@ impl<'s> Renderer<'s> {
             Output::Entity(kind, e) => pages::entity::data(self, &mut ctx, kind, e, &root)?,
             Output::Entities(kind) => pages::entities::data(self, &mut ctx, kind),
             Output::Archive => pages::archive::data(self, &mut ctx)?,
+            Output::Corrections => pages::corrections::data(self, &mut ctx),
             Output::Page(p) => pages::page::data(self, &mut ctx, p),
             _ => {}
         }

@@ -38,6 +38,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ),
     ("tag.html", include_str!("../../templates/tag.html")),
     ("archive.html", include_str!("../../templates/archive.html")),
+    (
+        "corrections.html",
+        include_str!("../../templates/corrections.html"),
+    ),
     ("page.html", include_str!("../../templates/page.html")),
     ("404.html", include_str!("../../templates/404.html")),
     ("style.css", include_str!("../../templates/style.css")),

@@ -267,7 +267,7 @@ fn unknown_field_suggests_the_nearest_and_lists_the_known_ones_once() {
         &[(GAS, 4)],
         &[
             "error: unknown field `topic`\n",
-            "help: did you mean `topics`? Known fields: title, date, updated, topics, summary",
+            "help: did you mean `topics`? Known fields: title, date, updated, updates, topics, summary",
         ],
     );
     assert_eq!(
@@ -284,7 +284,7 @@ fn unknown_toml_field_suggests_the_nearest_and_lists_the_known_ones_once() {
         &[(GENEVA, 4)],
         &[
             "error: unknown field `topic`\n",
-            "help: did you mean `topics`? Known fields: title, date, updated, topics, summary",
+            "help: did you mean `topics`? Known fields: title, date, updated, updates, topics, summary",
         ],
     );
     assert_eq!(

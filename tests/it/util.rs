@@ -463,6 +463,8 @@ pub struct Entry {
     pub content_base: String,
     /// The entry's HTML, unescaped from the XML.
     pub content: String,
+    /// `<updated>`, RFC 3339.
+    pub updated: String,
 }
 
 /// A parsed Atom feed.
@@ -516,6 +518,7 @@ pub fn parse_feed(name: &str, xml: &str) -> Feed {
                     .unwrap_or_else(|| panic!("{name}: <content> has no xml:base"))
                     .to_string(),
                 content: content.text().unwrap_or_default().to_string(),
+                updated: child_text(e, "updated"),
             }
         })
         .collect();

@@ -71,6 +71,26 @@ fn value(r: &Renderer<'_>, id: BriefId) -> Value {
         put(kind.key(), Value::from(names));
     }
     put("sources", Value::from_serializable(&b.doc.sources));
+    let updates: Vec<Value> = b
+        .doc
+        .updates
+        .iter()
+        .map(|u| {
+            let mut m = tera::Map::new();
+            m.insert(tera::value::Key::Str("kind"), Value::from(u.kind.as_str()));
+            m.insert(
+                tera::value::Key::Str("datetime"),
+                Value::from(stamp(&u.date)),
+            );
+            m.insert(
+                tera::value::Key::Str("date_display"),
+                Value::from(crate::render::data::display_date(&u.date)),
+            );
+            m.insert(tera::value::Key::Str("html"), Value::from(u.html.as_str()));
+            Value::from(m)
+        })
+        .collect();
+    put("updates", Value::from(updates));
     put(
         "permalink",
         Value::from(layout::permalink(site.config.base_url.as_deref(), &b.url)),

@@ -3,6 +3,7 @@
 
 pub mod archive;
 pub mod brief;
+pub mod corrections;
 pub mod entities;
 pub mod entity;
 pub mod index;
