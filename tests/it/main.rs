@@ -10,6 +10,7 @@ mod corpus;
 mod errors;
 mod external;
 mod incremental;
+mod redirects;
 mod reliability;
 mod serve;
 mod tools;
