@@ -3,8 +3,8 @@
 //!
 //! - The property: on a generated site of 60 briefs (`tests/corpus`), a random sequence of 50
 //!   edits (brief bodies and front matter, renamed briefs (every other one keeping its old slug
-//!   as an alias, so its old address becomes a redirect page), added and deleted briefs, topic files,
-//!   templates, `site.toml`, and broken edits followed by their fix), each followed by
+//!   as an alias, so its old address becomes a redirect page), added and deleted briefs, topic
+//!   files, templates, `site.toml`, and broken edits followed by their fix), each followed by
 //!   `session.build(changed, DirSink)` into one persistent folder. Every 10 edits, and at the end,
 //!   that folder must equal a fresh full build (`briefing::build`), stale files included; a
 //!   failed session build must be matched by a failed full build with the same diagnostics.
