@@ -341,6 +341,23 @@ mod tests {
         assert!(err(&long).0.contains("too long"));
     }
 
+    proptest::proptest! {
+        /// Whatever is written, an accepted path names an HTML file inside the output folder.
+        #[test]
+        fn accepted_paths_stay_inside_the_output(written in "/?(([a-zA-Z~_-]{0,4}|\\.{1,2}|[\\\\%:?# ]|\\PC|\\.html?)/{0,2}){0,8}") {
+            if let Ok(Address::Path(p)) = address(&written) {
+                let path = std::path::Path::new(&p);
+                proptest::prop_assert!(path
+                    .components()
+                    .all(|c| matches!(c, std::path::Component::Normal(_))));
+                proptest::prop_assert!(!p.contains(['\\', ':', '%']) && !p.starts_with('/'));
+                proptest::prop_assert!(p.split('/').all(|s| !s.is_empty() && !s.starts_with('.')));
+                let lower = p.to_ascii_lowercase();
+                proptest::prop_assert!(lower.ends_with(".html") || lower.ends_with(".htm"));
+            }
+        }
+    }
+
     #[test]
     fn values_are_located_in_the_file() {
         let text = "---\ntitle: T\naliases:\n  - old\n  - /2025/03/old.html\n  - Bad Slug\n---\n";
