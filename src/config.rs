@@ -37,6 +37,8 @@ pub struct Config {
     pub front_page_briefs: usize,
     /// Entries in each Atom feed.
     pub feed_entries: usize,
+    /// Write the files static hosts read (`_redirects`, `_headers`, `.nojekyll`).
+    pub hosting_files: bool,
     /// Problems that do not stop a build, for the build's report.
     #[serde(skip)]
     pub warnings: Vec<Diagnostic>,
@@ -54,6 +56,7 @@ const SETTINGS: &[(&str, &str)] = &[
     ("paginate", "paginate = 20"),
     ("front_page_briefs", "front_page_briefs = 10"),
     ("feed_entries", "feed_entries = 20"),
+    ("hosting_files", "hosting_files = true"),
 ];
 
 /// The code of the warning for a site without `base_url`.
@@ -115,6 +118,7 @@ impl Config {
         let paginate = s.count("paginate");
         let front_page_briefs = s.count("front_page_briefs");
         let feed_entries = s.count("feed_entries");
+        let hosting_files = s.boolean("hosting_files");
         let Settings { mut problems, .. } = s;
         if !problems.is_empty() {
             problems.sort_by_key(|d| (d.line, d.column));
@@ -136,6 +140,7 @@ impl Config {
             paginate: paginate.unwrap_or(20),
             front_page_briefs: front_page_briefs.unwrap_or(10),
             feed_entries: feed_entries.unwrap_or(20),
+            hosting_files: hosting_files.unwrap_or(true),
             warnings,
         })
     }

@@ -11,8 +11,8 @@
 
 use rayon::prelude::*;
 
-use crate::layout::Output;
-use crate::model::{BriefId, EntityId, EntityKind, PageId, Site, TopicId, fingerprint};
+use crate::layout::{HostingFile, Output};
+use crate::model::{BriefId, EntityId, EntityKind, PageId, RedirectId, Site, TopicId, fingerprint};
 use crate::render::{Templates, published};
 
 /// A piece of the model an output reads.
@@ -40,6 +40,8 @@ pub enum Dep {
     Related(EntityKind, EntityId),
     /// A free page's text.
     Page(PageId),
+    /// A redirect: its old address, and the address and title of the page it leads to.
+    Redirect(RedirectId),
 }
 
 use crate::render::CARD_TEMPLATE;
@@ -147,7 +149,18 @@ pub fn deps(site: &Site, output: Output, mut f: impl FnMut(Dep)) {
                 f(Dep::Dates(b));
             }
         }
-        Output::NotFound | Output::Robots | Output::Stylesheet | Output::Icon => {}
+        Output::Redirect(r) => f(Dep::Redirect(r)),
+        Output::Hosting(HostingFile::Redirects) => {
+            for r in site.redirect_ids() {
+                f(Dep::Redirect(r));
+            }
+        }
+        // `_headers` reads the settings alone (`base_url`); `.nojekyll` is empty.
+        Output::Hosting(HostingFile::Headers | HostingFile::NoJekyll)
+        | Output::NotFound
+        | Output::Robots
+        | Output::Stylesheet
+        | Output::Icon => {}
     }
 }
 
@@ -164,6 +177,7 @@ pub struct Fingerprints {
     entities: [Vec<u64>; 4],
     related: [Vec<u64>; 4],
     pages: Vec<u64>,
+    redirects: Vec<u64>,
 }
 
 impl Fingerprints {
@@ -285,6 +299,14 @@ pub fn fingerprints(site: &Site, paths: &[String]) -> Fingerprints {
     for t in &site.topics {
         nav.extend([t.title().as_bytes(), t.slug().as_bytes()]);
     }
+    let redirects = site
+        .redirects()
+        .iter()
+        .map(|r| {
+            let (url, title) = site.target(r.target);
+            fingerprint(&[r.path.as_bytes(), url.as_bytes(), title.as_bytes()])
+        })
+        .collect();
     let all_paths: Vec<&[u8]> = paths.iter().map(|p| p.as_bytes()).collect();
     Fingerprints {
         config: fingerprint(&[format!("{:?}", site.config).as_bytes()]),
@@ -297,6 +319,7 @@ pub fn fingerprints(site: &Site, paths: &[String]) -> Fingerprints {
         entities,
         related,
         pages,
+        redirects,
     }
 }
 
@@ -333,6 +356,11 @@ pub fn signature(site: &Site, templates: &Templates, fps: &Fingerprints, output:
             fps.related[k.index()][e.index()],
         ),
         Dep::Page(p) => put(8, site.page(p).key.0, fps.pages[p.index()]),
+        Dep::Redirect(r) => put(
+            11,
+            fingerprint(&[site.redirect(r).path.as_bytes()]),
+            fps.redirects[r.index()],
+        ),
     });
     h.digest()
 }
@@ -573,6 +601,116 @@ mod tests {
             assert!(changed.contains(page), "{page} not redone: {changed:?}");
         }
         assert!(!changed.contains("places/index.html"), "{changed:?}");
+    }
+
+    /// `edit` applied after giving the talks brief two old addresses.
+    fn with_aliases(edit: impl Fn(&mut SourceFile)) -> impl Fn(&mut SourceFile) {
+        let alias = self::edit(
+            TALKS,
+            "status: confirmed\n",
+            "status: confirmed\naliases: [talks-restart, /2025/03/talks.html]\n",
+        );
+        move |f: &mut SourceFile| {
+            alias(f);
+            edit(f);
+        }
+    }
+
+    /// Signatures of the fixture with aliases, before and after `edit`: the outputs that changed.
+    fn redirects_changed_by(edit: impl Fn(&mut SourceFile)) -> BTreeSet<String> {
+        let (a, ta) = site(with_aliases(|_| {}));
+        let (b, tb) = site(with_aliases(edit));
+        let before: std::collections::HashMap<String, u64> =
+            signatures(&a, &ta).into_iter().collect();
+        signatures(&b, &tb)
+            .into_iter()
+            .filter(|(p, s)| before.get(p) != Some(s))
+            .map(|(p, _)| p)
+            .collect()
+    }
+
+    #[test]
+    fn a_redirect_page_reads_its_redirect_and_the_settings() {
+        let (site, _) = site(with_aliases(|_| {}));
+        let paths: Vec<&str> = site.redirects().iter().map(|r| r.path.as_str()).collect();
+        // The fixture's topic aliases, then the brief's.
+        assert_eq!(
+            paths,
+            [
+                "2025/03/talks.html",
+                "briefs/talks-restart/index.html",
+                "topics/negotiations/index.html",
+                "topics/talks/index.html",
+            ]
+        );
+        let r = site
+            .redirect_ids()
+            .find(|&r| site.redirect(r).path == "2025/03/talks.html")
+            .expect("the path alias");
+        let deps = deps_of(&site, Output::Redirect(r));
+        for dep in [
+            Dep::Config,
+            Dep::Template("redirect.html"),
+            Dep::Redirect(r),
+        ] {
+            assert!(deps.contains(&dep), "{dep:?} missing: {deps:?}");
+        }
+        assert!(
+            !deps
+                .iter()
+                .any(|d| matches!(d, Dep::Brief(_) | Dep::Card(_)))
+        );
+        let list = deps_of(&site, Output::Hosting(HostingFile::Redirects));
+        for r in site.redirect_ids() {
+            assert!(list.contains(&Dep::Redirect(r)), "_redirects lacks {r:?}");
+        }
+    }
+
+    #[test]
+    fn a_retitled_brief_redoes_its_redirect_pages_and_a_body_edit_does_not() {
+        let changed = redirects_changed_by(edit(
+            TALKS,
+            "title: Talks resume after the border incident",
+            "title: Talks restart after the border incident",
+        ));
+        for page in [
+            "2025/03/talks.html",
+            "briefs/talks-restart/index.html",
+            "_redirects",
+        ] {
+            assert!(changed.contains(page), "{page} not redone: {changed:?}");
+        }
+        for page in ["topics/talks/index.html", "_headers", ".nojekyll"] {
+            assert!(!changed.contains(page), "{page} redone: {changed:?}");
+        }
+        let changed = redirects_changed_by(edit(
+            TALKS,
+            "Negotiators met again",
+            "Negotiators met once more",
+        ));
+        assert!(
+            !changed.iter().any(|p| p.contains("talks.html")
+                || p.starts_with("briefs/talks-restart/")
+                || p == "_redirects"),
+            "{changed:?}"
+        );
+    }
+
+    #[test]
+    fn a_new_slug_moves_the_redirects_to_the_new_address() {
+        let changed = redirects_changed_by(edit(
+            TALKS,
+            "topics: [negotiations, energy]",
+            "slug: talks-resumed\ntopics: [negotiations, energy]",
+        ));
+        for page in [
+            "2025/03/talks.html",
+            "briefs/talks-restart/index.html",
+            "_redirects",
+            "briefs/talks-resumed/index.html",
+        ] {
+            assert!(changed.contains(page), "{page} not redone: {changed:?}");
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! The plan needs only the site's *shape* (slugs and counts, see [`Shape`]), which front matter
 //! alone decides, so links in Markdown can be checked against it before any body is rendered.
 
-use crate::model::{BriefId, EntityId, EntityKind, PageId, TopicId};
+use crate::model::{BriefId, EntityId, EntityKind, PageId, RedirectId, TopicId};
 
 /// The stylesheet's output path; referenced by `base.html` as `{{ root }}{{ site.stylesheet }}`.
 pub const STYLESHEET: &str = "style.css";
@@ -24,6 +24,32 @@ pub const NOT_FOUND: &str = "404.html";
 
 /// The page listing every correction across the site.
 pub const CORRECTIONS: &str = "corrections/index.html";
+
+/// A file that static hosts read from the output's root, not a page of the site: Netlify's and
+/// Cloudflare Pages' redirect rules and headers, and GitHub Pages' switch that turns Jekyll off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HostingFile {
+    Redirects,
+    Headers,
+    NoJekyll,
+}
+
+impl HostingFile {
+    pub const ALL: [HostingFile; 3] = [
+        HostingFile::Redirects,
+        HostingFile::Headers,
+        HostingFile::NoJekyll,
+    ];
+
+    /// Its output path, at the root.
+    pub fn path(self) -> &'static str {
+        match self {
+            HostingFile::Redirects => "_redirects",
+            HostingFile::Headers => "_headers",
+            HostingFile::NoJekyll => ".nojekyll",
+        }
+    }
+}
 
 /// One output file of the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -46,6 +72,10 @@ pub enum Output {
     Robots,
     Stylesheet,
     Icon,
+    /// A page at an old address (an alias) sending readers to the page now there.
+    Redirect(RedirectId),
+    /// A file for static hosts (`hosting_files` in `site.toml`).
+    Hosting(HostingFile),
 }
 
 /// A kind of output: what `--timings` reports per line, and the template that makes it.
@@ -67,11 +97,13 @@ pub enum OutputKind {
     Robots,
     Stylesheet,
     Icon,
+    Redirect,
+    Hosting,
 }
 
 impl OutputKind {
     /// Every kind, in the order `--timings` lists them.
-    pub const ALL: [OutputKind; 16] = [
+    pub const ALL: [OutputKind; 18] = [
         OutputKind::Brief,
         OutputKind::Topic,
         OutputKind::Entity,
@@ -88,6 +120,8 @@ impl OutputKind {
         OutputKind::Robots,
         OutputKind::Stylesheet,
         OutputKind::Icon,
+        OutputKind::Redirect,
+        OutputKind::Hosting,
     ];
 
     /// The template that renders this kind, or `None` for files made without one.
@@ -106,7 +140,10 @@ impl OutputKind {
             OutputKind::NotFound => "404.html",
             OutputKind::Stylesheet => "style.css",
             OutputKind::Icon => "favicon.svg",
-            OutputKind::Feed | OutputKind::Sitemap | OutputKind::Robots => return None,
+            OutputKind::Redirect => "redirect.html",
+            OutputKind::Feed | OutputKind::Sitemap | OutputKind::Robots | OutputKind::Hosting => {
+                return None;
+            }
         })
     }
 
@@ -116,6 +153,7 @@ impl OutputKind {
             OutputKind::Feed => "Atom feeds",
             OutputKind::Sitemap => "sitemap.xml",
             OutputKind::Robots => "robots.txt",
+            OutputKind::Hosting => "hosting files",
             // OK because every other kind has a template.
             other => other.template().unwrap_or("?"),
         }
@@ -146,6 +184,8 @@ impl Output {
             Output::Robots => OutputKind::Robots,
             Output::Stylesheet => OutputKind::Stylesheet,
             Output::Icon => OutputKind::Icon,
+            Output::Redirect(_) => OutputKind::Redirect,
+            Output::Hosting(_) => OutputKind::Hosting,
         }
     }
 
@@ -168,10 +208,13 @@ impl Output {
             Output::Robots => "robots.txt".into(),
             Output::Stylesheet => STYLESHEET.into(),
             Output::Icon => ICON.into(),
+            Output::Redirect(r) => shape.redirect_path(r).into(),
+            Output::Hosting(h) => h.path().into(),
         }
     }
 
-    /// Whether the file is an HTML page (counted as a page, listed in the sitemap).
+    /// Whether the file is an HTML page (counted as a page; listed in the sitemap unless it is
+    /// the 404 page or a redirect).
     pub fn is_page(self) -> bool {
         !matches!(
             self,
@@ -181,6 +224,7 @@ impl Output {
                 | Output::Robots
                 | Output::Stylesheet
                 | Output::Icon
+                | Output::Hosting(_)
         )
     }
 }
@@ -199,6 +243,12 @@ pub trait Shape {
     fn page_slug(&self, p: PageId) -> &str;
     /// Briefs per topic page.
     fn paginate(&self) -> usize;
+    /// How many old addresses get a redirect page.
+    fn redirect_count(&self) -> usize;
+    /// The root-relative path of a redirect page (an old address as a file).
+    fn redirect_path(&self, r: RedirectId) -> &str;
+    /// Whether the files for static hosts are written (`hosting_files` in `site.toml`).
+    fn hosting_files(&self) -> bool;
 }
 
 /// How many listing pages a topic with `size` briefs has (at least one).
@@ -232,6 +282,10 @@ pub fn plan(shape: &impl Shape) -> Vec<Output> {
             .extend((0..shape.entity_count(kind)).map(|e| Output::Entity(kind, EntityId::new(e))));
     }
     outputs.extend((0..shape.page_count()).map(|p| Output::Page(PageId::new(p))));
+    outputs.extend((0..shape.redirect_count()).map(|r| Output::Redirect(RedirectId::new(r))));
+    if shape.hosting_files() {
+        outputs.extend(HostingFile::ALL.map(Output::Hosting));
+    }
     outputs
 }
 
@@ -324,6 +378,15 @@ mod tests {
         fn paginate(&self) -> usize {
             20
         }
+        fn redirect_count(&self) -> usize {
+            1
+        }
+        fn redirect_path(&self, _: RedirectId) -> &str {
+            "2025/03/old.html"
+        }
+        fn hosting_files(&self) -> bool {
+            true
+        }
     }
 
     #[test]
@@ -341,6 +404,10 @@ mod tests {
             "people/peskov/index.html",
             "tags/index.html",
             "pages/about/index.html",
+            "2025/03/old.html",
+            "_redirects",
+            "_headers",
+            ".nojekyll",
         ] {
             assert!(paths.iter().any(|p| p == expected), "{expected}: {paths:?}");
         }

@@ -15,7 +15,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
 use crate::load::SourceFile;
+pub use alias::Alias;
 
+pub mod alias;
 mod explain;
 pub(crate) mod unclosed;
 
@@ -332,6 +334,7 @@ pub const BRIEF_FIELDS: &[&str] = &[
     "tags",
     "status",
     "draft",
+    "aliases",
 ];
 
 #[derive(Deserialize)]
@@ -358,6 +361,8 @@ struct RawBrief {
     status: Option<Status>,
     #[serde(default)]
     draft: bool,
+    #[serde(default)]
+    aliases: StringList,
 }
 
 /// A brief whose front matter is valid. Links and topics are not resolved yet.
@@ -387,8 +392,10 @@ pub struct ParsedBrief {
     /// `tags`: made here, once per file, so rebuilding the site never slugifies them again.
     pub name_slugs: [Vec<String>; 4],
     /// A hash of the fields that decide the site's structure (path, slug, date, draft, topics,
-    /// names), made once per file: see [`crate::model::structure_key`].
+    /// names, aliases), made once per file: see [`crate::model::structure_key`].
     pub structure: u64,
+    /// Old addresses from `aliases:`, each kept working with a redirect page.
+    pub old_addresses: Vec<Alias>,
 }
 
 impl ParsedBrief {
@@ -435,7 +442,10 @@ pub struct ParsedTopic {
     pub title: String,
     pub summary: Option<String>,
     pub order: Option<i64>,
+    /// Other slugs briefs may list the topic by: the bare slugs of `aliases:`.
     pub aliases: Vec<String>,
+    /// Every alias (bare slugs and old paths), each kept working with a redirect page.
+    pub old_addresses: Vec<Alias>,
 }
 
 #[derive(Deserialize)]
@@ -444,9 +454,11 @@ struct RawPage {
     title: String,
     order: Option<i64>,
     summary: Option<String>,
+    #[serde(default)]
+    aliases: StringList,
 }
 
-const PAGE_FIELDS: &[&str] = &["title", "order", "summary"];
+const PAGE_FIELDS: &[&str] = &["title", "order", "summary", "aliases"];
 
 /// A free page with valid front matter.
 #[derive(Debug, Clone)]
@@ -457,6 +469,8 @@ pub struct ParsedPage {
     pub title: String,
     pub order: Option<i64>,
     pub summary: Option<String>,
+    /// Old addresses from `aliases:`, each kept working with a redirect page.
+    pub old_addresses: Vec<Alias>,
 }
 
 /// Makes a URL slug: lower case ASCII letters, digits and hyphens, transliterating other scripts
@@ -666,6 +680,8 @@ pub fn parse_brief(file: SourceFile) -> Result<ParsedBrief, Vec<Diagnostic>> {
         Some(s) => check_explicit_slug(&path, text, at("slug"), s),
         None => slug_from_path(&path, text),
     };
+    let (old_addresses, alias_errors) = aliases(&path, text, &split, at("aliases"), raw.aliases.0);
+    errors.extend(alias_errors);
     for source in &raw.sources {
         if source.name.trim().is_empty() {
             errors.push(
@@ -753,6 +769,10 @@ pub fn parse_brief(file: SourceFile) -> Result<ParsedBrief, Vec<Diagnostic>> {
                 put(n.as_bytes());
             }
         }
+        put(b"|");
+        for a in &old_addresses {
+            put(a.written.as_bytes());
+        }
         h.digest()
     };
     Ok(ParsedBrief {
@@ -782,6 +802,7 @@ pub fn parse_brief(file: SourceFile) -> Result<ParsedBrief, Vec<Diagnostic>> {
         draft: raw.draft,
         name_slugs,
         structure,
+        old_addresses,
         front_offset,
         body_offset,
         file,
@@ -807,11 +828,17 @@ pub fn parse_topic(file: SourceFile) -> Result<ParsedTopic, Vec<Diagnostic>> {
     if slug.is_empty() {
         return Err(vec![no_slug(&path, text)]);
     }
-    let mut aliases = Vec::new();
-    for a in raw.aliases.0 {
-        aliases
-            .push(check_explicit_slug(&path, text, at("aliases"), a.trim()).map_err(|d| vec![d])?);
+    let (old_addresses, errors) = aliases(&path, text, &split, at("aliases"), raw.aliases.0);
+    if !errors.is_empty() {
+        return Err(errors);
     }
+    let aliases = old_addresses
+        .iter()
+        .filter_map(|a| match &a.address {
+            alias::Address::Slug(s) => Some(s.clone()),
+            alias::Address::Path(_) => None,
+        })
+        .collect();
     let (front_offset, body_offset) = (split.front_offset, split.body_offset);
     Ok(ParsedTopic {
         slug,
@@ -822,6 +849,7 @@ pub fn parse_topic(file: SourceFile) -> Result<ParsedTopic, Vec<Diagnostic>> {
             .filter(|s| !s.is_empty()),
         order: raw.order,
         aliases,
+        old_addresses,
         front_offset,
         body_offset,
         file,
@@ -839,6 +867,10 @@ pub fn parse_page(file: SourceFile) -> Result<ParsedPage, Vec<Diagnostic>> {
     };
     check_text(&path, text, at("title"), "title", &raw.title).map_err(|d| vec![d])?;
     let slug = slug_from_path(&path, text).map_err(|d| vec![d])?;
+    let (old_addresses, errors) = aliases(&path, text, &split, at("aliases"), raw.aliases.0);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     let body_offset = split.body_offset;
     Ok(ParsedPage {
         slug,
@@ -849,8 +881,21 @@ pub fn parse_page(file: SourceFile) -> Result<ParsedPage, Vec<Diagnostic>> {
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty()),
         body_offset,
+        old_addresses,
         file,
     })
+}
+
+/// A file's `aliases:`, checked (see [`alias`]); `key` is the offset of the `aliases` line.
+fn aliases(
+    path: &Path,
+    text: &str,
+    split: &Split<'_>,
+    key: usize,
+    written: Vec<String>,
+) -> (Vec<Alias>, Vec<Diagnostic>) {
+    let front_end = split.front_offset + split.front.len();
+    alias::parse_all(path, text, key, front_end, written)
 }
 
 /// Percent-encodes characters that may not appear raw in a URL (spaces, quotes, brackets),

@@ -411,6 +411,7 @@ date: {date}
 topics: [{topics}]
 # summary: \"One or two sentences for listings and feeds (default: the first paragraph).\"
 # slug: {slug}  # default: made from the file name
+# aliases: [old-slug]  # old addresses (slugs, or paths like /2025/03/old.html) that redirect here
 # sources: one entry per source, for example
 #   - name: \"Agency or outlet\"
 #     url: \"https://example.org/article\"
@@ -460,7 +461,7 @@ const NEW_TOPIC: &str = "---
 title: {title}
 # summary: one line for the topic lists and the page's description
 # order: 1  # topics sort by it, then by title
-aliases: []  # other slugs briefs may use for this topic
+aliases: []  # other slugs briefs may use for this topic; each old address redirects here
 ---
 Introduce the topic here: what it covers and why it matters. This text opens the topic's page,
 above its briefs.
@@ -470,6 +471,7 @@ const NEW_PAGE: &str = "---
 title: {title}
 # summary: one line for the page's description in search results
 # order: 1  # its place in the main navigation
+# aliases: [old-slug]  # old addresses (slugs, or paths like /old.html) that redirect here
 ---
 Write the page here.
 ";

@@ -3,9 +3,9 @@
 //! Takes parsed front matter ([`Input`]) and hands on one [`Site`]. This is the two-pass heart
 //! of the build: first the site's [`Structure`] is made from front matter alone (briefs in date
 //! order, topics and their members, entities and theirs, previous/next within topics, related
-//! briefs and entities), which fixes every output path ([`crate::layout`]); then every Markdown
-//! body is rendered with its links resolved against those paths; then "referenced by" is read
-//! off the bodies' links. Each step is a function that returns its part whole; [`build`] is the
+//! briefs and entities, the redirect pages of aliases ([`redirects`])), which fixes every output
+//! path ([`crate::layout`]); then every Markdown body is rendered with its links resolved against
+//! those paths; then "referenced by" is read off the bodies' links. Each step is a function that returns its part whole; [`build`] is the
 //! list of steps. A session hands the last build's structure back in, and it is reused whole
 //! while the front matter that decides it is unchanged.
 //!
@@ -13,6 +13,7 @@
 //! keeps a brief's identity from one build to the next is its source path, hashed into a
 //! [`SourceKey`]; an entity's is its kind and slug ([`EntityKey`]).
 
+pub mod redirects;
 mod related;
 
 use std::collections::HashMap;
@@ -25,10 +26,11 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::layout::{self, Shape};
+use crate::layout::{self, Output, Shape};
 use crate::markdown::{self, LinkTargets, Rendered, Sanitizer};
 use crate::parse::{self, ParsedBrief, ParsedPage, ParsedTopic};
 
+pub use redirects::{Redirect, Target};
 pub use related::{RELATED_COUNT, RELATED_ENTITIES, RELATED_WINDOW};
 
 macro_rules! id_type {
@@ -64,6 +66,10 @@ id_type!(
 id_type!(
     /// A free page's position in this build, in `order`, then by title.
     PageId
+);
+id_type!(
+    /// A redirect's position in this build, by old address.
+    RedirectId
 );
 
 /// A brief's, topic's or page's identity across builds: a hash of its source path.
@@ -322,6 +328,24 @@ impl Site {
     pub fn page_ids(&self) -> impl Iterator<Item = PageId> + use<> {
         (0..self.pages.len()).map(PageId::new)
     }
+    /// Every old address with a redirect page, sorted by path.
+    pub fn redirects(&self) -> &[Redirect] {
+        &self.structure.redirects
+    }
+    pub fn redirect(&self, id: RedirectId) -> &Redirect {
+        &self.structure.redirects[id.index()]
+    }
+    pub fn redirect_ids(&self) -> impl Iterator<Item = RedirectId> + use<> {
+        (0..self.structure.redirects.len()).map(RedirectId::new)
+    }
+    /// The root-relative URL and the title of the page a redirect leads to.
+    pub fn target(&self, target: Target) -> (&str, &str) {
+        match target {
+            Target::Brief(b) => (&self.brief(b).url, self.brief(b).title()),
+            Target::Topic(t) => (&self.topic(t).url, self.topic(t).title()),
+            Target::Page(p) => (&self.page(p).url, self.page(p).title()),
+        }
+    }
 }
 
 impl Shape for Site {
@@ -354,6 +378,15 @@ impl Shape for Site {
     }
     fn paginate(&self) -> usize {
         self.config.paginate
+    }
+    fn redirect_count(&self) -> usize {
+        self.structure.redirects.len()
+    }
+    fn redirect_path(&self, r: RedirectId) -> &str {
+        &self.redirect(r).path
+    }
+    fn hosting_files(&self) -> bool {
+        self.config.hosting_files
     }
 }
 
@@ -669,12 +702,15 @@ pub struct Structure {
     topic_nav: Vec<Vec<TopicNav>>,
     related: Vec<Vec<BriefId>>,
     entity_related: [Vec<Vec<(EntityKind, EntityId, usize)>>; 4],
+    /// Every old address with a redirect page, sorted by path.
+    pub redirects: Vec<Redirect>,
 }
 
 /// A hash of every front-matter field that decides the site's structure: file paths, slugs,
-/// dates, drafts, topics and names of briefs; slugs, titles, order and aliases of topics and
-/// pages; the static files; pagination. Titles, summaries, bodies, statuses and sources of
-/// briefs are not in it: changing them leaves the structure as it is.
+/// dates, drafts, topics, names and aliases of briefs; slugs, titles, order and aliases of topics
+/// and pages; the static files; pagination; whether hosting files are written. Titles,
+/// summaries, bodies, statuses and sources of briefs are not in it: changing them leaves the
+/// structure as it is.
 pub fn structure_key(config: &Config, input: &Input, opts: &Options) -> u64 {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     let mut put = |bytes: &[u8]| {
@@ -690,6 +726,7 @@ pub fn structure_key(config: &Config, input: &Input, opts: &Options) -> u64 {
         .collect();
     put(&held);
     put(&(config.paginate as u64).to_le_bytes());
+    put(&[u8::from(config.hosting_files)]);
     for f in &input.static_files {
         put(f.as_bytes());
     }
@@ -710,14 +747,17 @@ pub fn structure_key(config: &Config, input: &Input, opts: &Options) -> u64 {
         put(t.file.path.as_os_str().as_encoded_bytes());
         put(t.title.as_bytes());
         put(&format!("{:?}", t.order).into_bytes());
-        for a in &t.aliases {
-            put(a.as_bytes());
+        for a in &t.old_addresses {
+            put(a.written.as_bytes());
         }
     }
     for p in &input.pages {
         put(p.file.path.as_os_str().as_encoded_bytes());
         put(p.title.as_bytes());
         put(&format!("{:?}", p.order).into_bytes());
+        for a in &p.old_addresses {
+            put(a.written.as_bytes());
+        }
     }
     h.digest()
 }
@@ -748,11 +788,23 @@ fn structure(
         .collect();
     let docs = order.apply(input);
     let catalog = catalog(config, &docs, static_files, diags);
+    // What the site writes besides redirects, which the redirects may not overwrite.
+    let real = View {
+        docs: &docs,
+        catalog: &catalog,
+        redirects: &[],
+    };
+    let real: Vec<(Output, String)> = layout::plan(&real)
+        .into_iter()
+        .map(|o| (o, o.path(&real)))
+        .collect();
+    let redirects = redirects::collect(&docs, &real, &catalog.static_files, diags);
     let view = View {
         docs: &docs,
         catalog: &catalog,
+        redirects: &redirects,
     };
-    let mut targets = link_targets(&view);
+    let mut targets = link_targets(&view, real);
     targets.assets = assets.into_iter().collect();
     targets.broken = broken.into_iter().collect();
     targets.reserved_key = fingerprint(
@@ -782,6 +834,7 @@ fn structure(
         topic_nav,
         related,
         entity_related,
+        redirects,
     };
     (docs, structure)
 }
@@ -791,6 +844,8 @@ fn structure(
 #[derive(Debug)]
 pub struct Catalog {
     pub paginate: usize,
+    /// Whether the files for static hosts are written.
+    pub hosting_files: bool,
     /// Each brief's topics, in the order it lists them.
     pub brief_topics: Vec<Vec<TopicId>>,
     /// Each brief's entities per kind, in the order it lists them.
@@ -815,6 +870,7 @@ pub struct EntityEntry {
 struct View<'a> {
     docs: &'a Docs,
     catalog: &'a Catalog,
+    redirects: &'a [Redirect],
 }
 
 impl Shape for View<'_> {
@@ -848,6 +904,15 @@ impl Shape for View<'_> {
     fn paginate(&self) -> usize {
         self.catalog.paginate
     }
+    fn redirect_count(&self) -> usize {
+        self.redirects.len()
+    }
+    fn redirect_path(&self, r: RedirectId) -> &str {
+        &self.redirects[r.index()].path
+    }
+    fn hosting_files(&self) -> bool {
+        self.catalog.hosting_files
+    }
 }
 
 /// Pass 1: with the files in order, checks slugs and resolves topics and entities.
@@ -876,6 +941,7 @@ fn catalog(
     let topic_briefs = members(topics.len(), &brief_topics);
     Catalog {
         paginate: config.paginate,
+        hosting_files: config.hosting_files,
         brief_topics,
         brief_entities,
         topic_briefs,
@@ -1061,8 +1127,9 @@ fn members(topics: usize, brief_topics: &[Vec<TopicId>]) -> Vec<Vec<BriefId>> {
     out
 }
 
-/// The permalink map: every content file's page, and every path of the output.
-fn link_targets(view: &View<'_>) -> LinkTargets {
+/// The permalink map: every content file's page, and every path of the output: `real`, the
+/// outputs besides redirects with their paths, and the redirects of `view`.
+fn link_targets(view: &View<'_>, real: Vec<(Output, String)>) -> LinkTargets {
     let mut targets = LinkTargets::default();
     for b in &view.docs.briefs {
         targets
@@ -1079,10 +1146,14 @@ fn link_targets(view: &View<'_>) -> LinkTargets {
             .content
             .insert(p.file.path.clone(), layout::page_url(&p.slug));
     }
-    let plan = layout::plan(view);
     let static_files = &view.catalog.static_files;
-    targets.files.reserve(plan.len() + static_files.len());
-    targets.files.extend(plan.into_iter().map(|o| o.path(view)));
+    targets
+        .files
+        .reserve(real.len() + view.redirects.len() + static_files.len());
+    targets.files.extend(real.into_iter().map(|(_, path)| path));
+    targets
+        .files
+        .extend(view.redirects.iter().map(|r| r.path.clone()));
     targets.files.extend(static_files.iter().cloned());
     targets
 }

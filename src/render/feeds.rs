@@ -193,14 +193,15 @@ pub fn topic_feed(site: &Site, t: TopicId) -> Result<Vec<u8>, Diagnostic> {
     )
 }
 
-/// `sitemap.xml` listing every HTML page but the 404 page.
+/// `sitemap.xml` listing every HTML page but the 404 page and redirect pages.
 pub fn sitemap(site: &Site, outputs: &[(Output, String)]) -> Vec<u8> {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for (output, path) in outputs {
         let draft = matches!(output, Output::Brief(b) if site.brief(*b).unlisted());
-        if !output.is_page() || *output == Output::NotFound || draft {
+        let listed = output.is_page() && !matches!(output, Output::NotFound | Output::Redirect(_));
+        if !listed || draft {
             continue;
         }
         let loc = url_from(site, "sitemap.xml", path);

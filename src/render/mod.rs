@@ -13,6 +13,7 @@
 
 mod data;
 mod feeds;
+mod hosting;
 mod pages;
 pub mod templates;
 
@@ -287,6 +288,7 @@ impl<'s> Renderer<'s> {
                 return Ok(feeds::sitemap(site, &paths));
             }
             Output::Robots => return Ok(feeds::robots(site)),
+            Output::Hosting(file) => return Ok(hosting::file(site, file)),
             // OK because every other kind has a template.
             other => other.kind().template().unwrap_or("404.html"),
         };
@@ -314,6 +316,7 @@ impl<'s> Renderer<'s> {
             Output::Archive => pages::archive::data(self, &mut ctx)?,
             Output::Corrections => pages::corrections::data(self, &mut ctx),
             Output::Page(p) => pages::page::data(self, &mut ctx, p),
+            Output::Redirect(r) => pages::redirect::data(self, &mut ctx, r, &root),
             _ => {}
         }
         self.templates.render(template, &ctx)

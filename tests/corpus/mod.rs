@@ -64,6 +64,8 @@ pub struct Brief {
     /// `(name, url)`.
     pub sources: Vec<(String, String)>,
     pub status: &'static str,
+    /// Old slugs that redirect to the brief (never generated; the incremental tests add them).
+    pub aliases: Vec<String>,
     pub body: Vec<Segment>,
     /// Words of prose in the body, as the Python generator counts them.
     pub words: usize,
@@ -197,6 +199,9 @@ impl Brief {
             if !values.is_empty() {
                 lines.push(format!("{key}: {}", qlist(values)));
             }
+        }
+        if !self.aliases.is_empty() {
+            lines.push(format!("aliases: {}", qlist(&self.aliases)));
         }
         lines.push("sources:".into());
         for (name, url) in &self.sources {
@@ -911,6 +916,7 @@ fn make_briefs(rng: &mut Rng, n: usize, pools: &Pools) -> Vec<Brief> {
             tags,
             sources,
             status,
+            aliases: Vec::new(),
             body: Vec::new(),
             words: 0,
         });

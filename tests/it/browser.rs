@@ -12,6 +12,7 @@
 //! - axe-core (from `node_modules`, pinned in `package-lock.json`) is injected into the front
 //!   page, a brief, a topic, an entity page and the archive, in light and dark schemes: no
 //!   violations.
+//! - The sample site's old addresses (aliases) lead to the pages now there, served and from disk.
 //! - The print stylesheet hides the navigation and shows the sources' URLs.
 //! - Screenshots of the front page, a brief and a topic at phone and desktop widths, light and
 //!   dark, go to `target/screenshots/` for people to look at.
@@ -92,6 +93,43 @@ fn site_opened_from_disk_works_on_a_phone() {
         "browser: {} pages from file:// at 375 px and {} at 320 px fit the screen",
         visited.len(),
         KEY_PAGES.len()
+    );
+}
+
+/// Each old address of the sample site (its aliases) takes the browser to the page now there,
+/// over HTTP under a sub-folder and from disk, with nothing failing on the way.
+#[test]
+fn old_addresses_lead_to_the_pages_now_there() {
+    let site = SampleSite::build();
+    let server = Server::start(&site.out);
+    let chrome = Chrome::launch();
+    let tab = chrome.tab(DESKTOP, false);
+    for base in [
+        format!("{}{SUB}", server.origin),
+        format!("file://{}/", site.out.display()),
+    ] {
+        for (old, new) in MOVED {
+            evaluate(&tab, "window.__briefingLeft = true");
+            let from = format!("{base}{old}");
+            tab.navigate_to(&from)
+                .unwrap_or_else(|e| panic!("open {from}: {e:#}"));
+            let to = format!("{base}{new}");
+            wait_for(&tab, &format!("{from} to lead to {to}"), |s| {
+                s.href == to && s.ready && s.fresh
+            });
+            check_page(&tab, &base, new);
+        }
+    }
+    tab.problems.assert_none("following old addresses");
+    assert!(server.failures().is_empty(), "{:?}", server.failures());
+    let served = server.requests();
+    assert!(
+        served.iter().all(|p| p.starts_with(SUB)),
+        "requests outside {SUB}: {served:?}"
+    );
+    eprintln!(
+        "browser: {} old addresses lead to their pages, served and from disk",
+        MOVED.len()
     );
 }
 
@@ -268,6 +306,21 @@ const BRIEF: &str = "briefs/kremlin-recovery-stages/index.html";
 const TOPIC: &str = "topics/us-russia/index.html";
 /// The sample site's draft brief, built only with `--drafts`.
 const DRAFT: &str = "briefs/ceasefire-proposal-moscow/index.html";
+/// The sample site's old addresses (aliases of a brief, two topics and a page) and the pages
+/// now there.
+const MOVED: [(&str, &str); 5] = [
+    (
+        "2025/03/iran-peaceful-resolution.html",
+        "briefs/kremlin-iran-peaceful-settlement/index.html",
+    ),
+    (
+        "briefs/iran-peaceful-resolution/index.html",
+        "briefs/kremlin-iran-peaceful-settlement/index.html",
+    ),
+    ("topics/ukraine-war/index.html", "topics/ukraine/index.html"),
+    ("ukraine/index.html", "topics/ukraine/index.html"),
+    ("pages/sourcing/index.html", "pages/methodology/index.html"),
+];
 /// One page of each main kind.
 const KEY_PAGES: [(&str, &str); 5] = [
     ("front page", "index.html"),

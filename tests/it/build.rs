@@ -77,9 +77,19 @@ fn basic_site_has_every_expected_page() {
     // Topics paginate at 2 briefs a page: diplomacy has 4 (one through an alias), security 1.
     assert!(!tree.contains_key("topics/diplomacy/page/3/index.html"));
     assert!(!tree.contains_key("topics/security/page/2/index.html"));
-    // Aliases resolve to their topic; they get no pages of their own.
-    assert!(!tree.keys().any(|p| p.starts_with("topics/talks/")));
-    assert!(!tree.keys().any(|p| p.starts_with("topics/negotiations/")));
+    // Aliases resolve to their topic; each gets a redirect page to it and nothing more.
+    for alias in ["talks", "negotiations"] {
+        let pages: Vec<&String> = tree
+            .keys()
+            .filter(|p| p.starts_with(&format!("topics/{alias}/")))
+            .collect();
+        assert_eq!(pages, [&format!("topics/{alias}/index.html")]);
+        assert!(
+            site.output(pages[0])
+                .contains("url=../../topics/diplomacy/index.html"),
+            "{alias} is not a redirect to its topic"
+        );
+    }
     // Exactly the published briefs, no more.
     let briefs: BTreeSet<&str> = tree
         .keys()
@@ -470,12 +480,18 @@ fn feeds_and_sitemap_use_relative_links_without_base_url() {
     assert_eq!(titles.len(), PUBLISHED.len());
     assert_eq!(titles[0], "Talks resume after the border incident");
 
-    // Every HTML page but 404.html is in the sitemap, once, and nothing else.
+    // Every HTML page but 404.html and the redirect pages of the topic's aliases is in the
+    // sitemap, once, and nothing else.
     let locs = sitemap_locs(&site.output("sitemap.xml"));
     let mut listed: Vec<String> = locs.iter().map(|l| resolve("sitemap.xml", l)).collect();
     listed.sort();
     let mut pages: Vec<String> = files_ending(&site.out, ".html");
-    pages.retain(|p| p != "404.html");
+    pages.retain(|p| {
+        !matches!(
+            p.as_str(),
+            "404.html" | "topics/talks/index.html" | "topics/negotiations/index.html"
+        )
+    });
     pages.sort();
     assert_eq!(listed, pages);
     assert_eq!(site.output("robots.txt"), "User-agent: *\nAllow: /\n");

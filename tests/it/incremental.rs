@@ -2,8 +2,9 @@
 //! as a full build of the same files would, and say what it wrote, removed and moved.
 //!
 //! - The property: on a generated site of 60 briefs (`tests/corpus`), a random sequence of 50
-//!   edits (brief bodies and front matter, renamed, added and deleted briefs, topic files,
-//!   templates, `site.toml`, and broken edits followed by their fix), each followed by
+//!   edits (brief bodies and front matter, renamed briefs (every other one keeping its old slug
+//!   as an alias, so its old address becomes a redirect page), added and deleted briefs, topic
+//!   files, templates, `site.toml`, and broken edits followed by their fix), each followed by
 //!   `session.build(changed, DirSink)` into one persistent folder. Every 10 edits, and at the end,
 //!   that folder must equal a fresh full build (`briefing::build`), stale files included; a
 //!   failed session build must be matched by a failed full build with the same diagnostics.
@@ -558,9 +559,14 @@ impl Lab {
     }
 
     /// Renames brief `i`'s file (new slug), rewriting its linkers; returns the changed paths.
+    /// Every other rename keeps the old slug as an alias, so its address redirects.
     fn rename(&mut self, i: usize, c: usize) -> Vec<PathBuf> {
         let old = PathBuf::from(self.brief(i).path());
         let brief = self.brief_mut(i);
+        if c.is_multiple_of(2) {
+            let slug = brief.slug.clone();
+            brief.aliases.push(slug);
+        }
         brief.slug = format!("{}-r{c}", without_revision(&brief.slug, "-r"));
         let name = format!("{}-{}.md", &brief.file_stem_date(), brief.slug);
         brief.file = if c.is_multiple_of(3) {
@@ -575,9 +581,10 @@ impl Lab {
             format!("{folder}/{name}")
         };
         self.log.push(format!(
-            "rename {} to {}",
+            "rename {} to {} (aliases {:?})",
             old.display(),
-            self.brief(i).path()
+            self.brief(i).path(),
+            self.brief(i).aliases
         ));
         std::fs::create_dir_all(
             self.root
@@ -588,8 +595,9 @@ impl Lab {
         .expect("create folder");
         std::fs::rename(self.root.join(&old), self.root.join(self.brief(i).path()))
             .expect("rename the brief");
-        if old.parent() != Path::new(&self.brief(i).path()).parent() {
-            // Its own links are relative to its folder: fixed as an editor would.
+        if old.parent() != Path::new(&self.brief(i).path()).parent() || c.is_multiple_of(2) {
+            // Its own links are relative to its folder: fixed as an editor would; or it has
+            // a new alias.
             self.write_brief(i);
         }
         let mut changed = vec![old, PathBuf::from(self.brief(i).path())];
@@ -632,6 +640,7 @@ impl Lab {
             tags: vec!["talks".into()],
             sources: vec![("Reuters".into(), format!("https://reuters.example/{c}"))],
             status: "developing",
+            aliases: Vec::new(),
             body,
             words: 0,
         };

@@ -11,6 +11,7 @@ mod errors;
 mod external;
 mod incremental;
 mod publishing;
+mod redirects;
 mod reliability;
 mod serve;
 mod tools;

@@ -291,13 +291,14 @@ pub struct Crawl {
 }
 
 /// Every `href` and `src` of every HTML page under `out` (but `404.html`, which links through
-/// `base_url` when one is set): internal links must name an existing file relative to the page,
-/// and a `#fragment` must be an id in the target page. No link may be root-relative (`/…`) or a
-/// `file:` URL.
+/// `base_url` when one is set), and the address of every `<meta http-equiv="refresh">`: internal
+/// links must name an existing file relative to the page, and a `#fragment` must be an id in the
+/// target page. No link may be root-relative (`/…`) or a `file:` URL.
 pub fn crawl(out: &Path) -> Crawl {
     let mut crawl = Crawl::default();
     let mut ids: HashMap<PathBuf, Vec<String>> = HashMap::new();
     let selector = scraper::Selector::parse("[href], [src]").expect("selector");
+    let refresh = scraper::Selector::parse("meta[http-equiv]").expect("selector");
     for page in files_ending(out, ".html") {
         if page == "404.html" {
             continue;
@@ -313,8 +314,34 @@ pub fn crawl(out: &Path) -> Crawl {
                 check_link(out, &page, link, &mut ids, &mut crawl);
             }
         }
+        for meta in doc.select(&refresh) {
+            let e = meta.value();
+            if !e
+                .attr("http-equiv")
+                .is_some_and(|v| v.eq_ignore_ascii_case("refresh"))
+            {
+                continue;
+            }
+            match e.attr("content").and_then(refresh_url) {
+                Some(link) => check_link(out, &page, link, &mut ids, &mut crawl),
+                None => crawl
+                    .problems
+                    .push(format!("{page}: a refresh without `url=`: {e:?}")),
+            }
+        }
     }
     crawl
+}
+
+/// The address of a `<meta http-equiv="refresh" content="0; url=…">`.
+pub fn refresh_url(content: &str) -> Option<&str> {
+    let (_, rest) = content.split_once(';')?;
+    let rest = rest.trim_start();
+    let url = rest
+        .get(..4)
+        .filter(|p| p.eq_ignore_ascii_case("url="))
+        .map(|_| &rest[4..])?;
+    Some(url.trim().trim_matches(['"', '\'']))
 }
 
 fn check_link(

@@ -8,6 +8,7 @@ pub mod entities;
 pub mod entity;
 pub mod index;
 pub mod page;
+pub mod redirect;
 pub mod topic;
 pub mod topics;
 
