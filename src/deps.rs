@@ -12,7 +12,7 @@
 use rayon::prelude::*;
 
 use crate::layout::Output;
-use crate::model::{BriefId, EntityId, EntityKind, PageId, Site, TopicId, fingerprint};
+use crate::model::{AuthorId, BriefId, EntityId, EntityKind, PageId, Site, TopicId, fingerprint};
 use crate::render::{Templates, published};
 
 /// A piece of the model an output reads.
@@ -26,7 +26,7 @@ pub enum Dep {
     Outputs,
     /// A template and every template it uses.
     Template(&'static str),
-    /// What listings show of a brief.
+    /// What listings show of a brief, its byline included.
     Card(BriefId),
     /// When a brief was last changed, and whether it is a draft (what the sitemap shows).
     Dates(BriefId),
@@ -40,6 +40,11 @@ pub enum Dep {
     Related(EntityKind, EntityId),
     /// A free page's text.
     Page(PageId),
+    /// An author's name, role and number of briefs (what the list of authors shows).
+    Author(AuthorId),
+    /// All of an author's profile: name, role, bio, links and rendered body (their own pages
+    /// show it).
+    Profile(AuthorId),
 }
 
 use crate::render::CARD_TEMPLATE;
@@ -138,6 +143,29 @@ pub fn deps(site: &Site, output: Output, mut f: impl FnMut(Dep)) {
                 f(Dep::Dates(b));
             }
         }
+        Output::Author(a, page) => {
+            let author = site.author(a);
+            f(Dep::Template(CARD_TEMPLATE));
+            f(Dep::Author(a));
+            f(Dep::Profile(a));
+            let slice = crate::render::topic_slice(&author.briefs, site.config.paginate, page);
+            cards(&mut slice.iter().copied(), &mut f);
+        }
+        Output::Authors => {
+            for a in site.author_ids() {
+                f(Dep::Author(a));
+            }
+        }
+        Output::AuthorFeed(a) => {
+            let author = site.author(a);
+            f(Dep::Author(a));
+            // As a topic's feed: `updated` is the newest of all their briefs.
+            let briefs = || published(site, author.briefs.iter().copied());
+            cards(&mut briefs(), &mut f);
+            for b in briefs().take(site.config.feed_entries) {
+                f(Dep::Brief(b));
+            }
+        }
         Output::NotFound | Output::Robots | Output::Stylesheet | Output::Icon => {}
     }
 }
@@ -155,6 +183,8 @@ pub struct Fingerprints {
     entities: [Vec<u64>; 4],
     related: [Vec<u64>; 4],
     pages: Vec<u64>,
+    authors: Vec<u64>,
+    profiles: Vec<u64>,
 }
 
 impl Fingerprints {
@@ -192,6 +222,13 @@ pub fn fingerprints(site: &Site, paths: &[String]) -> Fingerprints {
             for &t in &b.topics {
                 topics.extend(site.topic(t).key.0.to_le_bytes());
             }
+            let mut byline: Vec<u8> = vec![u8::from(b.byline_default())];
+            for &a in &b.authors {
+                let author = site.author(a);
+                byline.extend(author.key.0.to_le_bytes());
+                byline.extend((author.name.len() as u64).to_le_bytes());
+                byline.extend(author.name.as_bytes());
+            }
             let stamp = |d: Option<&crate::parse::BriefDate>| -> [u8; 17] {
                 let mut out = [0u8; 17];
                 if let Some(d) = d {
@@ -219,6 +256,7 @@ pub fn fingerprints(site: &Site, paths: &[String]) -> Fingerprints {
                 &topics,
                 &(b.reading_time() as u64).to_le_bytes(),
                 &[u8::from(doc.draft)],
+                &byline,
             ])
         })
         .collect();
@@ -269,6 +307,37 @@ pub fn fingerprints(site: &Site, paths: &[String]) -> Fingerprints {
             .collect()
     });
     let pages = site.pages.iter().map(|p| p.body.fingerprint).collect();
+    let authors = site
+        .authors
+        .iter()
+        .map(|a| {
+            let role = a.profile.as_ref().and_then(|p| p.doc.role.as_deref());
+            fingerprint(&[
+                a.name.as_bytes(),
+                role.unwrap_or("").as_bytes(),
+                &[u8::from(role.is_some())],
+                &(a.briefs.len() as u64).to_le_bytes(),
+            ])
+        })
+        .collect();
+    let profiles = site
+        .authors
+        .iter()
+        .map(|a| {
+            let Some(p) = &a.profile else { return 0 };
+            let doc = &p.doc;
+            let has_bio = [u8::from(doc.bio.is_some())];
+            let mut parts: Vec<&[u8]> = vec![
+                doc.name.as_bytes(),
+                doc.bio.as_deref().unwrap_or("").as_bytes(),
+                &has_bio,
+            ];
+            for l in &doc.links {
+                parts.extend([l.name.as_bytes(), l.url.as_bytes()]);
+            }
+            words(&[fingerprint(&parts), p.body.fingerprint, 1])
+        })
+        .collect();
     let mut nav: Vec<&[u8]> = Vec::new();
     for p in &site.pages {
         nav.extend([p.title().as_bytes(), p.url.as_bytes()]);
@@ -288,6 +357,8 @@ pub fn fingerprints(site: &Site, paths: &[String]) -> Fingerprints {
         entities,
         related,
         pages,
+        authors,
+        profiles,
     }
 }
 
@@ -324,6 +395,8 @@ pub fn signature(site: &Site, templates: &Templates, fps: &Fingerprints, output:
             fps.related[k.index()][e.index()],
         ),
         Dep::Page(p) => put(8, site.page(p).key.0, fps.pages[p.index()]),
+        Dep::Author(a) => put(11, site.author(a).key.0, fps.authors[a.index()]),
+        Dep::Profile(a) => put(12, site.author(a).key.0, fps.profiles[a.index()]),
     });
     h.digest()
 }
@@ -345,10 +418,22 @@ mod tests {
 
     /// The `basic` fixture site, with `edit` applied to its brief files first.
     fn site(edit: impl Fn(&mut SourceFile)) -> (Site, Templates) {
+        site_with(edit, &[])
+    }
+
+    /// The `basic` fixture site with `edit` applied to its briefs, and these author profiles
+    /// (path, text).
+    fn site_with(edit: impl Fn(&mut SourceFile), profiles: &[(&str, &str)]) -> (Site, Templates) {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
         let config = Config::load(&root).expect("fixture site.toml");
         let (mut sources, _) = load::load(&root);
         sources.briefs.iter_mut().for_each(edit);
+        sources
+            .authors
+            .extend(profiles.iter().map(|(path, text)| SourceFile {
+                path: path.into(),
+                text: text.to_string(),
+            }));
         fn all<T>(
             files: Vec<SourceFile>,
             f: fn(SourceFile) -> Result<T, Vec<crate::Diagnostic>>,
@@ -363,6 +448,7 @@ mod tests {
             briefs: all(sources.briefs, parse::parse_brief),
             topics: all(sources.topics, parse::parse_topic),
             pages: all(sources.pages, parse::parse_page),
+            authors: all(sources.authors, parse::parse_author),
             static_files: vec!["images/map.svg".into()],
             ..Default::default()
         };
@@ -399,8 +485,11 @@ mod tests {
 
     /// The outputs whose signature differs between the fixture and the fixture with `edit`.
     fn changed_by(edit: impl Fn(&mut SourceFile)) -> BTreeSet<String> {
-        let (a, ta) = site(|_| {});
-        let (b, tb) = site(edit);
+        changed_between(site(|_| {}), site(edit))
+    }
+
+    /// The outputs whose signature differs between two sites.
+    fn changed_between((a, ta): (Site, Templates), (b, tb): (Site, Templates)) -> BTreeSet<String> {
         let before: std::collections::HashMap<String, u64> =
             signatures(&a, &ta).into_iter().collect();
         signatures(&b, &tb)
@@ -486,6 +575,8 @@ mod tests {
             "feed.xml",
             "topics/energy/feed.xml",
             "topics/diplomacy/feed.xml",
+            // The site's `author` signs it: the default byline.
+            "authors/fixture-desk/feed.xml",
         ]
         .into_iter()
         .map(String::from)
@@ -539,6 +630,106 @@ mod tests {
             assert!(changed.contains(page), "{page} not redone: {changed:?}");
         }
         assert!(!changed.contains("places/index.html"), "{changed:?}");
+    }
+
+    const OLENA: &str = "content/authors/olena-petrenko.md";
+    const PROFILE: &str =
+        "---\nname: Olena Petrenko\nrole: Energy analyst\n---\nCovers gas transit.\n";
+
+    /// The fixture with Olena Petrenko signing the talks brief, and her profile.
+    fn with_byline(profile: &str) -> (Site, Templates) {
+        site_with(
+            edit(TALKS, "title:", "authors: [Olena Petrenko]\ntitle:"),
+            &[(OLENA, profile)],
+        )
+    }
+
+    #[test]
+    fn an_author_page_reads_their_profile_and_their_cards_on_that_page() {
+        let (site, _) = with_byline(PROFILE);
+        let olena = site
+            .author_ids()
+            .find(|&a| site.author(a).slug == "olena-petrenko")
+            .expect("the author");
+        let talks = brief(&site, TALKS);
+        assert_eq!(site.brief(talks).authors, [olena]);
+        let deps = deps_of(&site, Output::Author(olena, 1));
+        for dep in [
+            Dep::Template("author.html"),
+            Dep::Template("partials/card.html"),
+            Dep::Author(olena),
+            Dep::Profile(olena),
+            Dep::Card(talks),
+        ] {
+            assert!(deps.contains(&dep), "{dep:?} missing: {deps:?}");
+        }
+        let feed = deps_of(&site, Output::AuthorFeed(olena));
+        assert!(feed.contains(&Dep::Brief(talks)), "{feed:?}");
+        assert!(deps_of(&site, Output::Authors).contains(&Dep::Author(olena)));
+        // The default byline's author lists every other brief.
+        let desk = site
+            .author_ids()
+            .find(|&a| site.author(a).slug == "fixture-desk")
+            .expect("the site's author");
+        assert_eq!(site.author(desk).briefs.len(), site.briefs.len() - 1);
+    }
+
+    #[test]
+    fn a_profile_edit_changes_only_that_authors_pages() {
+        let changed = changed_between(
+            with_byline(PROFILE),
+            with_byline(&PROFILE.replace("gas transit", "oil and gas transit")),
+        );
+        let expected: BTreeSet<String> = ["authors/olena-petrenko/index.html"]
+            .into_iter()
+            .map(String::from)
+            .collect();
+        assert_eq!(changed, expected);
+        // A new role shows in the list of authors too, but not in bylines.
+        let changed = changed_between(
+            with_byline(PROFILE),
+            with_byline(&PROFILE.replace("Energy analyst", "Senior energy analyst")),
+        );
+        assert!(changed.contains("authors/index.html"), "{changed:?}");
+        assert!(
+            !changed.contains("briefs/talks-resume/index.html"),
+            "{changed:?}"
+        );
+    }
+
+    #[test]
+    fn a_renamed_author_changes_every_listing_of_their_briefs() {
+        let changed = changed_between(
+            with_byline(PROFILE),
+            with_byline(&PROFILE.replace("name: Olena Petrenko", "name: Olena P. Petrenko")),
+        );
+        for page in [
+            "authors/index.html",
+            "authors/olena-petrenko/index.html",
+            "authors/olena-petrenko/feed.xml",
+            "briefs/talks-resume/index.html",
+            "index.html",
+            "topics/diplomacy/index.html",
+            "feed.xml",
+        ] {
+            assert!(changed.contains(page), "{page} not redone: {changed:?}");
+        }
+        assert!(
+            !changed.contains("authors/fixture-desk/index.html"),
+            "{changed:?}"
+        );
+        // A new byline moves the brief from the desk's pages to the author's.
+        let changed = changed_between(site_with(|_| {}, &[(OLENA, PROFILE)]), with_byline(PROFILE));
+        for page in [
+            "authors/fixture-desk/index.html",
+            "authors/fixture-desk/feed.xml",
+            "authors/olena-petrenko/index.html",
+            "authors/olena-petrenko/feed.xml",
+            "authors/index.html",
+            "briefs/talks-resume/index.html",
+        ] {
+            assert!(changed.contains(page), "{page} not redone: {changed:?}");
+        }
     }
 
     #[test]

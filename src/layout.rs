@@ -10,7 +10,7 @@
 //! The plan needs only the site's *shape* (slugs and counts, see [`Shape`]), which front matter
 //! alone decides, so links in Markdown can be checked against it before any body is rendered.
 
-use crate::model::{BriefId, EntityId, EntityKind, PageId, TopicId};
+use crate::model::{AuthorId, BriefId, EntityId, EntityKind, PageId, TopicId};
 
 /// The stylesheet's output path; referenced by `base.html` as `{{ root }}{{ site.stylesheet }}`.
 pub const STYLESHEET: &str = "style.css";
@@ -21,6 +21,8 @@ pub const ICON: &str = "favicon.svg";
 pub const FEED: &str = "feed.xml";
 pub const INDEX: &str = "index.html";
 pub const NOT_FOUND: &str = "404.html";
+/// The list of every author.
+pub const AUTHORS: &str = "authors/index.html";
 
 /// One output file of the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -41,6 +43,10 @@ pub enum Output {
     Robots,
     Stylesheet,
     Icon,
+    /// An author's page of briefs, 1-based.
+    Author(AuthorId, usize),
+    Authors,
+    AuthorFeed(AuthorId),
 }
 
 /// A kind of output: what `--timings` reports per line, and the template that makes it.
@@ -61,11 +67,13 @@ pub enum OutputKind {
     Robots,
     Stylesheet,
     Icon,
+    Author,
+    Authors,
 }
 
 impl OutputKind {
     /// Every kind, in the order `--timings` lists them.
-    pub const ALL: [OutputKind; 15] = [
+    pub const ALL: [OutputKind; 17] = [
         OutputKind::Brief,
         OutputKind::Topic,
         OutputKind::Entity,
@@ -81,6 +89,8 @@ impl OutputKind {
         OutputKind::Robots,
         OutputKind::Stylesheet,
         OutputKind::Icon,
+        OutputKind::Author,
+        OutputKind::Authors,
     ];
 
     /// The template that renders this kind, or `None` for files made without one.
@@ -98,6 +108,8 @@ impl OutputKind {
             OutputKind::NotFound => "404.html",
             OutputKind::Stylesheet => "style.css",
             OutputKind::Icon => "favicon.svg",
+            OutputKind::Author => "author.html",
+            OutputKind::Authors => "authors.html",
             OutputKind::Feed | OutputKind::Sitemap | OutputKind::Robots => return None,
         })
     }
@@ -137,6 +149,9 @@ impl Output {
             Output::Robots => OutputKind::Robots,
             Output::Stylesheet => OutputKind::Stylesheet,
             Output::Icon => OutputKind::Icon,
+            Output::Author(..) => OutputKind::Author,
+            Output::Authors => OutputKind::Authors,
+            Output::AuthorFeed(_) => OutputKind::Feed,
         }
     }
 
@@ -158,6 +173,9 @@ impl Output {
             Output::Robots => "robots.txt".into(),
             Output::Stylesheet => STYLESHEET.into(),
             Output::Icon => ICON.into(),
+            Output::Author(a, page) => author_page_url(shape.author_slug(a), page),
+            Output::Authors => AUTHORS.into(),
+            Output::AuthorFeed(a) => author_feed_url(shape.author_slug(a)),
         }
     }
 
@@ -171,6 +189,7 @@ impl Output {
                 | Output::Robots
                 | Output::Stylesheet
                 | Output::Icon
+                | Output::AuthorFeed(_)
         )
     }
 }
@@ -189,9 +208,13 @@ pub trait Shape {
     fn page_slug(&self, p: PageId) -> &str;
     /// Briefs per topic page.
     fn paginate(&self) -> usize;
+    fn author_count(&self) -> usize;
+    fn author_slug(&self, a: AuthorId) -> &str;
+    /// How many briefs the author's pages list.
+    fn author_size(&self, a: AuthorId) -> usize;
 }
 
-/// How many listing pages a topic with `size` briefs has (at least one).
+/// How many listing pages a topic (or an author) with `size` briefs has (at least one).
 pub fn topic_pages(size: usize, paginate: usize) -> usize {
     size.div_ceil(paginate.max(1)).max(1)
 }
@@ -221,6 +244,12 @@ pub fn plan(shape: &impl Shape) -> Vec<Output> {
             .extend((0..shape.entity_count(kind)).map(|e| Output::Entity(kind, EntityId::new(e))));
     }
     outputs.extend((0..shape.page_count()).map(|p| Output::Page(PageId::new(p))));
+    outputs.push(Output::Authors);
+    for a in (0..shape.author_count()).map(AuthorId::new) {
+        let pages = topic_pages(shape.author_size(a), shape.paginate());
+        outputs.extend((1..=pages).map(|p| Output::Author(a, p)));
+        outputs.push(Output::AuthorFeed(a));
+    }
     outputs
 }
 
@@ -255,6 +284,23 @@ pub fn entities_url(kind: EntityKind) -> String {
 
 pub fn page_url(slug: &str) -> String {
     format!("pages/{slug}/index.html")
+}
+
+pub fn author_url(slug: &str) -> String {
+    author_page_url(slug, 1)
+}
+
+/// An author's `page`-th page of briefs (1-based).
+pub fn author_page_url(slug: &str, page: usize) -> String {
+    if page <= 1 {
+        format!("authors/{slug}/index.html")
+    } else {
+        format!("authors/{slug}/page/{page}/index.html")
+    }
+}
+
+pub fn author_feed_url(slug: &str) -> String {
+    format!("authors/{slug}/feed.xml")
 }
 
 /// The page's address as published: `base_url` + the path without `index.html` when the site
@@ -313,6 +359,15 @@ mod tests {
         fn paginate(&self) -> usize {
             20
         }
+        fn author_count(&self) -> usize {
+            1
+        }
+        fn author_slug(&self, _: AuthorId) -> &str {
+            "jane-doe"
+        }
+        fn author_size(&self, _: AuthorId) -> usize {
+            21
+        }
     }
 
     #[test]
@@ -330,10 +385,19 @@ mod tests {
             "people/peskov/index.html",
             "tags/index.html",
             "pages/about/index.html",
+            "authors/index.html",
+            "authors/jane-doe/index.html",
+            "authors/jane-doe/page/2/index.html",
+            "authors/jane-doe/feed.xml",
         ] {
             assert!(paths.iter().any(|p| p == expected), "{expected}: {paths:?}");
         }
         assert!(!paths.iter().any(|p| p == "topics/iran/page/4/index.html"));
+        assert!(
+            !paths
+                .iter()
+                .any(|p| p == "authors/jane-doe/page/3/index.html")
+        );
         let mut unique = paths.clone();
         unique.sort();
         unique.dedup();

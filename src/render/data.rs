@@ -101,6 +101,10 @@ pub struct Card<'a> {
     reading_time: usize,
     /// Only with `--drafts`; templates mark such briefs.
     draft: bool,
+    /// The byline: the authors the brief lists, else the site's `author`, else none.
+    authors: Vec<NameRef<'a>>,
+    /// Whether the byline is the site's `author` (the brief lists none): cards leave it out.
+    byline_default: bool,
 }
 
 impl<'a> Card<'a> {
@@ -125,6 +129,19 @@ impl<'a> Card<'a> {
                 .collect(),
             reading_time: b.reading_time(),
             draft: doc.draft,
+            authors: b
+                .authors
+                .iter()
+                .map(|&a| {
+                    let a = site.author(a);
+                    NameRef {
+                        name: &a.name,
+                        slug: &a.slug,
+                        url: &a.url,
+                    }
+                })
+                .collect(),
+            byline_default: b.byline_default(),
         }
     }
 }

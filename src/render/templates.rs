@@ -27,6 +27,14 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         "partials/timeline.html",
         include_str!("../../templates/partials/timeline.html"),
     ),
+    (
+        "partials/byline.html",
+        include_str!("../../templates/partials/byline.html"),
+    ),
+    (
+        "partials/pagination.html",
+        include_str!("../../templates/partials/pagination.html"),
+    ),
     ("index.html", include_str!("../../templates/index.html")),
     ("brief.html", include_str!("../../templates/brief.html")),
     ("topic.html", include_str!("../../templates/topic.html")),
@@ -39,6 +47,8 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("tag.html", include_str!("../../templates/tag.html")),
     ("archive.html", include_str!("../../templates/archive.html")),
     ("page.html", include_str!("../../templates/page.html")),
+    ("author.html", include_str!("../../templates/author.html")),
+    ("authors.html", include_str!("../../templates/authors.html")),
     ("404.html", include_str!("../../templates/404.html")),
     ("style.css", include_str!("../../templates/style.css")),
     ("favicon.svg", include_str!("../../templates/favicon.svg")),

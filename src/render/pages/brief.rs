@@ -17,7 +17,7 @@ struct NewsArticle<'a> {
     #[serde(rename = "@type")]
     kind: &'static str,
     about: Vec<LdThing<'a>>,
-    author: LdThing<'a>,
+    author: LdAuthor<'a>,
     #[serde(rename = "dateModified")]
     date_modified: String,
     #[serde(rename = "datePublished")]
@@ -45,6 +45,15 @@ struct LdThing<'a> {
     name: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     url: Option<String>,
+}
+
+/// Who wrote a brief: its listed authors, each a `Person`; else the site's default author, an
+/// `Organization` as it has always been; else the publisher.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum LdAuthor<'a> {
+    One(LdThing<'a>),
+    People(Vec<LdThing<'a>>),
 }
 
 pub fn data(r: &Renderer<'_>, ctx: &mut Context, id: BriefId) {
@@ -124,14 +133,29 @@ fn json_ld(r: &Renderer<'_>, id: BriefId) -> String {
         }
     }
     let publisher = thing("Organization", &config.title, "");
-    let author = if config.author.is_empty() {
-        publisher.clone()
-    } else {
+    // An author's page is what identifies them, so its address is given even without a base
+    // URL, relative to the brief's page (JSON-LD resolves it against the document).
+    let author_thing = |kind, a: crate::model::AuthorId| {
+        let a = site.author(a);
+        let url = match base {
+            Some(_) => layout::permalink(base, &a.url),
+            None => layout::root_of(&b.url) + &layout::permalink(None, &a.url),
+        };
         LdThing {
-            kind: "Organization",
-            name: &config.author,
-            url: None,
+            kind,
+            name: &a.name,
+            url: Some(url),
         }
+    };
+    let author = match b.authors.first() {
+        None => LdAuthor::One(publisher.clone()),
+        Some(&a) if b.byline_default() => LdAuthor::One(author_thing("Organization", a)),
+        Some(_) => LdAuthor::People(
+            b.authors
+                .iter()
+                .map(|&a| author_thing("Person", a))
+                .collect(),
+        ),
     };
     let url = layout::absolute(base, &b.url);
     let doc = NewsArticle {
