@@ -42,9 +42,10 @@ pub enum Dep {
     Page(PageId),
     /// An author's name, role and number of briefs (what the list of authors shows).
     Author(AuthorId),
-    /// All of an author's profile: name, role, bio, links and rendered body (their own pages
-    /// show it).
+    /// An author's bio (every page of theirs shows it).
     Profile(AuthorId),
+    /// An author's links and rendered profile body (their first page shows them).
+    ProfileBody(AuthorId),
 }
 
 use crate::render::CARD_TEMPLATE;
@@ -148,6 +149,9 @@ pub fn deps(site: &Site, output: Output, mut f: impl FnMut(Dep)) {
             f(Dep::Template(CARD_TEMPLATE));
             f(Dep::Author(a));
             f(Dep::Profile(a));
+            if page == 1 {
+                f(Dep::ProfileBody(a));
+            }
             let slice = crate::render::topic_slice(&author.briefs, site.config.paginate, page);
             cards(&mut slice.iter().copied(), &mut f);
         }
@@ -185,6 +189,7 @@ pub struct Fingerprints {
     pages: Vec<u64>,
     authors: Vec<u64>,
     profiles: Vec<u64>,
+    profile_bodies: Vec<u64>,
 }
 
 impl Fingerprints {
@@ -323,16 +328,20 @@ pub fn fingerprints(site: &Site, paths: &[String]) -> Fingerprints {
     let profiles = site
         .authors
         .iter()
+        .map(
+            |a| match a.profile.as_ref().and_then(|p| p.doc.bio.as_deref()) {
+                Some(bio) => fingerprint(&[b"bio", bio.as_bytes()]),
+                None => 0,
+            },
+        )
+        .collect();
+    let profile_bodies = site
+        .authors
+        .iter()
         .map(|a| {
             let Some(p) = &a.profile else { return 0 };
-            let doc = &p.doc;
-            let has_bio = [u8::from(doc.bio.is_some())];
-            let mut parts: Vec<&[u8]> = vec![
-                doc.name.as_bytes(),
-                doc.bio.as_deref().unwrap_or("").as_bytes(),
-                &has_bio,
-            ];
-            for l in &doc.links {
+            let mut parts: Vec<&[u8]> = Vec::new();
+            for l in &p.doc.links {
                 parts.extend([l.name.as_bytes(), l.url.as_bytes()]);
             }
             words(&[fingerprint(&parts), p.body.fingerprint, 1])
@@ -347,7 +356,7 @@ pub fn fingerprints(site: &Site, paths: &[String]) -> Fingerprints {
     }
     let all_paths: Vec<&[u8]> = paths.iter().map(|p| p.as_bytes()).collect();
     Fingerprints {
-        config: fingerprint(&[format!("{:?}", site.config).as_bytes()]),
+        config: config_fingerprint(&site.config),
         nav: fingerprint(&nav),
         outputs: fingerprint(&all_paths),
         cards,
@@ -359,7 +368,19 @@ pub fn fingerprints(site: &Site, paths: &[String]) -> Fingerprints {
         pages,
         authors,
         profiles,
+        profile_bodies,
     }
+}
+
+/// The settings as pages read them. A session hands the settings' warnings to its first build's
+/// report and drops them, so they are left out: a site without `base_url` would otherwise look
+/// changed to the second build, which would render every page again.
+fn config_fingerprint(config: &crate::config::Config) -> u64 {
+    let settings = crate::config::Config {
+        warnings: Vec::new(),
+        ..config.clone()
+    };
+    fingerprint(&[format!("{settings:?}").as_bytes()])
 }
 
 /// A hash of everything `output` reads: its dependencies' stable keys and fingerprints. Equal
@@ -397,6 +418,7 @@ pub fn signature(site: &Site, templates: &Templates, fps: &Fingerprints, output:
         Dep::Page(p) => put(8, site.page(p).key.0, fps.pages[p.index()]),
         Dep::Author(a) => put(11, site.author(a).key.0, fps.authors[a.index()]),
         Dep::Profile(a) => put(12, site.author(a).key.0, fps.profiles[a.index()]),
+        Dep::ProfileBody(a) => put(13, site.author(a).key.0, fps.profile_bodies[a.index()]),
     });
     h.digest()
 }
@@ -659,6 +681,7 @@ mod tests {
             Dep::Template("partials/card.html"),
             Dep::Author(olena),
             Dep::Profile(olena),
+            Dep::ProfileBody(olena),
             Dep::Card(talks),
         ] {
             assert!(deps.contains(&dep), "{dep:?} missing: {deps:?}");
