@@ -7,7 +7,7 @@ use tera::{Context, Value};
 use crate::layout;
 use crate::model::{BriefId, EntityKind};
 use crate::render::Renderer;
-use crate::render::data::stamp;
+use crate::render::data::{self, stamp};
 
 /// Schema.org `NewsArticle`, fields in alphabetical order as the theme has always written them.
 #[derive(Serialize)]
@@ -80,6 +80,7 @@ fn value(r: &Renderer<'_>, id: BriefId) -> Value {
         put(kind.key(), Value::from(names));
     }
     put("sources", Value::from_serializable(&b.doc.sources));
+    put("byline", Value::from_serializable(&data::byline(site, id)));
     put(
         "permalink",
         Value::from(layout::permalink(site.config.base_url.as_deref(), &b.url)),
