@@ -1,13 +1,14 @@
 //! The dependency map: which parts of the site each output reads.
 //!
 //! [`deps`] lists, for one [`Output`], every piece of the model its template data is made from:
-//! briefs (whole, or only their card), topics, entities, pages, templates, the site's settings
-//! and navigation. Each piece has a fingerprint ([`Fingerprints`]), a hash of exactly what pages
-//! read of it, keyed across builds by its stable key (source path or entity slug). An output's
-//! [`signature`] hashes its dependencies' keys and fingerprints; a rebuild renders only the
-//! outputs whose signature changed. A brief edited in its body changes its own fingerprint but
-//! not its card's, so listings that show only its card are left alone; a brief added to a topic
-//! changes the topic's member list, so every page listing the topic's briefs is redone.
+//! briefs (whole, or only their card), topics, entities, pages, authors and their profiles,
+//! templates, the site's settings and navigation. Each piece has a fingerprint ([`Fingerprints`]),
+//! a hash of exactly what pages read of it, keyed across builds by its stable key (source path or
+//! entity slug). An output's [`signature`] hashes its dependencies' keys and fingerprints; a
+//! rebuild renders only the outputs whose signature changed. A brief edited in its body changes its
+//! own fingerprint but not its card's, so listings that show only its card are left alone; a brief
+//! added to a topic changes the topic's member list, so every page listing the topic's briefs is
+//! redone.
 
 use rayon::prelude::*;
 

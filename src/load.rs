@@ -1,10 +1,10 @@
 //! Finds and reads the site's files.
 //!
-//! Takes the site root and hands on [`Sources`]: the text of every topic, brief, page and
-//! template, and the list of static files, each sorted by path so the rest of the pipeline sees
-//! them in a stable order. Files are read in parallel. A UTF-8 byte-order mark is dropped and CRLF
-//! line endings become LF here, so later stages see one form of text; invalid UTF-8 is an error
-//! located at the first bad byte.
+//! Takes the site root and hands on [`Sources`]: the text of every topic, brief, page, author
+//! profile and template, and the list of static files, each sorted by path so the rest of the
+//! pipeline sees them in a stable order. Files are read in parallel. A UTF-8 byte-order mark is
+//! dropped and CRLF line endings become LF here, so later stages see one form of text; invalid
+//! UTF-8 is an error located at the first bad byte.
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,11 +1,11 @@
 //! Front matter: split it from the body, deserialize it, validate it.
 //!
-//! Takes [`SourceFile`]s and hands on [`ParsedBrief`], [`ParsedTopic`] and [`ParsedPage`]:
-//! typed, validated fields plus the Markdown body and where it starts in the file. Raw serde
-//! structs (`Raw*`) only mirror the file; the `Parsed*` types hold what the rest of the
-//! pipeline may rely on (real dates, clean slugs, known statuses). Every problem is pushed as a
-//! located [`Diagnostic`]; a file with problems is dropped, the others go on, so one run reports
-//! every bad file.
+//! Takes [`SourceFile`]s and hands on [`ParsedBrief`], [`ParsedTopic`], [`ParsedPage`] and
+//! [`ParsedAuthor`] (an author's profile): typed, validated fields plus the Markdown body and
+//! where it starts in the file. Raw serde structs (`Raw*`) only mirror the file; the `Parsed*`
+//! types hold what the rest of the pipeline may rely on (real dates, clean slugs, known
+//! statuses). Every problem is pushed as a located [`Diagnostic`]; a file with problems is
+//! dropped, the others go on, so one run reports every bad file.
 
 use std::fmt;
 use std::path::Path;

@@ -1,17 +1,18 @@
-//! The site model: every brief, topic, entity and page, cross-linked.
+//! The site model: every brief, topic, entity, page and author, cross-linked.
 //!
-//! Takes parsed front matter ([`Input`]) and hands on one [`Site`]. This is the two-pass heart
-//! of the build: first the site's [`Structure`] is made from front matter alone (briefs in date
-//! order, topics and their members, entities and theirs, previous/next within topics, related
-//! briefs and entities), which fixes every output path ([`crate::layout`]); then every Markdown
-//! body is rendered with its links resolved against those paths; then "referenced by" is read
-//! off the bodies' links. Each step is a function that returns its part whole; [`build`] is the
-//! list of steps. A session hands the last build's structure back in, and it is reused whole
-//! while the front matter that decides it is unchanged.
+//! Takes parsed front matter ([`Input`]) and hands on one [`Site`]. This is the two-pass heart of
+//! the build: first the site's [`Structure`] is made from front matter alone (briefs in date order,
+//! topics and their members, entities and theirs, authors and their bylines, previous/next within
+//! topics, related briefs and entities), which fixes every output path ([`crate::layout`]); then
+//! every Markdown body is rendered with its links resolved against those paths; then "referenced
+//! by" is read off the bodies' links. Each step is a function that returns its part whole;
+//! [`build`] is the list of steps. A session hands the last build's structure back in, and it is
+//! reused whole while the front matter that decides it is unchanged.
 //!
 //! Ids ([`BriefId`], …) are positions in this build's sorted lists, cheap to index by. What
 //! keeps a brief's identity from one build to the next is its source path, hashed into a
-//! [`SourceKey`]; an entity's is its kind and slug ([`EntityKey`]).
+//! [`SourceKey`]; an entity's is its kind and slug ([`EntityKey`]); an author's their slug
+//! ([`AuthorKey`]).
 
 mod related;
 
@@ -735,8 +736,9 @@ pub struct Structure {
 
 /// A hash of every front-matter field that decides the site's structure: file paths, slugs,
 /// dates, drafts, topics, names and authors of briefs; slugs, titles, order and aliases of topics
-/// and pages; which author profiles exist; the default author; the static files; pagination. Titles, summaries, bodies, statuses and sources of
-/// briefs are not in it: changing them leaves the structure as it is.
+/// and pages; which author profiles exist; the default author; the static files; pagination.
+/// Titles, summaries, bodies, statuses and sources of briefs are not in it, nor anything a
+/// profile says: changing them leaves the structure as it is.
 pub fn structure_key(config: &Config, input: &Input, drafts: bool) -> u64 {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     let mut put = |bytes: &[u8]| {
