@@ -25,6 +25,7 @@ pub struct Config {
     /// Absolute base URL with a trailing slash, when the site is to publish absolute URLs.
     pub base_url: Option<String>,
     pub language: String,
+    /// The default byline: the author of every brief that lists no `authors:` (empty: none).
     pub author: String,
     /// Output folder, relative to the site root unless absolute.
     #[serde(skip)]
@@ -112,7 +113,7 @@ impl Config {
         let description = s.text("description").map(|(v, _)| v);
         let base_url = s.base_url();
         let language = s.language();
-        let author = s.text("author").map(|(v, _)| v);
+        let author = s.author();
         let output_dir = s.text("output_dir").map(|(v, _)| PathBuf::from(v));
         let unsafe_html = s.boolean("unsafe_html");
         let paginate = s.count("paginate");
@@ -379,6 +380,21 @@ impl<'a> Settings<'a> {
         }
     }
 
+    /// The default byline, trimmed. It names an author page, so it needs a letter or digit.
+    fn author(&mut self) -> Option<String> {
+        let (author, span) = self.text("author")?;
+        let author = author.trim().to_string();
+        if !author.is_empty() && crate::parse::slugify(&author).is_empty() {
+            self.problem(
+                "config-value",
+                span,
+                format!("`author` {author:?} has no letters or digits, so it cannot name an author page"),
+                "write the desk's or a person's name, like `author = \"Briefing Desk\"`, or leave `author` out for no default byline".into(),
+            );
+        }
+        Some(author)
+    }
+
     fn language(&mut self) -> Option<String> {
         let (language, span) = self.text("language")?;
         let valid = !language.is_empty()
@@ -451,6 +467,19 @@ mod tests {
 
     fn problems(text: &str) -> Vec<Diagnostic> {
         Config::parse(text).unwrap_err().0
+    }
+
+    #[test]
+    fn the_default_author_must_make_a_slug() {
+        let errs = problems("title = \"x\"\nauthor = \"—\"\n");
+        assert_eq!(
+            (errs[0].line, errs[0].code),
+            (Some(2), Some("config-value"))
+        );
+        assert!(errs[0].message.contains("no letters or digits"), "{errs:?}");
+        let c = Config::parse("title = \"x\"\nauthor = \" Briefing Desk \"\n").unwrap();
+        assert_eq!(c.author, "Briefing Desk");
+        assert_eq!(Config::parse("title = \"x\"\n").unwrap().author, "");
     }
 
     #[test]

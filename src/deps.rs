@@ -1,18 +1,21 @@
 //! The dependency map: which parts of the site each output reads.
 //!
 //! [`deps`] lists, for one [`Output`], every piece of the model its template data is made from:
-//! briefs (whole, or only their card), topics, entities, pages, templates, the site's settings
-//! and navigation. Each piece has a fingerprint ([`Fingerprints`]), a hash of exactly what pages
-//! read of it, keyed across builds by its stable key (source path or entity slug). An output's
-//! [`signature`] hashes its dependencies' keys and fingerprints; a rebuild renders only the
-//! outputs whose signature changed. A brief edited in its body changes its own fingerprint but
-//! not its card's, so listings that show only its card are left alone; a brief added to a topic
-//! changes the topic's member list, so every page listing the topic's briefs is redone.
+//! briefs (whole, or only their card), topics, entities, pages, authors and their profiles,
+//! templates, the site's settings and navigation. Each piece has a fingerprint ([`Fingerprints`]),
+//! a hash of exactly what pages read of it, keyed across builds by its stable key (source path or
+//! entity slug). An output's [`signature`] hashes its dependencies' keys and fingerprints; a
+//! rebuild renders only the outputs whose signature changed. A brief edited in its body changes its
+//! own fingerprint but not its card's, so listings that show only its card are left alone; a brief
+//! added to a topic changes the topic's member list, so every page listing the topic's briefs is
+//! redone.
 
 use rayon::prelude::*;
 
 use crate::layout::{HostingFile, Output};
-use crate::model::{BriefId, EntityId, EntityKind, PageId, RedirectId, Site, TopicId, fingerprint};
+use crate::model::{
+    AuthorId, BriefId, EntityId, EntityKind, PageId, RedirectId, Site, TopicId, fingerprint,
+};
 use crate::render::{Templates, published};
 
 /// A piece of the model an output reads.
@@ -26,7 +29,7 @@ pub enum Dep {
     Outputs,
     /// A template and every template it uses.
     Template(&'static str),
-    /// What listings show of a brief.
+    /// What listings show of a brief, its byline included.
     Card(BriefId),
     /// When a brief was last changed, and whether it is a draft (what the sitemap shows).
     Dates(BriefId),
@@ -42,6 +45,12 @@ pub enum Dep {
     Page(PageId),
     /// A redirect: its old address, and the address and title of the page it leads to.
     Redirect(RedirectId),
+    /// An author's name, role and number of briefs (what the list of authors shows).
+    Author(AuthorId),
+    /// An author's bio (every page of theirs shows it).
+    Profile(AuthorId),
+    /// An author's links and rendered profile body (their first page shows them).
+    ProfileBody(AuthorId),
 }
 
 use crate::render::CARD_TEMPLATE;
@@ -155,6 +164,32 @@ pub fn deps(site: &Site, output: Output, mut f: impl FnMut(Dep)) {
                 f(Dep::Redirect(r));
             }
         }
+        Output::Author(a, page) => {
+            let author = site.author(a);
+            f(Dep::Template(CARD_TEMPLATE));
+            f(Dep::Author(a));
+            f(Dep::Profile(a));
+            if page == 1 {
+                f(Dep::ProfileBody(a));
+            }
+            let slice = crate::render::topic_slice(&author.briefs, site.config.paginate, page);
+            cards(&mut slice.iter().copied(), &mut f);
+        }
+        Output::Authors => {
+            for a in site.author_ids() {
+                f(Dep::Author(a));
+            }
+        }
+        Output::AuthorFeed(a) => {
+            let author = site.author(a);
+            f(Dep::Author(a));
+            // As a topic's feed: `updated` is the newest of all their briefs.
+            let briefs = || published(site, author.briefs.iter().copied());
+            cards(&mut briefs(), &mut f);
+            for b in briefs().take(site.config.feed_entries) {
+                f(Dep::Brief(b));
+            }
+        }
         // `_headers` reads the settings alone (`base_url`); `.nojekyll` is empty.
         Output::Hosting(HostingFile::Headers | HostingFile::NoJekyll)
         | Output::NotFound
@@ -178,6 +213,9 @@ pub struct Fingerprints {
     related: [Vec<u64>; 4],
     pages: Vec<u64>,
     redirects: Vec<u64>,
+    authors: Vec<u64>,
+    profiles: Vec<u64>,
+    profile_bodies: Vec<u64>,
 }
 
 impl Fingerprints {
@@ -215,6 +253,13 @@ pub fn fingerprints(site: &Site, paths: &[String]) -> Fingerprints {
             for &t in &b.topics {
                 topics.extend(site.topic(t).key.0.to_le_bytes());
             }
+            let mut byline: Vec<u8> = vec![u8::from(b.byline_default())];
+            for &a in &b.authors {
+                let author = site.author(a);
+                byline.extend(author.key.0.to_le_bytes());
+                byline.extend((author.name.len() as u64).to_le_bytes());
+                byline.extend(author.name.as_bytes());
+            }
             let stamp = |d: Option<&crate::parse::BriefDate>| -> [u8; 17] {
                 let mut out = [0u8; 17];
                 if let Some(d) = d {
@@ -242,6 +287,7 @@ pub fn fingerprints(site: &Site, paths: &[String]) -> Fingerprints {
                 &topics,
                 &(b.reading_time() as u64).to_le_bytes(),
                 &[u8::from(doc.draft), u8::from(b.scheduled)],
+                &byline,
             ])
         })
         .collect();
@@ -292,6 +338,41 @@ pub fn fingerprints(site: &Site, paths: &[String]) -> Fingerprints {
             .collect()
     });
     let pages = site.pages.iter().map(|p| p.body.fingerprint).collect();
+    let authors = site
+        .authors
+        .iter()
+        .map(|a| {
+            let role = a.profile.as_ref().and_then(|p| p.doc.role.as_deref());
+            fingerprint(&[
+                a.name.as_bytes(),
+                role.unwrap_or("").as_bytes(),
+                &[u8::from(role.is_some())],
+                &(a.briefs.len() as u64).to_le_bytes(),
+            ])
+        })
+        .collect();
+    let profiles = site
+        .authors
+        .iter()
+        .map(
+            |a| match a.profile.as_ref().and_then(|p| p.doc.bio.as_deref()) {
+                Some(bio) => fingerprint(&[b"bio", bio.as_bytes()]),
+                None => 0,
+            },
+        )
+        .collect();
+    let profile_bodies = site
+        .authors
+        .iter()
+        .map(|a| {
+            let Some(p) = &a.profile else { return 0 };
+            let mut parts: Vec<&[u8]> = Vec::new();
+            for l in &p.doc.links {
+                parts.extend([l.name.as_bytes(), l.url.as_bytes()]);
+            }
+            words(&[fingerprint(&parts), p.body.fingerprint, 1])
+        })
+        .collect();
     let mut nav: Vec<&[u8]> = Vec::new();
     for p in &site.pages {
         nav.extend([p.title().as_bytes(), p.url.as_bytes()]);
@@ -309,7 +390,7 @@ pub fn fingerprints(site: &Site, paths: &[String]) -> Fingerprints {
         .collect();
     let all_paths: Vec<&[u8]> = paths.iter().map(|p| p.as_bytes()).collect();
     Fingerprints {
-        config: fingerprint(&[format!("{:?}", site.config).as_bytes()]),
+        config: config_fingerprint(&site.config),
         nav: fingerprint(&nav),
         outputs: fingerprint(&all_paths),
         cards,
@@ -320,7 +401,21 @@ pub fn fingerprints(site: &Site, paths: &[String]) -> Fingerprints {
         related,
         pages,
         redirects,
+        authors,
+        profiles,
+        profile_bodies,
     }
+}
+
+/// The settings as pages read them. A session hands the settings' warnings to its first build's
+/// report and drops them, so they are left out: a site without `base_url` would otherwise look
+/// changed to the second build, which would render every page again.
+fn config_fingerprint(config: &crate::config::Config) -> u64 {
+    let settings = crate::config::Config {
+        warnings: Vec::new(),
+        ..config.clone()
+    };
+    fingerprint(&[format!("{settings:?}").as_bytes()])
 }
 
 /// A hash of everything `output` reads: its dependencies' stable keys and fingerprints. Equal
@@ -361,6 +456,9 @@ pub fn signature(site: &Site, templates: &Templates, fps: &Fingerprints, output:
             fingerprint(&[site.redirect(r).path.as_bytes()]),
             fps.redirects[r.index()],
         ),
+        Dep::Author(a) => put(11, site.author(a).key.0, fps.authors[a.index()]),
+        Dep::Profile(a) => put(12, site.author(a).key.0, fps.profiles[a.index()]),
+        Dep::ProfileBody(a) => put(13, site.author(a).key.0, fps.profile_bodies[a.index()]),
     });
     h.digest()
 }
@@ -382,10 +480,22 @@ mod tests {
 
     /// The `basic` fixture site, with `edit` applied to its brief files first.
     fn site(edit: impl Fn(&mut SourceFile)) -> (Site, Templates) {
+        site_with(edit, &[])
+    }
+
+    /// The `basic` fixture site with `edit` applied to its briefs, and these author profiles
+    /// (path, text).
+    fn site_with(edit: impl Fn(&mut SourceFile), profiles: &[(&str, &str)]) -> (Site, Templates) {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
         let config = Config::load(&root).expect("fixture site.toml");
         let (mut sources, _) = load::load(&root);
         sources.briefs.iter_mut().for_each(edit);
+        sources
+            .authors
+            .extend(profiles.iter().map(|(path, text)| SourceFile {
+                path: path.into(),
+                text: text.to_string(),
+            }));
         fn all<T>(
             files: Vec<SourceFile>,
             f: fn(SourceFile) -> Result<T, Vec<crate::Diagnostic>>,
@@ -400,6 +510,7 @@ mod tests {
             briefs: all(sources.briefs, parse::parse_brief),
             topics: all(sources.topics, parse::parse_topic),
             pages: all(sources.pages, parse::parse_page),
+            authors: all(sources.authors, parse::parse_author),
             static_files: vec!["images/map.svg".into()],
             ..Default::default()
         };
@@ -436,8 +547,11 @@ mod tests {
 
     /// The outputs whose signature differs between the fixture and the fixture with `edit`.
     fn changed_by(edit: impl Fn(&mut SourceFile)) -> BTreeSet<String> {
-        let (a, ta) = site(|_| {});
-        let (b, tb) = site(edit);
+        changed_between(site(|_| {}), site(edit))
+    }
+
+    /// The outputs whose signature differs between two sites.
+    fn changed_between((a, ta): (Site, Templates), (b, tb): (Site, Templates)) -> BTreeSet<String> {
         let before: std::collections::HashMap<String, u64> =
             signatures(&a, &ta).into_iter().collect();
         signatures(&b, &tb)
@@ -548,6 +662,8 @@ mod tests {
             "feed.xml",
             "topics/energy/feed.xml",
             "topics/diplomacy/feed.xml",
+            // The site's `author` signs it: the default byline.
+            "authors/fixture-desk/feed.xml",
         ]
         .into_iter()
         .map(String::from)
@@ -708,6 +824,107 @@ mod tests {
             "briefs/talks-restart/index.html",
             "_redirects",
             "briefs/talks-resumed/index.html",
+        ] {
+            assert!(changed.contains(page), "{page} not redone: {changed:?}");
+        }
+    }
+
+    const OLENA: &str = "content/authors/olena-petrenko.md";
+    const PROFILE: &str =
+        "---\nname: Olena Petrenko\nrole: Energy analyst\n---\nCovers gas transit.\n";
+
+    /// The fixture with Olena Petrenko signing the talks brief, and her profile.
+    fn with_byline(profile: &str) -> (Site, Templates) {
+        site_with(
+            edit(TALKS, "title:", "authors: [Olena Petrenko]\ntitle:"),
+            &[(OLENA, profile)],
+        )
+    }
+
+    #[test]
+    fn an_author_page_reads_their_profile_and_their_cards_on_that_page() {
+        let (site, _) = with_byline(PROFILE);
+        let olena = site
+            .author_ids()
+            .find(|&a| site.author(a).slug == "olena-petrenko")
+            .expect("the author");
+        let talks = brief(&site, TALKS);
+        assert_eq!(site.brief(talks).authors, [olena]);
+        let deps = deps_of(&site, Output::Author(olena, 1));
+        for dep in [
+            Dep::Template("author.html"),
+            Dep::Template("partials/card.html"),
+            Dep::Author(olena),
+            Dep::Profile(olena),
+            Dep::ProfileBody(olena),
+            Dep::Card(talks),
+        ] {
+            assert!(deps.contains(&dep), "{dep:?} missing: {deps:?}");
+        }
+        let feed = deps_of(&site, Output::AuthorFeed(olena));
+        assert!(feed.contains(&Dep::Brief(talks)), "{feed:?}");
+        assert!(deps_of(&site, Output::Authors).contains(&Dep::Author(olena)));
+        // The default byline's author lists every other brief.
+        let desk = site
+            .author_ids()
+            .find(|&a| site.author(a).slug == "fixture-desk")
+            .expect("the site's author");
+        assert_eq!(site.author(desk).briefs.len(), site.briefs.len() - 1);
+    }
+
+    #[test]
+    fn a_profile_edit_changes_only_that_authors_pages() {
+        let changed = changed_between(
+            with_byline(PROFILE),
+            with_byline(&PROFILE.replace("gas transit", "oil and gas transit")),
+        );
+        let expected: BTreeSet<String> = ["authors/olena-petrenko/index.html"]
+            .into_iter()
+            .map(String::from)
+            .collect();
+        assert_eq!(changed, expected);
+        // A new role shows in the list of authors too, but not in bylines.
+        let changed = changed_between(
+            with_byline(PROFILE),
+            with_byline(&PROFILE.replace("Energy analyst", "Senior energy analyst")),
+        );
+        assert!(changed.contains("authors/index.html"), "{changed:?}");
+        assert!(
+            !changed.contains("briefs/talks-resume/index.html"),
+            "{changed:?}"
+        );
+    }
+
+    #[test]
+    fn a_renamed_author_changes_every_listing_of_their_briefs() {
+        let changed = changed_between(
+            with_byline(PROFILE),
+            with_byline(&PROFILE.replace("name: Olena Petrenko", "name: Olena P. Petrenko")),
+        );
+        for page in [
+            "authors/index.html",
+            "authors/olena-petrenko/index.html",
+            "authors/olena-petrenko/feed.xml",
+            "briefs/talks-resume/index.html",
+            "index.html",
+            "topics/diplomacy/index.html",
+            "feed.xml",
+        ] {
+            assert!(changed.contains(page), "{page} not redone: {changed:?}");
+        }
+        assert!(
+            !changed.contains("authors/fixture-desk/index.html"),
+            "{changed:?}"
+        );
+        // A new byline moves the brief from the desk's pages to the author's.
+        let changed = changed_between(site_with(|_| {}, &[(OLENA, PROFILE)]), with_byline(PROFILE));
+        for page in [
+            "authors/fixture-desk/index.html",
+            "authors/fixture-desk/feed.xml",
+            "authors/olena-petrenko/index.html",
+            "authors/olena-petrenko/feed.xml",
+            "authors/index.html",
+            "briefs/talks-resume/index.html",
         ] {
             assert!(changed.contains(page), "{page} not redone: {changed:?}");
         }

@@ -10,7 +10,7 @@
 //! The plan needs only the site's *shape* (slugs and counts, see [`Shape`]), which front matter
 //! alone decides, so links in Markdown can be checked against it before any body is rendered.
 
-use crate::model::{BriefId, EntityId, EntityKind, PageId, RedirectId, TopicId};
+use crate::model::{AuthorId, BriefId, EntityId, EntityKind, PageId, RedirectId, TopicId};
 
 /// The stylesheet's output path; referenced by `base.html` as `{{ root }}{{ site.stylesheet }}`.
 pub const STYLESHEET: &str = "style.css";
@@ -21,6 +21,8 @@ pub const ICON: &str = "favicon.svg";
 pub const FEED: &str = "feed.xml";
 pub const INDEX: &str = "index.html";
 pub const NOT_FOUND: &str = "404.html";
+/// The list of every author.
+pub const AUTHORS: &str = "authors/index.html";
 
 /// The page listing every correction across the site.
 pub const CORRECTIONS: &str = "corrections/index.html";
@@ -76,6 +78,10 @@ pub enum Output {
     Redirect(RedirectId),
     /// A file for static hosts (`hosting_files` in `site.toml`).
     Hosting(HostingFile),
+    /// An author's page of briefs, 1-based.
+    Author(AuthorId, usize),
+    Authors,
+    AuthorFeed(AuthorId),
 }
 
 /// A kind of output: what `--timings` reports per line, and the template that makes it.
@@ -99,11 +105,13 @@ pub enum OutputKind {
     Icon,
     Redirect,
     Hosting,
+    Author,
+    Authors,
 }
 
 impl OutputKind {
     /// Every kind, in the order `--timings` lists them.
-    pub const ALL: [OutputKind; 18] = [
+    pub const ALL: [OutputKind; 20] = [
         OutputKind::Brief,
         OutputKind::Topic,
         OutputKind::Entity,
@@ -122,6 +130,8 @@ impl OutputKind {
         OutputKind::Icon,
         OutputKind::Redirect,
         OutputKind::Hosting,
+        OutputKind::Author,
+        OutputKind::Authors,
     ];
 
     /// The template that renders this kind, or `None` for files made without one.
@@ -141,6 +151,8 @@ impl OutputKind {
             OutputKind::Stylesheet => "style.css",
             OutputKind::Icon => "favicon.svg",
             OutputKind::Redirect => "redirect.html",
+            OutputKind::Author => "author.html",
+            OutputKind::Authors => "authors.html",
             OutputKind::Feed | OutputKind::Sitemap | OutputKind::Robots | OutputKind::Hosting => {
                 return None;
             }
@@ -186,6 +198,9 @@ impl Output {
             Output::Icon => OutputKind::Icon,
             Output::Redirect(_) => OutputKind::Redirect,
             Output::Hosting(_) => OutputKind::Hosting,
+            Output::Author(..) => OutputKind::Author,
+            Output::Authors => OutputKind::Authors,
+            Output::AuthorFeed(_) => OutputKind::Feed,
         }
     }
 
@@ -210,6 +225,9 @@ impl Output {
             Output::Icon => ICON.into(),
             Output::Redirect(r) => shape.redirect_path(r).into(),
             Output::Hosting(h) => h.path().into(),
+            Output::Author(a, page) => author_page_url(shape.author_slug(a), page),
+            Output::Authors => AUTHORS.into(),
+            Output::AuthorFeed(a) => author_feed_url(shape.author_slug(a)),
         }
     }
 
@@ -225,6 +243,7 @@ impl Output {
                 | Output::Stylesheet
                 | Output::Icon
                 | Output::Hosting(_)
+                | Output::AuthorFeed(_)
         )
     }
 }
@@ -249,9 +268,13 @@ pub trait Shape {
     fn redirect_path(&self, r: RedirectId) -> &str;
     /// Whether the files for static hosts are written (`hosting_files` in `site.toml`).
     fn hosting_files(&self) -> bool;
+    fn author_count(&self) -> usize;
+    fn author_slug(&self, a: AuthorId) -> &str;
+    /// How many briefs the author's pages list.
+    fn author_size(&self, a: AuthorId) -> usize;
 }
 
-/// How many listing pages a topic with `size` briefs has (at least one).
+/// How many listing pages a topic (or an author) with `size` briefs has (at least one).
 pub fn topic_pages(size: usize, paginate: usize) -> usize {
     size.div_ceil(paginate.max(1)).max(1)
 }
@@ -285,6 +308,12 @@ pub fn plan(shape: &impl Shape) -> Vec<Output> {
     outputs.extend((0..shape.redirect_count()).map(|r| Output::Redirect(RedirectId::new(r))));
     if shape.hosting_files() {
         outputs.extend(HostingFile::ALL.map(Output::Hosting));
+    }
+    outputs.push(Output::Authors);
+    for a in (0..shape.author_count()).map(AuthorId::new) {
+        let pages = topic_pages(shape.author_size(a), shape.paginate());
+        outputs.extend((1..=pages).map(|p| Output::Author(a, p)));
+        outputs.push(Output::AuthorFeed(a));
     }
     outputs
 }
@@ -320,6 +349,23 @@ pub fn entities_url(kind: EntityKind) -> String {
 
 pub fn page_url(slug: &str) -> String {
     format!("pages/{slug}/index.html")
+}
+
+pub fn author_url(slug: &str) -> String {
+    author_page_url(slug, 1)
+}
+
+/// An author's `page`-th page of briefs (1-based).
+pub fn author_page_url(slug: &str, page: usize) -> String {
+    if page <= 1 {
+        format!("authors/{slug}/index.html")
+    } else {
+        format!("authors/{slug}/page/{page}/index.html")
+    }
+}
+
+pub fn author_feed_url(slug: &str) -> String {
+    format!("authors/{slug}/feed.xml")
 }
 
 /// The page's address as published: `base_url` + the path without `index.html` when the site
@@ -387,6 +433,15 @@ mod tests {
         fn hosting_files(&self) -> bool {
             true
         }
+        fn author_count(&self) -> usize {
+            1
+        }
+        fn author_slug(&self, _: AuthorId) -> &str {
+            "jane-doe"
+        }
+        fn author_size(&self, _: AuthorId) -> usize {
+            21
+        }
     }
 
     #[test]
@@ -408,10 +463,19 @@ mod tests {
             "_redirects",
             "_headers",
             ".nojekyll",
+            "authors/index.html",
+            "authors/jane-doe/index.html",
+            "authors/jane-doe/page/2/index.html",
+            "authors/jane-doe/feed.xml",
         ] {
             assert!(paths.iter().any(|p| p == expected), "{expected}: {paths:?}");
         }
         assert!(!paths.iter().any(|p| p == "topics/iran/page/4/index.html"));
+        assert!(
+            !paths
+                .iter()
+                .any(|p| p == "authors/jane-doe/page/3/index.html")
+        );
         let mut unique = paths.clone();
         unique.sort();
         unique.dedup();

@@ -7,7 +7,7 @@
 //! 3. [`parse`]: front matter → typed, validated [`parse::ParsedBrief`]s, topics and pages.
 //! 4. [`model`]: the site's structure from front matter (order, topics, entities, every output
 //!    path from [`layout`]), then [`markdown`] bodies with their links resolved, then the
-//!    cross-links → one [`Site`] of [`Brief`]s, [`Topic`]s, entities and pages.
+//!    cross-links → one [`Site`] of [`Brief`]s, [`Topic`]s, entities, pages and authors.
 //! 5. [`render`]: `&Site` + Tera templates → the output files [`layout::plan`] lists, one
 //!    module of template data per page kind, streamed to a sink.
 //! 6. [`write`](mod@write): the sinks: a staging folder swapped in as `public/` only on success, or a

@@ -1,10 +1,10 @@
 //! Finds and reads the site's files.
 //!
-//! Takes the site root and hands on [`Sources`]: the text of every topic, brief, page and
-//! template, and the list of static files, each sorted by path so the rest of the pipeline sees
-//! them in a stable order. Files are read in parallel. A UTF-8 byte-order mark is dropped and CRLF
-//! line endings become LF here, so later stages see one form of text; invalid UTF-8 is an error
-//! located at the first bad byte.
+//! Takes the site root and hands on [`Sources`]: the text of every topic, brief, page, author
+//! profile and template, and the list of static files, each sorted by path so the rest of the
+//! pipeline sees them in a stable order. Files are read in parallel. A UTF-8 byte-order mark is
+//! dropped and CRLF line endings become LF here, so later stages see one form of text; invalid
+//! UTF-8 is an error located at the first bad byte.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -28,6 +28,8 @@ pub struct Sources {
     pub topics: Vec<SourceFile>,
     pub briefs: Vec<SourceFile>,
     pub pages: Vec<SourceFile>,
+    /// Author profiles (`content/authors/<slug>.md`).
+    pub authors: Vec<SourceFile>,
     /// Template files; `path` is relative to `templates/`, which makes it the template's name.
     pub templates: Vec<SourceFile>,
     /// Files under `static/`, relative to `static/`.
@@ -45,6 +47,8 @@ pub struct Paths {
     pub topics: Vec<PathBuf>,
     pub briefs: Vec<PathBuf>,
     pub pages: Vec<PathBuf>,
+    /// Relative to the root (`content/authors/jane-doe.md`).
+    pub authors: Vec<PathBuf>,
     /// Relative to the root (`templates/brief.html`).
     pub templates: Vec<PathBuf>,
     /// Relative to `static/`.
@@ -60,6 +64,8 @@ pub enum ContentKind {
     Brief,
     Topic,
     Page,
+    /// An author's profile.
+    Author,
 }
 
 /// The kind of a Markdown file under `content/`, or `None` for one in no known folder.
@@ -74,6 +80,7 @@ pub fn content_kind(rel: &Path) -> Option<ContentKind> {
         "briefs" => Some(ContentKind::Brief),
         "topics" if depth == 2 => Some(ContentKind::Topic),
         "pages" if depth == 2 => Some(ContentKind::Page),
+        "authors" if depth == 2 => Some(ContentKind::Author),
         _ => None,
     }
 }
@@ -100,12 +107,13 @@ pub fn scan(root: &Path) -> (Paths, Vec<Diagnostic>) {
                 Some(ContentKind::Brief) => paths.briefs.push(rel),
                 Some(ContentKind::Topic) => paths.topics.push(rel),
                 Some(ContentKind::Page) => paths.pages.push(rel),
+                Some(ContentKind::Author) => paths.authors.push(rel),
                 None => diags.push(
                     Diagnostic::error(&rel, "this Markdown file is not in a known content folder")
                         .warning()
                         .with_code("misplaced-file")
                         .with_help(
-                            "briefs go anywhere under content/briefs/, topics in content/topics/<slug>.md, free pages in content/pages/<slug>.md; the file was skipped",
+                            "briefs go anywhere under content/briefs/, topics in content/topics/<slug>.md, free pages in content/pages/<slug>.md, author profiles in content/authors/<slug>.md; the file was skipped",
                         ),
                 ),
             }
@@ -169,12 +177,14 @@ pub fn load(root: &Path) -> (Sources, Vec<Diagnostic>) {
     let topics = read_all(root, paths.topics, &mut diags);
     let briefs = read_all(root, paths.briefs, &mut diags);
     let pages = read_all(root, paths.pages, &mut diags);
+    let authors = read_all(root, paths.authors, &mut diags);
     let templates = read_templates(root, paths.templates, &mut diags);
     (
         Sources {
             topics,
             briefs,
             pages,
+            authors,
             templates,
             static_files: paths.static_files,
         },

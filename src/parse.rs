@@ -1,11 +1,11 @@
 //! Front matter: split it from the body, deserialize it, validate it.
 //!
-//! Takes [`SourceFile`]s and hands on [`ParsedBrief`], [`ParsedTopic`] and [`ParsedPage`]:
-//! typed, validated fields plus the Markdown body and where it starts in the file. Raw serde
-//! structs (`Raw*`) only mirror the file; the `Parsed*` types hold what the rest of the
-//! pipeline may rely on (real dates, clean slugs, known statuses). Every problem is pushed as a
-//! located [`Diagnostic`]; a file with problems is dropped, the others go on, so one run reports
-//! every bad file.
+//! Takes [`SourceFile`]s and hands on [`ParsedBrief`], [`ParsedTopic`], [`ParsedPage`] and
+//! [`ParsedAuthor`] (an author's profile): typed, validated fields plus the Markdown body and
+//! where it starts in the file. Raw serde structs (`Raw*`) only mirror the file; the `Parsed*`
+//! types hold what the rest of the pipeline may rely on (real dates, clean slugs, known
+//! statuses). Every problem is pushed as a located [`Diagnostic`]; a file with problems is
+//! dropped, the others go on, so one run reports every bad file.
 
 use std::fmt;
 use std::path::Path;
@@ -335,6 +335,7 @@ pub const BRIEF_FIELDS: &[&str] = &[
     "status",
     "draft",
     "aliases",
+    "authors",
 ];
 
 #[derive(Deserialize)]
@@ -363,6 +364,8 @@ struct RawBrief {
     draft: bool,
     #[serde(default)]
     aliases: StringList,
+    #[serde(default)]
+    authors: StringList,
 }
 
 /// A brief whose front matter is valid. Links and topics are not resolved yet.
@@ -392,10 +395,14 @@ pub struct ParsedBrief {
     /// `tags`: made here, once per file, so rebuilding the site never slugifies them again.
     pub name_slugs: [Vec<String>; 4],
     /// A hash of the fields that decide the site's structure (path, slug, date, draft, topics,
-    /// names, aliases), made once per file: see [`crate::model::structure_key`].
+    /// names, aliases, authors), made once per file: see [`crate::model::structure_key`].
     pub structure: u64,
     /// Old addresses from `aliases:`, each kept working with a redirect page.
     pub old_addresses: Vec<Alias>,
+    /// The byline as written; empty when the brief leaves it to the site's `author`.
+    pub authors: Vec<String>,
+    /// The URL slug of every author, in the order of `authors`.
+    pub author_slugs: Vec<String>,
 }
 
 impl ParsedBrief {
@@ -471,6 +478,45 @@ pub struct ParsedPage {
     pub summary: Option<String>,
     /// Old addresses from `aliases:`, each kept working with a redirect page.
     pub old_addresses: Vec<Alias>,
+}
+
+/// One link of an author's profile (a homepage, a social account).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileLink {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAuthor {
+    name: Option<String>,
+    title: Option<String>,
+    role: Option<String>,
+    bio: Option<String>,
+    #[serde(default)]
+    links: Vec<ProfileLink>,
+}
+
+/// The fields an author's profile may have.
+pub const AUTHOR_FIELDS: &[&str] = &["name", "title", "role", "bio", "links"];
+
+/// An author's profile (`content/authors/<slug>.md`) with valid front matter. The body, when
+/// there is one, is the long form of the bio.
+#[derive(Debug, Clone)]
+pub struct ParsedAuthor {
+    pub file: SourceFile,
+    pub body_offset: usize,
+    pub front_offset: usize,
+    /// From the file name: the slug of the name briefs use in `authors:`.
+    pub slug: String,
+    /// `name`, or `title`: how the author's page and bylines name them.
+    pub name: String,
+    pub role: Option<String>,
+    /// One plain-text line: the page's lede and its description.
+    pub bio: Option<String>,
+    pub links: Vec<ProfileLink>,
 }
 
 /// Makes a URL slug: lower case ASCII letters, digits and hyphens, transliterating other scripts
@@ -750,6 +796,8 @@ pub fn parse_brief(file: SourceFile) -> Result<ParsedBrief, Vec<Diagnostic>> {
         slugs(&tags),
     ];
     let topics = clean_list(raw.topics);
+    let authors = clean_list(raw.authors);
+    let author_slugs = slugs(&authors);
     let structure = {
         let mut h = xxhash_rust::xxh3::Xxh3::new();
         let mut put = |bytes: &[u8]| {
@@ -763,7 +811,7 @@ pub fn parse_brief(file: SourceFile) -> Result<ParsedBrief, Vec<Diagnostic>> {
         for t in &topics {
             put(t.as_bytes());
         }
-        for list in [&people, &places, &organizations, &tags] {
+        for list in [&people, &places, &organizations, &tags, &authors] {
             put(b"|");
             for n in list {
                 put(n.as_bytes());
@@ -803,6 +851,8 @@ pub fn parse_brief(file: SourceFile) -> Result<ParsedBrief, Vec<Diagnostic>> {
         name_slugs,
         structure,
         old_addresses,
+        authors,
+        author_slugs,
         front_offset,
         body_offset,
         file,
@@ -896,6 +946,101 @@ fn aliases(
 ) -> (Vec<Alias>, Vec<Diagnostic>) {
     let front_end = split.front_offset + split.front.len();
     alias::parse_all(path, text, key, front_end, written)
+}
+
+/// Parses and validates one author's profile.
+pub fn parse_author(file: SourceFile) -> Result<ParsedAuthor, Vec<Diagnostic>> {
+    let path = file.path.clone();
+    let text = &file.text;
+    let split = split(&path, text).map_err(|d| vec![d])?;
+    let raw: RawAuthor = deserialize(&path, text, &split, AUTHOR_FIELDS).map_err(|d| vec![d])?;
+    let at = |key: &str| {
+        find_key(split.front, key).map_or(split.front_offset, |o| split.front_offset + o)
+    };
+    let mut errors = Vec::new();
+    let name = match (raw.name, raw.title) {
+        (Some(name), None) => check_text(&path, text, at("name"), "name", &name).map(|()| name),
+        (None, Some(title)) => {
+            check_text(&path, text, at("title"), "title", &title).map(|()| title)
+        }
+        (Some(_), Some(_)) => Err(Diagnostic::error(
+            &path,
+            "the profile sets both `name` and `title`",
+        )
+        .with_code("invalid-field")
+        .at_line_of(text, at("title"))
+        .with_help("they mean the same (the author's name); keep one of them")),
+        (None, None) => Err(Diagnostic::error(&path, "required field `name` is missing")
+            .with_code("missing-field")
+            .at_line_of(text, split.front_offset)
+            .with_help("give the author's name as bylines show it, e.g. `name: Jane Doe`")),
+    };
+    for link in &raw.links {
+        if link.name.trim().is_empty() {
+            errors.push(
+                Diagnostic::error(&path, "a link has an empty `name`")
+                    .with_code("invalid-field")
+                    .at_line_of(text, at("links"))
+                    .with_help("name every link, e.g. - name: Homepage"),
+            );
+        }
+        if !is_safe_url(&link.url) {
+            errors.push(
+                Diagnostic::error(
+                    &path,
+                    format!(
+                        "link URL {:?} is not an http(s), mailto or relative URL",
+                        link.url
+                    ),
+                )
+                .with_code("invalid-field")
+                .at_line_of(text, at("links"))
+                .with_help("give a full address like https://example.org/jane-doe"),
+            );
+        }
+    }
+    let slug = slug_from_stem(&path, text);
+    let (name, slug) = match (name, slug) {
+        (Ok(n), Ok(s)) if errors.is_empty() => (n, s),
+        (n, s) => {
+            errors.extend(n.err());
+            errors.extend(s.err());
+            return Err(errors);
+        }
+    };
+    let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let (front_offset, body_offset) = (split.front_offset, split.body_offset);
+    Ok(ParsedAuthor {
+        slug,
+        name: name.trim().to_string(),
+        role: clean(raw.role),
+        bio: clean(raw.bio),
+        links: raw
+            .links
+            .into_iter()
+            .map(|l| ProfileLink {
+                name: l.name.trim().to_string(),
+                url: encode_url(l.url.trim()),
+            })
+            .collect(),
+        front_offset,
+        body_offset,
+        file,
+    })
+}
+
+/// The slug of a topic or profile: its file name, slugified.
+fn slug_from_stem(path: &Path, text: &str) -> Result<String, Diagnostic> {
+    let slug = slugify(
+        &path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    );
+    if slug.is_empty() {
+        return Err(no_slug(path, text));
+    }
+    Ok(slug)
 }
 
 /// Percent-encodes characters that may not appear raw in a URL (spaces, quotes, brackets),
@@ -1079,6 +1224,40 @@ mod tests {
             (Some(2), Some("missing-field"))
         );
         assert_eq!(errs[0].message, "required field `title` is missing");
+    }
+
+    fn profile(text: &str) -> Result<ParsedAuthor, Vec<Diagnostic>> {
+        parse_author(SourceFile {
+            path: PathBuf::from("content/authors/jane-doe.md"),
+            text: text.to_string(),
+        })
+    }
+
+    #[test]
+    fn a_profile_takes_name_or_title_and_its_slug_from_the_file() {
+        let a = profile("---\nname: Jane Doe\nrole: Analyst\nlinks: [{name: Home, url: https://a.org/j d}]\n---\nLong bio.\n").unwrap();
+        assert_eq!((a.slug.as_str(), a.name.as_str()), ("jane-doe", "Jane Doe"));
+        assert_eq!(a.role.as_deref(), Some("Analyst"));
+        assert_eq!(a.links[0].url, "https://a.org/j%20d");
+        assert_eq!(&a.file.text[a.body_offset..], "Long bio.\n");
+        let a = profile("+++\ntitle = \"Jane Doe\"\n+++\n").unwrap();
+        assert_eq!(a.name, "Jane Doe");
+        let errs = profile("---\nname: Jane\ntitle: Jane\n---\n").unwrap_err();
+        assert_eq!(errs[0].line, Some(3), "{errs:?}");
+        let errs = profile("---\nrole: Analyst\n---\n").unwrap_err();
+        assert_eq!(errs[0].code, Some("missing-field"));
+    }
+
+    #[test]
+    fn an_unknown_profile_field_suggests_the_nearest() {
+        let errs = profile("---\nname: Jane Doe\nbiography: x\n---\n").unwrap_err();
+        let d = &errs[0];
+        assert_eq!((d.code, d.line), (Some("unknown-field"), Some(3)));
+        let help = d.help.as_deref().unwrap_or_default();
+        assert!(help.starts_with("did you mean `bio`?"), "{help}");
+        let errs = profile("---\nname: Jane\nlinks: [{name: X, url: \"javascript:x\"}]\n---\n")
+            .unwrap_err();
+        assert_eq!(errs[0].code, Some("invalid-field"));
     }
 
     #[test]

@@ -352,6 +352,7 @@ fn read_kind(
         ContentKind::Brief => paths.briefs,
         ContentKind::Topic => paths.topics,
         ContentKind::Page => paths.pages,
+        ContentKind::Author => paths.authors,
     };
     let mut diags = Vec::new();
     let files = crate::load::read_all(root, paths, &mut diags);
@@ -421,6 +422,7 @@ people: []
 places: []
 organizations: []
 tags: []
+# authors: [Jane Doe]  # the byline; default: `author` from site.toml
 {status_line}  # {statuses}
 draft: true  # the brief is left out of the site until this line is removed or set to false
 ---

@@ -24,7 +24,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::layout::Output;
 use crate::load::{self, ContentKind, SourceFile};
 use crate::model::{self, Body, Site, SourceKey};
-use crate::parse::{self, ParsedBrief, ParsedPage, ParsedTopic};
+use crate::parse::{self, ParsedAuthor, ParsedBrief, ParsedPage, ParsedTopic};
 use crate::render::{Fragments, Renderer, Reuse, Templates};
 use crate::{BuildOptions, Report};
 
@@ -91,6 +91,7 @@ pub struct Session {
     briefs: BTreeMap<PathBuf, Entry<ParsedBrief>>,
     topics: BTreeMap<PathBuf, Entry<ParsedTopic>>,
     pages: BTreeMap<PathBuf, Entry<ParsedPage>>,
+    authors: BTreeMap<PathBuf, Entry<ParsedAuthor>>,
     /// Problems the last walk of the site found (links out of the site, misplaced files).
     scan_diagnostics: Vec<Diagnostic>,
     template_files: Vec<SourceFile>,
@@ -121,6 +122,7 @@ impl Session {
             briefs: BTreeMap::new(),
             topics: BTreeMap::new(),
             pages: BTreeMap::new(),
+            authors: BTreeMap::new(),
             scan_diagnostics: Vec::new(),
             template_files: Vec::new(),
             templates: None,
@@ -389,6 +391,7 @@ impl Session {
         let mut files = paths.briefs;
         files.extend(paths.topics);
         files.extend(paths.pages);
+        files.extend(paths.authors);
         let files = load::read_all(&root, files, &mut diags);
         // Read errors are kept apart: they are reported like scan problems.
         self.scan_diagnostics = diags;
@@ -409,6 +412,7 @@ impl Session {
             reread.extend(self.briefs.keys().cloned());
             reread.extend(self.topics.keys().cloned());
             reread.extend(self.pages.keys().cloned());
+            reread.extend(self.authors.keys().cloned());
             self.static_changed.extend(
                 self.static_files
                     .iter()
@@ -455,10 +459,12 @@ impl Session {
                     .iter()
                     .chain(&paths.topics)
                     .chain(&paths.pages)
+                    .chain(&paths.authors)
                     .collect();
                 self.briefs.retain(|p, _| present.contains(p));
                 self.topics.retain(|p, _| present.contains(p));
                 self.pages.retain(|p, _| present.contains(p));
+                self.authors.retain(|p, _| present.contains(p));
                 let new: Vec<PathBuf> = present
                     .into_iter()
                     .filter(|p| !self.knows(p))
@@ -488,6 +494,7 @@ impl Session {
                 self.briefs.remove(p);
                 self.topics.remove(p);
                 self.pages.remove(p);
+                self.authors.remove(p);
                 if std::fs::symlink_metadata(root.join(p)).is_err() {
                     continue;
                 }
@@ -503,6 +510,7 @@ impl Session {
             ContentKind::Brief => text(self.briefs.get(path)?, |p| &p.file.text),
             ContentKind::Topic => text(self.topics.get(path)?, |p| &p.file.text),
             ContentKind::Page => text(self.pages.get(path)?, |p| &p.file.text),
+            ContentKind::Author => text(self.authors.get(path)?, |p| &p.file.text),
         }
     }
 
@@ -512,6 +520,7 @@ impl Session {
             Some(ContentKind::Brief) => self.briefs.contains_key(path),
             Some(ContentKind::Topic) => self.topics.contains_key(path),
             Some(ContentKind::Page) => self.pages.contains_key(path),
+            Some(ContentKind::Author) => self.authors.contains_key(path),
             None => false,
         }
     }
@@ -531,8 +540,9 @@ impl Session {
             Brief(Entry<ParsedBrief>),
             Topic(Entry<ParsedTopic>),
             Page(Entry<ParsedPage>),
+            Author(Entry<ParsedAuthor>),
         }
-        // Every path here came from a walk that sorted it into one of the three folders.
+        // Every path here came from a walk that sorted it into one of the content folders.
         let parsed: Vec<(PathBuf, Parsed)> = files
             .into_par_iter()
             .filter_map(|f| {
@@ -541,6 +551,7 @@ impl Session {
                     ContentKind::Brief => Parsed::Brief(parse::parse_brief(f).map(Arc::new)),
                     ContentKind::Topic => Parsed::Topic(parse::parse_topic(f).map(Arc::new)),
                     ContentKind::Page => Parsed::Page(parse::parse_page(f).map(Arc::new)),
+                    ContentKind::Author => Parsed::Author(parse::parse_author(f).map(Arc::new)),
                 };
                 Some((path, parsed))
             })
@@ -555,6 +566,9 @@ impl Session {
                 }
                 Parsed::Page(parsed) => {
                     self.pages.insert(path, parsed);
+                }
+                Parsed::Author(parsed) => {
+                    self.authors.insert(path, parsed);
                 }
             }
         }
@@ -656,6 +670,7 @@ impl Session {
         take(&mut self.briefs, keep, &mut input, |i| &mut i.briefs);
         take(&mut self.topics, keep, &mut input, |i| &mut i.topics);
         take(&mut self.pages, keep, &mut input, |i| &mut i.pages);
+        take(&mut self.authors, keep, &mut input, |i| &mut i.authors);
         input.broken.sort();
         input
     }
@@ -674,7 +689,12 @@ impl Session {
             .iter()
             .map(|b| (b.key, &b.body))
             .chain(site.topics.iter().map(|t| (t.key, &t.body)))
-            .chain(site.pages.iter().map(|p| (p.key, &p.body)));
+            .chain(site.pages.iter().map(|p| (p.key, &p.body)))
+            .chain(
+                site.authors
+                    .iter()
+                    .filter_map(|a| a.profile.as_ref().map(|p| (p.key, &p.body))),
+            );
         self.bodies
             .extend(bodies.map(|(key, body)| (key, Arc::clone(body))));
         // The previous site is dropped here, after the new one is made: a rebuild's share of

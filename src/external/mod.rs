@@ -107,6 +107,16 @@ pub fn links(site: &Site) -> Vec<Link> {
         let external = &page.body.rendered.external;
         body_links(&page.doc.file, page.doc.body_offset, external, &mut out);
     }
+    for profile in site.authors.iter().filter_map(|a| a.profile.as_ref()) {
+        let doc = &profile.doc;
+        let urls = doc.links.iter().map(|l| l.url.as_str());
+        let front = doc.front_offset..doc.body_offset;
+        let links_key = front.start
+            + crate::parse::find_key(&doc.file.text[front.clone()], "links").unwrap_or(0);
+        source_links(&doc.file, front, links_key, urls, &mut out);
+        let external = &profile.body.rendered.external;
+        body_links(&doc.file, doc.body_offset, external, &mut out);
+    }
     out
 }
 

@@ -1,17 +1,19 @@
-//! The site model: every brief, topic, entity and page, cross-linked.
+//! The site model: every brief, topic, entity, page and author, cross-linked.
 //!
-//! Takes parsed front matter ([`Input`]) and hands on one [`Site`]. This is the two-pass heart
-//! of the build: first the site's [`Structure`] is made from front matter alone (briefs in date
-//! order, topics and their members, entities and theirs, previous/next within topics, related
-//! briefs and entities, the redirect pages of aliases ([`redirects`])), which fixes every output
-//! path ([`crate::layout`]); then every Markdown body is rendered with its links resolved against
-//! those paths; then "referenced by" is read off the bodies' links. Each step is a function that returns its part whole; [`build`] is the
-//! list of steps. A session hands the last build's structure back in, and it is reused whole
-//! while the front matter that decides it is unchanged.
+//! Takes parsed front matter ([`Input`]) and hands on one [`Site`]. This is the two-pass heart of
+//! the build: first the site's [`Structure`] is made from front matter alone (briefs in date order,
+//! topics and their members, entities and theirs, authors and their bylines, previous/next within
+//! topics, related briefs and entities, the redirect pages of aliases ([`redirects`])), which fixes
+//! every output path ([`crate::layout`]); then every Markdown body is rendered with its links
+//! resolved against those paths; then "referenced by" is read off the bodies' links. Each step is
+//! a function that returns its part whole; [`build`] is the list of steps. A session hands the
+//! last build's structure back in, and it is reused whole while the front matter that decides it
+//! is unchanged.
 //!
 //! Ids ([`BriefId`], …) are positions in this build's sorted lists, cheap to index by. What
 //! keeps a brief's identity from one build to the next is its source path, hashed into a
-//! [`SourceKey`]; an entity's is its kind and slug ([`EntityKey`]).
+//! [`SourceKey`]; an entity's is its kind and slug ([`EntityKey`]); an author's their slug
+//! ([`AuthorKey`]).
 
 pub mod redirects;
 mod related;
@@ -28,7 +30,7 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::layout::{self, Output, Shape};
 use crate::markdown::{self, LinkTargets, Rendered, Sanitizer};
-use crate::parse::{self, ParsedBrief, ParsedPage, ParsedTopic};
+use crate::parse::{self, ParsedAuthor, ParsedBrief, ParsedPage, ParsedTopic};
 
 pub use redirects::{Redirect, Target};
 pub use related::{RELATED_COUNT, RELATED_ENTITIES, RELATED_WINDOW};
@@ -71,6 +73,10 @@ id_type!(
     /// A redirect's position in this build, by old address.
     RedirectId
 );
+id_type!(
+    /// An author's position in this build, by slug.
+    AuthorId
+);
 
 /// A brief's, topic's or page's identity across builds: a hash of its source path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -94,6 +100,17 @@ impl EntityKey {
             slug.as_bytes(),
             kind.index() as u64,
         ))
+    }
+}
+
+/// An author's identity across builds: their slug, hashed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AuthorKey(pub u64);
+
+impl AuthorKey {
+    pub fn of(slug: &str) -> AuthorKey {
+        // Seeded apart from the entity kinds, so an author and a person of one slug differ.
+        AuthorKey(xxhash_rust::xxh3::xxh3_64_with_seed(slug.as_bytes(), 0xa7))
     }
 }
 
@@ -177,6 +194,9 @@ pub struct Brief {
     pub topic_nav: Vec<TopicNav>,
     /// Dated after the build's clock: published only because of `--future`.
     pub scheduled: bool,
+    /// Its byline: the authors it lists, else the site's `author` (see [`Brief::byline_default`]),
+    /// else none.
+    pub authors: Vec<AuthorId>,
 }
 
 impl Brief {
@@ -216,6 +236,10 @@ impl Brief {
     }
     pub fn reading_time(&self) -> usize {
         self.words().div_ceil(200).max(1)
+    }
+    /// Whether the byline is the site's `author`, standing in for a brief that lists none.
+    pub fn byline_default(&self) -> bool {
+        self.doc.authors.is_empty() && !self.authors.is_empty()
     }
 }
 
@@ -259,6 +283,29 @@ pub struct Entity {
     pub related: Vec<(EntityKind, EntityId, usize)>,
 }
 
+/// Someone briefs are by: named in a brief's `authors:` (or the site's default `author`), or
+/// given a profile in `content/authors/`, or both.
+#[derive(Debug, Clone)]
+pub struct Author {
+    pub key: AuthorKey,
+    /// The profile's name, else the first spelling met in bylines, newest brief first.
+    pub name: String,
+    pub slug: String,
+    /// Root-relative URL of the author's first page.
+    pub url: String,
+    /// Their briefs, newest first.
+    pub briefs: Vec<BriefId>,
+    pub profile: Option<Profile>,
+}
+
+/// An author's profile file, parsed and rendered.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub key: SourceKey,
+    pub doc: Arc<ParsedAuthor>,
+    pub body: Arc<Body>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Page {
     pub key: SourceKey,
@@ -288,6 +335,8 @@ pub struct Site {
     pub entities: [Vec<Entity>; 4],
     /// In `order`, then by title.
     pub pages: Vec<Page>,
+    /// By slug.
+    pub authors: Vec<Author>,
     /// What front matter decided, for the next build of a session to reuse.
     pub structure: Arc<Structure>,
     /// Warnings found on the way; the build goes on.
@@ -346,6 +395,12 @@ impl Site {
             Target::Page(p) => (&self.page(p).url, self.page(p).title()),
         }
     }
+    pub fn author(&self, id: AuthorId) -> &Author {
+        &self.authors[id.index()]
+    }
+    pub fn author_ids(&self) -> impl Iterator<Item = AuthorId> + use<> {
+        (0..self.authors.len()).map(AuthorId::new)
+    }
 }
 
 impl Shape for Site {
@@ -388,6 +443,15 @@ impl Shape for Site {
     fn hosting_files(&self) -> bool {
         self.config.hosting_files
     }
+    fn author_count(&self) -> usize {
+        self.authors.len()
+    }
+    fn author_slug(&self, a: AuthorId) -> &str {
+        &self.author(a).slug
+    }
+    fn author_size(&self, a: AuthorId) -> usize {
+        self.author(a).briefs.len()
+    }
 }
 
 /// What the model is made from: the parsed files, whatever order they come in.
@@ -396,6 +460,7 @@ pub struct Input {
     pub briefs: Vec<Arc<ParsedBrief>>,
     pub topics: Vec<Arc<ParsedTopic>>,
     pub pages: Vec<Arc<ParsedPage>>,
+    pub authors: Vec<Arc<ParsedAuthor>>,
     /// Files under `static/`, relative to it, with forward slashes.
     pub static_files: Vec<String>,
     /// Files under `content/` that are not Markdown, relative to the root (page-bundle assets).
@@ -516,14 +581,22 @@ pub fn build(
         .par_iter()
         .map(|p| render(&p.file.path, &p.file.text, p.body_offset))
         .collect();
-    for body in brief_bodies.iter().chain(&topic_bodies).chain(&page_bodies) {
+    let profile_bodies: Vec<Arc<Body>> = docs
+        .authors
+        .par_iter()
+        .map(|a| render(&a.file.path, &a.file.text, a.body_offset))
+        .collect();
+    for body in brief_bodies
+        .iter()
+        .chain(&topic_bodies)
+        .chain(&page_bodies)
+        .chain(&profile_bodies)
+    {
         diags.extend(body.diagnostics.iter().cloned());
     }
     let assets = assets(
         &docs,
-        &brief_bodies,
-        &topic_bodies,
-        &page_bodies,
+        [&brief_bodies, &topic_bodies, &page_bodies, &profile_bodies],
         targets,
         &mut diags,
     );
@@ -554,6 +627,7 @@ pub fn build(
             briefs: brief_bodies,
             topics: topic_bodies,
             pages: page_bodies,
+            profiles: profile_bodies,
             assets,
         },
         links_to,
@@ -597,6 +671,36 @@ fn editorial_warnings(docs: &Docs, catalog: &Catalog, diags: &mut Diagnostics) {
             );
         }
     }
+    let bylines: Vec<&str> = catalog
+        .authors
+        .iter()
+        .filter(|a| !a.briefs.is_empty())
+        .map(|a| a.slug.as_str())
+        .collect();
+    for a in catalog.authors.iter().filter(|a| a.briefs.is_empty()) {
+        let Some(p) = a.profile else { continue };
+        let doc = &docs.authors[p];
+        let help = match crate::diagnostic::closest(&a.slug, &bylines) {
+            Some(k) => format!(
+                "bylines link to a profile by the slug of the name: did you mean content/authors/{k}.md? Or list {:?} in a brief's `authors:`",
+                doc.name
+            ),
+            None => format!(
+                "list {:?} in a brief's `authors:`; a profile's file name is the slug of that name ({}.md); its page lists nothing",
+                doc.name, a.slug
+            ),
+        };
+        diags.push(
+            Diagnostic::error(
+                &doc.file.path,
+                format!("no published brief is by the author {:?}", doc.name),
+            )
+            .warning()
+            .at_line_of(&doc.file.text, doc.front_offset)
+            .with_code("empty-author")
+            .with_help(help),
+        );
+    }
 }
 
 /// Where each linked page-bundle asset is copied: the folder of the page showing the body,
@@ -604,9 +708,7 @@ fn editorial_warnings(docs: &Docs, catalog: &Catalog, diags: &mut Diagnostics) {
 /// error.
 fn assets(
     docs: &Docs,
-    briefs: &[Arc<Body>],
-    topics: &[Arc<Body>],
-    pages: &[Arc<Body>],
+    [briefs, topics, pages, profiles]: [&[Arc<Body>]; 4],
     targets: &LinkTargets,
     diags: &mut Diagnostics,
 ) -> Vec<(String, PathBuf)> {
@@ -627,6 +729,12 @@ fn assets(
                 .iter()
                 .map(|p| (dir(layout::page_url(&p.slug)), &p.file))
                 .zip(pages),
+        )
+        .chain(
+            docs.authors
+                .iter()
+                .map(|a| (dir(layout::author_url(&a.slug)), &a.file))
+                .zip(profiles),
         );
     let mut out: Vec<(String, PathBuf)> = Vec::new();
     for ((dir, file), body) in owners {
@@ -661,6 +769,8 @@ pub struct Docs {
     pub briefs: Vec<Arc<ParsedBrief>>,
     pub topics: Vec<Arc<ParsedTopic>>,
     pub pages: Vec<Arc<ParsedPage>>,
+    /// Author profiles, by slug.
+    pub authors: Vec<Arc<ParsedAuthor>>,
 }
 
 /// Where each file of the [`Input`] goes in the site's order (published briefs only).
@@ -669,6 +779,7 @@ pub struct Order {
     briefs: Vec<usize>,
     topics: Vec<usize>,
     pages: Vec<usize>,
+    authors: Vec<usize>,
 }
 
 impl Order {
@@ -681,6 +792,7 @@ impl Order {
             briefs: pick(&self.briefs, input.briefs),
             topics: pick(&self.topics, input.topics),
             pages: pick(&self.pages, input.pages),
+            authors: pick(&self.authors, input.authors),
         }
     }
 }
@@ -707,10 +819,11 @@ pub struct Structure {
 }
 
 /// A hash of every front-matter field that decides the site's structure: file paths, slugs,
-/// dates, drafts, topics, names and aliases of briefs; slugs, titles, order and aliases of topics
-/// and pages; the static files; pagination; whether hosting files are written. Titles,
-/// summaries, bodies, statuses and sources of briefs are not in it: changing them leaves the
-/// structure as it is.
+/// dates, drafts, topics, names, aliases and authors of briefs; slugs, titles, order and aliases
+/// of topics and pages; which author profiles exist; the default author; the static files;
+/// pagination; whether hosting files are written. Titles, summaries, bodies, statuses and sources
+/// of briefs are not in it, nor anything a profile says: changing them leaves the structure as it
+/// is.
 pub fn structure_key(config: &Config, input: &Input, opts: &Options) -> u64 {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     let mut put = |bytes: &[u8]| {
@@ -727,6 +840,10 @@ pub fn structure_key(config: &Config, input: &Input, opts: &Options) -> u64 {
     put(&held);
     put(&(config.paginate as u64).to_le_bytes());
     put(&[u8::from(config.hosting_files)]);
+    put(config.author.as_bytes());
+    for a in &input.authors {
+        put(a.file.path.as_os_str().as_encoded_bytes());
+    }
     for f in &input.static_files {
         put(f.as_bytes());
     }
@@ -774,6 +891,7 @@ fn structure(
         briefs: published_briefs(&input.briefs, opts),
         topics: sorted_by_order(&input.topics, |t| (t.order, &t.title, &t.slug)),
         pages: sorted_by_order(&input.pages, |p| (p.order, &p.title, &p.slug)),
+        authors: by_slug(&input.authors),
     };
     let static_files = input.static_files.clone();
     let assets = std::mem::take(&mut input.assets);
@@ -854,6 +972,10 @@ pub struct Catalog {
     pub topic_briefs: Vec<Vec<BriefId>>,
     pub entities: [Vec<EntityEntry>; 4],
     pub static_files: Vec<String>,
+    /// Each brief's byline.
+    pub brief_authors: Vec<Vec<AuthorId>>,
+    /// By slug.
+    pub authors: Vec<AuthorEntry>,
 }
 
 /// An entity as front matter names it.
@@ -864,6 +986,18 @@ pub struct EntityEntry {
     pub name: String,
     /// Its briefs, newest first.
     pub briefs: Vec<BriefId>,
+}
+
+/// An author as bylines and profiles name them.
+#[derive(Debug, Clone)]
+pub struct AuthorEntry {
+    pub slug: String,
+    /// The first spelling met in bylines, newest brief first; empty for a profile no brief names.
+    pub name: String,
+    /// Their briefs, newest first.
+    pub briefs: Vec<BriefId>,
+    /// Their profile's position in [`Docs::authors`].
+    pub profile: Option<usize>,
 }
 
 /// The files in order with their catalog: the site's [`Shape`] before any body is rendered.
@@ -913,6 +1047,15 @@ impl Shape for View<'_> {
     fn hosting_files(&self) -> bool {
         self.catalog.hosting_files
     }
+    fn author_count(&self) -> usize {
+        self.catalog.authors.len()
+    }
+    fn author_slug(&self, a: AuthorId) -> &str {
+        &self.catalog.authors[a.index()].slug
+    }
+    fn author_size(&self, a: AuthorId) -> usize {
+        self.catalog.authors[a.index()].briefs.len()
+    }
 }
 
 /// Pass 1: with the files in order, checks slugs and resolves topics and entities.
@@ -922,7 +1065,8 @@ fn catalog(
     static_files: Vec<String>,
     diags: &mut Diagnostics,
 ) -> Catalog {
-    let (briefs, topics, pages) = (&docs.briefs, &docs.topics, &docs.pages);
+    let (briefs, topics, pages, profiles) =
+        (&docs.briefs, &docs.topics, &docs.pages, &docs.authors);
     check_unique(
         briefs.iter().map(|b| (b.slug.as_str(), &b.file.path)),
         |i| (&briefs[i].file.text, briefs[i].key_offset("slug")),
@@ -935,10 +1079,17 @@ fn catalog(
         "page",
         diags,
     );
+    check_unique(
+        profiles.iter().map(|a| (a.slug.as_str(), &a.file.path)),
+        |i| (&profiles[i].file.text, 0),
+        "author",
+        diags,
+    );
     let topic_names = topic_names(topics, diags);
     let brief_topics = resolve_topics(briefs, &topic_names, diags);
     let (entities, brief_entities) = collect_entities(briefs, diags);
     let topic_briefs = members(topics.len(), &brief_topics);
+    let (authors, brief_authors) = collect_authors(briefs, profiles, &config.author, diags);
     Catalog {
         paginate: config.paginate,
         hosting_files: config.hosting_files,
@@ -947,6 +1098,8 @@ fn catalog(
         topic_briefs,
         entities,
         static_files,
+        brief_authors,
+        authors,
     }
 }
 
@@ -1116,6 +1269,104 @@ fn collect_entities(
     (entities, brief_entities)
 }
 
+/// Authors, keyed by slug like entities: each brief's byline (its `authors:`, else the site's
+/// `author`) and every profile. Sorted by slug; an author's first spelling, newest brief first,
+/// names them until a profile does.
+fn collect_authors(
+    briefs: &[Arc<ParsedBrief>],
+    profiles: &[Arc<ParsedAuthor>],
+    default: &str,
+    diags: &mut Diagnostics,
+) -> (Vec<AuthorEntry>, Vec<Vec<AuthorId>>) {
+    let default = default.trim();
+    let default_slug = parse::slugify(default);
+    let mut index: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut found: Vec<AuthorEntry> = Vec::new();
+    let mut per_brief: Vec<Vec<usize>> = Vec::with_capacity(briefs.len());
+    for (id, b) in briefs.iter().enumerate() {
+        let mut mine: Vec<usize> = Vec::new();
+        let byline: Vec<(&str, &str)> = if !b.authors.is_empty() {
+            let listed = b.authors.iter().zip(&b.author_slugs);
+            listed.map(|(n, s)| (n.as_str(), s.as_str())).collect()
+        } else if !default_slug.is_empty() {
+            vec![(default, default_slug.as_str())]
+        } else {
+            Vec::new()
+        };
+        for (name, slug) in byline {
+            if slug.is_empty() {
+                diags.push(
+                    Diagnostic::error(
+                        &b.file.path,
+                        format!("cannot make a URL slug for the author {name:?}"),
+                    )
+                    .at_line_of(&b.file.text, b.key_offset("authors"))
+                    .with_code("invalid-field")
+                    .with_help("use a name with letters or digits"),
+                );
+                continue;
+            }
+            let i = author_entry(&mut index, &mut found, slug, name);
+            let ids = &mut found[i].briefs;
+            if ids.last() != Some(&BriefId::new(id)) {
+                ids.push(BriefId::new(id));
+            }
+            if !mine.contains(&i) {
+                mine.push(i);
+            }
+        }
+        per_brief.push(mine);
+    }
+    for (p, profile) in profiles.iter().enumerate() {
+        let i = author_entry(&mut index, &mut found, &profile.slug, "");
+        // A second profile of one slug is a duplicate-slug error already.
+        found[i].profile.get_or_insert(p);
+    }
+    let mut order: Vec<usize> = (0..found.len()).collect();
+    order.sort_unstable_by(|&a, &b| found[a].slug.cmp(&found[b].slug));
+    let mut position = vec![AuthorId::new(0); found.len()];
+    for (sorted, &i) in order.iter().enumerate() {
+        position[i] = AuthorId::new(sorted);
+    }
+    let per_brief = per_brief
+        .into_iter()
+        .map(|mine| mine.into_iter().map(|i| position[i]).collect())
+        .collect();
+    let mut found: Vec<Option<AuthorEntry>> = found.into_iter().map(Some).collect();
+    let authors = order.iter().filter_map(|&i| found[i].take()).collect();
+    (authors, per_brief)
+}
+
+/// The position of the author of `slug` in `found`, added with `name` if new.
+fn author_entry<'a>(
+    index: &mut FxHashMap<&'a str, usize>,
+    found: &mut Vec<AuthorEntry>,
+    slug: &'a str,
+    name: &str,
+) -> usize {
+    *index.entry(slug).or_insert_with(|| {
+        found.push(AuthorEntry {
+            slug: slug.to_string(),
+            name: name.to_string(),
+            briefs: Vec::new(),
+            profile: None,
+        });
+        found.len() - 1
+    })
+}
+
+/// Author profiles by slug, then path: their positions.
+fn by_slug(authors: &[Arc<ParsedAuthor>]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..authors.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&authors[a], &authors[b]);
+        a.slug
+            .cmp(&b.slug)
+            .then_with(|| a.file.path.cmp(&b.file.path))
+    });
+    order
+}
+
 /// Each topic's briefs, newest first (briefs are in date order already).
 fn members(topics: usize, brief_topics: &[Vec<TopicId>]) -> Vec<Vec<BriefId>> {
     let mut out = vec![Vec::new(); topics];
@@ -1145,6 +1396,11 @@ fn link_targets(view: &View<'_>, real: Vec<(Output, String)>) -> LinkTargets {
         targets
             .content
             .insert(p.file.path.clone(), layout::page_url(&p.slug));
+    }
+    for a in &view.docs.authors {
+        targets
+            .content
+            .insert(a.file.path.clone(), layout::author_url(&a.slug));
     }
     let static_files = &view.catalog.static_files;
     targets
@@ -1225,6 +1481,8 @@ struct Bodies {
     briefs: Vec<Arc<Body>>,
     topics: Vec<Arc<Body>>,
     pages: Vec<Arc<Body>>,
+    /// Author profiles', in the order of [`Docs::authors`].
+    profiles: Vec<Arc<Body>>,
     /// The page-bundle assets they link to: (output path, source).
     assets: Vec<(String, PathBuf)>,
 }
@@ -1261,6 +1519,7 @@ fn assemble(
             related: s.related[i].clone(),
             topic_nav: s.topic_nav[i].clone(),
             scheduled: false,
+            authors: catalog.brief_authors[i].clone(),
         })
         .collect();
     let topics = docs
@@ -1302,12 +1561,40 @@ fn assemble(
             body,
         })
         .collect();
+    let profiles: Vec<Profile> = docs
+        .authors
+        .into_iter()
+        .zip(bodies.profiles)
+        .map(|(doc, body)| Profile {
+            key: SourceKey::of(&doc.file.path),
+            doc,
+            body,
+        })
+        .collect();
+    let authors = catalog
+        .authors
+        .iter()
+        .map(|a| {
+            let profile = a.profile.map(|p| profiles[p].clone());
+            Author {
+                key: AuthorKey::of(&a.slug),
+                name: profile
+                    .as_ref()
+                    .map_or_else(|| a.name.clone(), |p| p.doc.name.clone()),
+                url: layout::author_url(&a.slug),
+                slug: a.slug.clone(),
+                briefs: a.briefs.clone(),
+                profile,
+            }
+        })
+        .collect();
     Site {
         config,
         briefs,
         topics,
         entities,
         pages,
+        authors,
         structure,
         warnings,
         assets: bodies.assets,

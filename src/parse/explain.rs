@@ -552,6 +552,18 @@ fn example(field: &str, format: Format) -> Option<&'static str> {
             "aliases: [russia-us]",
             "aliases = [\"russia-us\"]",
         ),
+        ("authors", "authors: [Jane Doe]", "authors = [\"Jane Doe\"]"),
+        ("role", "role: Energy analyst", "role = \"Energy analyst\""),
+        (
+            "bio",
+            "bio: Covers gas, oil and sanctions.",
+            "bio = \"Covers gas, oil and sanctions.\"",
+        ),
+        (
+            "links",
+            "links: [{name: Homepage, url: https://example.org/}]",
+            "links = [{ name = \"Homepage\", url = \"https://example.org/\" }]",
+        ),
         ("name", "name: Reuters", "name = \"Reuters\""),
         (
             "url",

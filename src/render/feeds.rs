@@ -9,7 +9,7 @@ use atom_syndication::{Content, Entry, Feed, Link, Person, Text};
 
 use crate::diagnostic::Diagnostic;
 use crate::layout::{self, Output};
-use crate::model::{BriefId, Site, TopicId};
+use crate::model::{AuthorId, BriefId, Site, TopicId};
 
 /// The URL of a root-relative path as seen from a file at `from` (root-relative too).
 fn url_from(site: &Site, from: &str, path: &str) -> String {
@@ -28,12 +28,34 @@ fn url_from(site: &Site, from: &str, path: &str) -> String {
     }
 }
 
+/// An author as a feed names them: their name and page.
+fn person(site: &Site, from: &str, a: AuthorId) -> Person {
+    let a = site.author(a);
+    Person {
+        name: a.name.clone(),
+        uri: Some(url_from(site, from, &a.url)),
+        ..Default::default()
+    }
+}
+
+/// The site's `author`, the feeds' author.
+fn site_author(site: &Site) -> Option<Person> {
+    let author = &site.config.author;
+    (!author.is_empty()).then(|| Person {
+        name: author.clone(),
+        ..Default::default()
+    })
+}
+
+/// A feed of `briefs` (the first `feed_entries` become entries), whose author is `author`; each
+/// entry is by its brief's byline.
 fn feed(
     site: &Site,
     feed_path: &str,
     title: String,
     page: &str,
     briefs: &[BriefId],
+    author: Option<Person>,
 ) -> Result<Vec<u8>, Diagnostic> {
     let cfg = &site.config;
     let updated = briefs
@@ -44,10 +66,6 @@ fn feed(
         })
         .max()
         .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-    let author = (!cfg.author.is_empty()).then(|| Person {
-        name: cfg.author.clone(),
-        ..Default::default()
-    });
     let entries = briefs
         .iter()
         .take(cfg.feed_entries)
@@ -72,7 +90,11 @@ fn feed(
                 }],
                 summary: Some(Text::plain(b.summary().to_string())),
                 content: Some(content),
-                authors: author.clone().into_iter().collect(),
+                authors: b
+                    .authors
+                    .iter()
+                    .map(|&a| person(site, feed_path, a))
+                    .collect(),
                 categories: b
                     .topics
                     .iter()
@@ -176,6 +198,7 @@ pub fn site_feed(site: &Site) -> Result<Vec<u8>, Diagnostic> {
         site.config.title.clone(),
         "index.html",
         &ids,
+        site_author(site),
     )
 }
 
@@ -190,6 +213,22 @@ pub fn topic_feed(site: &Site, t: TopicId) -> Result<Vec<u8>, Diagnostic> {
         format!("{} — {}", topic.title(), site.config.title),
         &topic.url,
         &ids,
+        site_author(site),
+    )
+}
+
+/// One author's Atom feed.
+pub fn author_feed(site: &Site, a: AuthorId) -> Result<Vec<u8>, Diagnostic> {
+    let author = site.author(a);
+    let path = layout::author_feed_url(&author.slug);
+    let ids: Vec<BriefId> = published(site, author.briefs.iter().copied()).collect();
+    feed(
+        site,
+        &path,
+        format!("{} — {}", author.name, site.config.title),
+        &author.url,
+        &ids,
+        Some(person(site, &path, a)),
     )
 }
 

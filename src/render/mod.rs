@@ -35,7 +35,8 @@ pub use templates::{BUILTIN_TEMPLATES, Templates};
 
 /// The pieces of a brief's HTML that listings repeat, each rendered once per build (and kept
 /// between the builds of a session while the brief's card is the same): its card at the depths
-/// of the pages with timelines (`topics/x/`, `people/x/`… and `topics/x/page/n/`), and its row
+/// of the pages with timelines (`topics/x/`, `people/x/`, `authors/x/`… and `topics/x/page/n/`,
+/// `authors/x/page/n/`), and its row
 /// in the archive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fragment {
@@ -279,6 +280,7 @@ impl<'s> Renderer<'s> {
         let template = match output {
             Output::Feed => return feeds::site_feed(site),
             Output::TopicFeed(t) => return feeds::topic_feed(site, t),
+            Output::AuthorFeed(a) => return feeds::author_feed(site, a),
             Output::Sitemap => {
                 let paths: Vec<(Output, String)> = self
                     .plan
@@ -317,6 +319,8 @@ impl<'s> Renderer<'s> {
             Output::Corrections => pages::corrections::data(self, &mut ctx),
             Output::Page(p) => pages::page::data(self, &mut ctx, p),
             Output::Redirect(r) => pages::redirect::data(self, &mut ctx, r, &root),
+            Output::Author(a, page) => pages::author::data(self, &mut ctx, a, page, &root)?,
+            Output::Authors => pages::authors::data(self, &mut ctx),
             _ => {}
         }
         self.templates.render(template, &ctx)

@@ -27,6 +27,14 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         "partials/timeline.html",
         include_str!("../../templates/partials/timeline.html"),
     ),
+    (
+        "partials/byline.html",
+        include_str!("../../templates/partials/byline.html"),
+    ),
+    (
+        "partials/pagination.html",
+        include_str!("../../templates/partials/pagination.html"),
+    ),
     ("index.html", include_str!("../../templates/index.html")),
     ("brief.html", include_str!("../../templates/brief.html")),
     ("topic.html", include_str!("../../templates/topic.html")),
@@ -43,6 +51,8 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/corrections.html"),
     ),
     ("page.html", include_str!("../../templates/page.html")),
+    ("author.html", include_str!("../../templates/author.html")),
+    ("authors.html", include_str!("../../templates/authors.html")),
     ("404.html", include_str!("../../templates/404.html")),
     (
         "redirect.html",

@@ -61,6 +61,9 @@ pub struct Brief {
     pub places: Vec<String>,
     pub organizations: Vec<String>,
     pub tags: Vec<String>,
+    /// The byline; the generator leaves it empty (the site's `author` signs every brief), as
+    /// `gen_corpus.py` does, and tests may fill it.
+    pub authors: Vec<String>,
     /// `(name, url)`.
     pub sources: Vec<(String, String)>,
     pub status: &'static str,
@@ -195,6 +198,7 @@ impl Brief {
             ("places", &self.places),
             ("organizations", &self.organizations),
             ("tags", &self.tags),
+            ("authors", &self.authors),
         ] {
             if !values.is_empty() {
                 lines.push(format!("{key}: {}", qlist(values)));
@@ -914,6 +918,7 @@ fn make_briefs(rng: &mut Rng, n: usize, pools: &Pools) -> Vec<Brief> {
             places,
             organizations,
             tags,
+            authors: Vec::new(),
             sources,
             status,
             aliases: Vec::new(),

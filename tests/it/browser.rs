@@ -267,7 +267,12 @@ fn pages_pass_axe_print_cleanly_and_are_photographed() {
     let dir = repo_root().join("target/screenshots");
     std::fs::create_dir_all(&dir).expect("create target/screenshots");
     let mut taken = Vec::new();
-    for (name, page) in [("front", "index.html"), ("brief", BRIEF), ("topic", TOPIC)] {
+    for (name, page) in [
+        ("front", "index.html"),
+        ("brief", BRIEF),
+        ("topic", TOPIC),
+        ("author", "authors/marta-kowalczyk/index.html"),
+    ] {
         for (size_name, size, mobile) in [("phone", PHONE, true), ("desktop", DESKTOP, false)] {
             for dark in [false, true] {
                 chrome.viewport(&tab, size, mobile);
@@ -322,12 +327,14 @@ const MOVED: [(&str, &str); 5] = [
     ("pages/sourcing/index.html", "pages/methodology/index.html"),
 ];
 /// One page of each main kind.
-const KEY_PAGES: [(&str, &str); 5] = [
+const KEY_PAGES: [(&str, &str); 7] = [
     ("front page", "index.html"),
     ("brief", BRIEF),
     ("topic", TOPIC),
     ("entity", "people/dmitry-peskov/index.html"),
     ("archive", "archive/index.html"),
+    ("author", "authors/marta-kowalczyk/index.html"),
+    ("authors", "authors/index.html"),
 ];
 
 /// Loads each URL in a frame `width` px wide and lists those whose content is wider.

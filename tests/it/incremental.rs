@@ -4,7 +4,8 @@
 //! - The property: on a generated site of 60 briefs (`tests/corpus`), a random sequence of 50
 //!   edits (brief bodies and front matter, renamed briefs (every other one keeping its old slug
 //!   as an alias, so its old address becomes a redirect page), added and deleted briefs, topic
-//!   files, templates, `site.toml`, and broken edits followed by their fix), each followed by
+//!   files, author profiles and bylines, templates, `site.toml`, and broken edits followed by
+//!   their fix), each followed by
 //!   `session.build(changed, DirSink)` into one persistent folder. Every 10 edits, and at the end,
 //!   that folder must equal a fresh full build (`briefing::build`), stale files included; a
 //!   failed session build must be matched by a failed full build with the same diagnostics.
@@ -106,6 +107,8 @@ enum Op {
     Delete(usize),
     /// Changes a topic's title or summary.
     EditTopic(usize),
+    /// Writes, rewrites (sometimes under a new display name) or deletes an author's profile.
+    EditProfile(usize),
     EditTemplate(TemplateEdit),
     EditSiteToml(SiteEdit),
     /// Breaks the site, builds, then undoes the break and builds again.
@@ -122,7 +125,16 @@ enum Field {
     Date,
     Topics,
     People,
+    /// The byline: none (the site's `author`), or some of [`AUTHORS`].
+    Authors,
 }
+
+/// The authors bylines and profiles name: (name, slug).
+const AUTHORS: [(&str, &str); 3] = [
+    ("Ann Analyst", "ann-analyst"),
+    ("Bo Writer", "bo-writer"),
+    ("Cy Profile", "cy-profile"),
+];
 
 #[derive(Clone, Copy, Debug)]
 enum TemplateEdit {
@@ -140,6 +152,8 @@ enum SiteEdit {
     Title,
     Paginate(usize),
     DefaultPaginate,
+    /// Sets the default byline: the corpus's, one of [`AUTHORS`]' names, or none.
+    Author(usize),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -164,6 +178,7 @@ fn op() -> impl Strategy<Value = Op> {
         Just(Field::Date),
         Just(Field::Topics),
         Just(Field::People),
+        Just(Field::Authors),
     ];
     let template = prop_oneof![
         Just(TemplateEdit::Card),
@@ -175,6 +190,7 @@ fn op() -> impl Strategy<Value = Op> {
         Just(SiteEdit::Title),
         (2..25usize).prop_map(SiteEdit::Paginate),
         Just(SiteEdit::DefaultPaginate),
+        (0..4usize).prop_map(SiteEdit::Author),
     ];
     let broken = prop_oneof![
         Just(Broken::UnknownTopic),
@@ -192,6 +208,7 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(topic, link)| Op::Add { topic, link }),
         2 => pick.clone().prop_map(Op::Delete),
         1 => pick.clone().prop_map(Op::EditTopic),
+        1 => pick.clone().prop_map(Op::EditProfile),
         1 => template.prop_map(Op::EditTemplate),
         1 => site.prop_map(Op::EditSiteToml),
         1 => (pick, broken).prop_map(|(brief, broken)| Op::BrokenThenFix { brief, broken }),
@@ -212,6 +229,8 @@ struct Lab {
     briefs: Vec<Option<Brief>>,
     site_title: String,
     paginate: Option<usize>,
+    /// The site's `author`, the default byline.
+    site_author: Option<&'static str>,
     /// Makes names, slugs and template changes unique.
     counter: usize,
     /// Whether the last session build succeeded.
@@ -242,6 +261,7 @@ impl Lab {
             briefs: briefs.into_iter().map(Some).collect(),
             site_title: corpus::SITE_TITLE.into(),
             paginate: None,
+            site_author: Some("tests/corpus"),
             counter: 0,
             ok: true,
             log: vec![format!("generated {n} briefs, seed {seed}")],
@@ -321,10 +341,13 @@ impl Lab {
     fn write_site_toml(&self) -> PathBuf {
         let mut text = format!(
             "title = {}\ndescription = \"Synthetic corpus for the incremental tests.\"\n\
-             base_url = \"{}\"\nlanguage = \"en\"\nauthor = \"tests/corpus\"\n",
+             base_url = \"{}\"\nlanguage = \"en\"\n",
             corpus::q(&self.site_title),
             corpus::BASE_URL
         );
+        if let Some(author) = self.site_author {
+            text.push_str(&format!("author = {}\n", corpus::q(author)));
+        }
         if let Some(n) = self.paginate {
             text.push_str(&format!("paginate = {n}\n"));
         }
@@ -500,6 +523,10 @@ impl Lab {
                 let path = self.write_topic(t);
                 self.build_ok(&[path]);
             }
+            Op::EditProfile(k) => {
+                let changed = self.edit_profile(k, c);
+                self.build_ok(&[changed]);
+            }
             Op::EditTemplate(edit) => {
                 let changed = self.edit_template(edit, c);
                 self.build_ok(&[changed]);
@@ -509,6 +536,13 @@ impl Lab {
                     SiteEdit::Title => self.site_title = format!("{} r{c}", corpus::SITE_TITLE),
                     SiteEdit::Paginate(n) => self.paginate = Some(n),
                     SiteEdit::DefaultPaginate => self.paginate = None,
+                    SiteEdit::Author(n) => {
+                        self.site_author = match n {
+                            0 => Some("tests/corpus"),
+                            3 => None,
+                            n => Some(AUTHORS[n - 1].0),
+                        }
+                    }
                 }
                 self.log.push(format!("site.toml: {edit:?}"));
                 let path = self.write_site_toml();
@@ -555,7 +589,44 @@ impl Lab {
                 // A new name makes a new person page; the old one may lose its last brief.
                 brief.people[0] = format!("Person Number{c}");
             }
+            Field::Authors => {
+                let names: &[usize] = match value % 5 {
+                    0 => &[],
+                    1 => &[0],
+                    2 => &[1],
+                    3 => &[0, 1],
+                    _ => &[1, 2],
+                };
+                brief.authors = names.iter().map(|&a| AUTHORS[a].0.to_string()).collect();
+            }
         }
+    }
+
+    /// Writes, rewrites or deletes the profile of author `k` (of [`AUTHORS`]); returns its path.
+    fn edit_profile(&mut self, k: usize, c: usize) -> PathBuf {
+        let (name, slug) = AUTHORS[k % AUTHORS.len()];
+        let rel = format!("content/authors/{slug}.md");
+        if self.root.join(&rel).exists() && (k / AUTHORS.len()).is_multiple_of(4) {
+            self.log.push(format!("delete {rel}"));
+            self.remove(&rel);
+        } else {
+            // A profile's name is its author's everywhere: bylines, cards, feeds.
+            let shown = if c.is_multiple_of(3) {
+                format!("{name} r{c}")
+            } else {
+                name.to_string()
+            };
+            self.log
+                .push(format!("write {rel} as {shown:?} (revision {c})"));
+            self.write(
+                &rel,
+                &format!(
+                    "---\nname: {shown}\nrole: Analyst r{c}\nbio: Bio revision {c}.\n---\n\
+                     Profile body, revision {c}.\n"
+                ),
+            );
+        }
+        PathBuf::from(rel)
     }
 
     /// Renames brief `i`'s file (new slug), rewriting its linkers; returns the changed paths.
@@ -638,6 +709,11 @@ impl Lab {
             places: vec!["Moscow".into()],
             organizations: Vec::new(),
             tags: vec!["talks".into()],
+            authors: if c.is_multiple_of(2) {
+                vec![AUTHORS[0].0.into()]
+            } else {
+                Vec::new()
+            },
             sources: vec![("Reuters".into(), format!("https://reuters.example/{c}"))],
             status: "developing",
             aliases: Vec::new(),

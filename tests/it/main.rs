@@ -1,5 +1,6 @@
 //! The integration tests: one binary, one module per area.
 
+mod authors;
 mod bodies;
 mod browser;
 mod build;

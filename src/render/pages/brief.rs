@@ -7,7 +7,7 @@ use tera::{Context, Value};
 use crate::layout;
 use crate::model::{BriefId, EntityKind};
 use crate::render::Renderer;
-use crate::render::data::stamp;
+use crate::render::data::{self, stamp};
 
 /// Schema.org `NewsArticle`, fields in alphabetical order as the theme has always written them.
 #[derive(Serialize)]
@@ -17,7 +17,7 @@ struct NewsArticle<'a> {
     #[serde(rename = "@type")]
     kind: &'static str,
     about: Vec<LdThing<'a>>,
-    author: LdThing<'a>,
+    author: LdAuthor<'a>,
     #[serde(rename = "dateModified")]
     date_modified: String,
     #[serde(rename = "datePublished")]
@@ -47,6 +47,15 @@ struct LdThing<'a> {
     url: Option<String>,
 }
 
+/// Who wrote a brief: its listed authors, each a `Person`; else the site's default author, an
+/// `Organization` as it has always been; else the publisher.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum LdAuthor<'a> {
+    One(LdThing<'a>),
+    People(Vec<LdThing<'a>>),
+}
+
 pub fn data(r: &Renderer<'_>, ctx: &mut Context, id: BriefId) {
     ctx.insert_value("brief", value(r, id));
 }
@@ -61,6 +70,15 @@ fn value(r: &Renderer<'_>, id: BriefId) -> Value {
         map.insert(tera::value::Key::Str(key), value);
     };
     put("content", Value::from(b.html()));
+    put(
+        "updated_display",
+        Value::from_serializable(
+            &b.doc
+                .updated
+                .as_ref()
+                .map(crate::render::data::display_date),
+        ),
+    );
     put("toc", Value::from_serializable(&b.body.rendered.toc));
     for kind in EntityKind::ALL {
         let refs = &r.entity_refs[kind.index()];
@@ -91,6 +109,7 @@ fn value(r: &Renderer<'_>, id: BriefId) -> Value {
         })
         .collect();
     put("updates", Value::from(updates));
+    put("byline", Value::from_serializable(&data::byline(site, id)));
     put(
         "permalink",
         Value::from(layout::permalink(site.config.base_url.as_deref(), &b.url)),
@@ -144,14 +163,29 @@ fn json_ld(r: &Renderer<'_>, id: BriefId) -> String {
         }
     }
     let publisher = thing("Organization", &config.title, "");
-    let author = if config.author.is_empty() {
-        publisher.clone()
-    } else {
+    // An author's page is what identifies them, so its address is given even without a base
+    // URL, relative to the brief's page (JSON-LD resolves it against the document).
+    let author_thing = |kind, a: crate::model::AuthorId| {
+        let a = site.author(a);
+        let url = match base {
+            Some(_) => layout::permalink(base, &a.url),
+            None => layout::root_of(&b.url) + &layout::permalink(None, &a.url),
+        };
         LdThing {
-            kind: "Organization",
-            name: &config.author,
-            url: None,
+            kind,
+            name: &a.name,
+            url: Some(url),
         }
+    };
+    let author = match b.authors.first() {
+        None => LdAuthor::One(publisher.clone()),
+        Some(&a) if b.byline_default() => LdAuthor::One(author_thing("Organization", a)),
+        Some(_) => LdAuthor::People(
+            b.authors
+                .iter()
+                .map(|&a| author_thing("Person", a))
+                .collect(),
+        ),
     };
     let url = layout::absolute(base, &b.url);
     let doc = NewsArticle {

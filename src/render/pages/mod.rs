@@ -2,12 +2,15 @@
 //! one [`crate::layout::Output`] variant and its dependencies in [`crate::deps`].
 
 pub mod archive;
+pub mod author;
+pub mod authors;
 pub mod brief;
 pub mod corrections;
 pub mod entities;
 pub mod entity;
 pub mod index;
 pub mod page;
+pub mod paginator;
 pub mod redirect;
 pub mod topic;
 pub mod topics;
