@@ -37,6 +37,8 @@ pub struct Config {
     pub front_page_briefs: usize,
     /// Entries in each Atom feed.
     pub feed_entries: usize,
+    /// Draw a social card (`briefs/<slug>/card.png`) for every brief without a lead image.
+    pub social_cards: bool,
     /// Problems that do not stop a build, for the build's report.
     #[serde(skip)]
     pub warnings: Vec<Diagnostic>,
@@ -54,6 +56,7 @@ const SETTINGS: &[(&str, &str)] = &[
     ("paginate", "paginate = 20"),
     ("front_page_briefs", "front_page_briefs = 10"),
     ("feed_entries", "feed_entries = 20"),
+    ("social_cards", "social_cards = true"),
 ];
 
 /// The code of the warning for a site without `base_url`.
@@ -115,6 +118,7 @@ impl Config {
         let paginate = s.count("paginate");
         let front_page_briefs = s.count("front_page_briefs");
         let feed_entries = s.count("feed_entries");
+        let social_cards = s.boolean("social_cards");
         let Settings { mut problems, .. } = s;
         if !problems.is_empty() {
             problems.sort_by_key(|d| (d.line, d.column));
@@ -136,6 +140,7 @@ impl Config {
             paginate: paginate.unwrap_or(20),
             front_page_briefs: front_page_briefs.unwrap_or(10),
             feed_entries: feed_entries.unwrap_or(20),
+            social_cards: social_cards.unwrap_or(false),
             warnings,
         })
     }

@@ -138,6 +138,8 @@ pub fn deps(site: &Site, output: Output, mut f: impl FnMut(Dep)) {
                 f(Dep::Dates(b));
             }
         }
+        // The card shows the brief's title, first topic and date: what its card shows.
+        Output::SocialCard(b) => f(Dep::Card(b)),
         Output::NotFound | Output::Robots | Output::Stylesheet | Output::Icon => {}
     }
 }
@@ -208,7 +210,18 @@ pub fn fingerprints(site: &Site, paths: &[String]) -> Fingerprints {
                 d.month() as u8,
                 d.day() as u8,
             ];
+            // The lead image: its files and the text that goes with it.
+            let image = match (&b.image, &doc.image) {
+                (Some(p), Some(f)) => fingerprint(&[
+                    &p.fingerprint.to_le_bytes(),
+                    f.alt.as_bytes(),
+                    f.caption.as_deref().unwrap_or("").as_bytes(),
+                    f.credit.as_deref().unwrap_or("").as_bytes(),
+                ]),
+                _ => 0,
+            };
             fingerprint(&[
+                &image.to_le_bytes(),
                 doc.title.as_bytes(),
                 doc.slug.as_bytes(),
                 &stamp(Some(&doc.date)),

@@ -41,6 +41,8 @@ pub enum Output {
     Robots,
     Stylesheet,
     Icon,
+    /// The picture a brief without a lead image is shared with (`social_cards = true`).
+    SocialCard(BriefId),
 }
 
 /// A kind of output: what `--timings` reports per line, and the template that makes it.
@@ -61,11 +63,12 @@ pub enum OutputKind {
     Robots,
     Stylesheet,
     Icon,
+    SocialCard,
 }
 
 impl OutputKind {
     /// Every kind, in the order `--timings` lists them.
-    pub const ALL: [OutputKind; 15] = [
+    pub const ALL: [OutputKind; 16] = [
         OutputKind::Brief,
         OutputKind::Topic,
         OutputKind::Entity,
@@ -81,6 +84,7 @@ impl OutputKind {
         OutputKind::Robots,
         OutputKind::Stylesheet,
         OutputKind::Icon,
+        OutputKind::SocialCard,
     ];
 
     /// The template that renders this kind, or `None` for files made without one.
@@ -98,6 +102,7 @@ impl OutputKind {
             OutputKind::NotFound => "404.html",
             OutputKind::Stylesheet => "style.css",
             OutputKind::Icon => "favicon.svg",
+            OutputKind::SocialCard => "social-card.svg",
             OutputKind::Feed | OutputKind::Sitemap | OutputKind::Robots => return None,
         })
     }
@@ -137,6 +142,7 @@ impl Output {
             Output::Robots => OutputKind::Robots,
             Output::Stylesheet => OutputKind::Stylesheet,
             Output::Icon => OutputKind::Icon,
+            Output::SocialCard(_) => OutputKind::SocialCard,
         }
     }
 
@@ -158,6 +164,7 @@ impl Output {
             Output::Robots => "robots.txt".into(),
             Output::Stylesheet => STYLESHEET.into(),
             Output::Icon => ICON.into(),
+            Output::SocialCard(b) => social_card_url(shape.brief_slug(b)),
         }
     }
 
@@ -171,6 +178,7 @@ impl Output {
                 | Output::Robots
                 | Output::Stylesheet
                 | Output::Icon
+                | Output::SocialCard(_)
         )
     }
 }
@@ -189,6 +197,10 @@ pub trait Shape {
     fn page_slug(&self, p: PageId) -> &str;
     /// Briefs per topic page.
     fn paginate(&self) -> usize;
+    /// Whether the brief gets a social card: it has no lead image and the site wants cards.
+    fn social_card(&self, _b: BriefId) -> bool {
+        false
+    }
 }
 
 /// How many listing pages a topic with `size` briefs has (at least one).
@@ -210,6 +222,12 @@ pub fn plan(shape: &impl Shape) -> Vec<Output> {
         Output::Icon,
     ];
     outputs.extend((0..shape.brief_count()).map(|b| Output::Brief(BriefId::new(b))));
+    outputs.extend(
+        (0..shape.brief_count())
+            .map(BriefId::new)
+            .filter(|&b| shape.social_card(b))
+            .map(Output::SocialCard),
+    );
     for t in (0..shape.topic_count()).map(TopicId::new) {
         let pages = topic_pages(shape.topic_size(t), shape.paginate());
         outputs.extend((1..=pages).map(|p| Output::Topic(t, p)));
@@ -226,6 +244,17 @@ pub fn plan(shape: &impl Shape) -> Vec<Output> {
 
 pub fn brief_url(slug: &str) -> String {
     format!("briefs/{slug}/index.html")
+}
+
+/// A brief's social card, beside its page.
+pub fn social_card_url(slug: &str) -> String {
+    format!("briefs/{slug}/card.png")
+}
+
+/// One resized lead image: named by its source file's name, a hash of its bytes and its width,
+/// so a changed image never takes an old one's address.
+pub fn image_path(stem: &str, hash: &str, width: u32, extension: &str) -> String {
+    format!("images/{stem}-{hash}-{width}.{extension}")
 }
 
 pub fn topic_url(slug: &str) -> String {

@@ -14,6 +14,7 @@
 mod data;
 mod feeds;
 mod pages;
+mod social_card;
 pub mod templates;
 
 use std::sync::OnceLock;
@@ -142,6 +143,8 @@ pub struct Renderer<'s> {
     entity_refs: [Vec<Value>; 4],
     /// Every output of the site, for the sitemap.
     plan: Vec<Output>,
+    /// Draws social cards, or takes them from the cache.
+    painter: crate::images::social::Painter,
 }
 
 impl<'s> Renderer<'s> {
@@ -171,7 +174,13 @@ impl<'s> Renderer<'s> {
                     .collect()
             }),
             plan: layout::plan(site),
+            painter: crate::images::social::Painter::new(crate::images::Cache::locate()),
         }
+    }
+
+    /// Social cards drawn, and taken from the cache, so far.
+    pub fn social_card_counts(&self) -> (usize, usize) {
+        self.painter.counts()
     }
 
     /// Uses the fragments a previous build of the session left, where they still hold.
@@ -287,6 +296,7 @@ impl<'s> Renderer<'s> {
                 return Ok(feeds::sitemap(site, &paths));
             }
             Output::Robots => return Ok(feeds::robots(site)),
+            Output::SocialCard(b) => return social_card::png(self, b),
             // OK because every other kind has a template.
             other => other.kind().template().unwrap_or("404.html"),
         };
