@@ -67,6 +67,9 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Overrides `base_url` from `site.toml`.
     pub base_url: Option<String>,
+    /// Where resized lead images and social cards are kept between builds; `None` is
+    /// `$BRIEFING_IMAGE_CACHE`, else `briefing/images/` in the user's cache folder.
+    pub image_cache: Option<PathBuf>,
 }
 
 /// What a successful build or check did.

@@ -262,6 +262,7 @@ fn main() -> ExitCode {
                 output,
                 drafts: common.drafts,
                 base_url,
+                ..Default::default()
             };
             (common, opts, true)
         }
@@ -336,6 +337,27 @@ fn main() -> ExitCode {
                         k.files,
                         if k.files == 1 { " " } else { "s" },
                         k.bytes as f64 / 1e6
+                    );
+                }
+                let i = &report.images;
+                if i.images > 0 {
+                    eprintln!(
+                        "{:>8.1} ms  lead images: {} image{}, {} file{} encoded, {} from the cache",
+                        i.time.as_secs_f64() * 1000.0,
+                        i.images,
+                        plural(i.images),
+                        i.encoded,
+                        plural(i.encoded),
+                        i.cached
+                    );
+                }
+                let c = &report.social_cards;
+                if c.images > 0 {
+                    eprintln!(
+                        "{:>8.1} ms  social cards: {} drawn, {} from the cache (time summed over threads)",
+                        c.time.as_secs_f64() * 1000.0,
+                        c.encoded,
+                        c.cached
                     );
                 }
             }

@@ -662,7 +662,10 @@ impl Session {
                 .collect(),
             reserved_ids: self.reserved_ids(),
             root: Some(self.opts.root.clone()),
-            image_cache: images::Cache::locate(),
+            image_cache: match &self.opts.image_cache {
+                Some(dir) => images::Cache::at(dir),
+                None => images::Cache::locate(),
+            },
             images: self.lead_images.clone(),
             ..Default::default()
         };

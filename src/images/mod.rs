@@ -369,10 +369,9 @@ fn too_large(size: Option<(u32, u32)>) -> Problem {
 fn decoder(bytes: &[u8], format: ImageFormat) -> Result<impl ImageDecoder + '_, Problem> {
     let mut reader = image::ImageReader::new(Cursor::new(bytes));
     reader.set_format(format);
-    let mut limits = image::Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    reader.limits(limits);
+    // The default limits cap what decoding may allocate; the size is checked below, from the
+    // header, so the error can say it.
+    reader.limits(image::Limits::default());
     let decoder = reader.into_decoder().map_err(|e| match e {
         image::ImageError::Limits(_) => too_large(None),
         e => Problem::new(

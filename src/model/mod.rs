@@ -282,6 +282,8 @@ pub struct Site {
     pub images: Vec<(String, Blob)>,
     /// What making them cost.
     pub image_stats: images::Stats,
+    /// Where the site's made images (lead images, social cards) are kept between builds.
+    pub image_cache: images::Cache,
 }
 
 impl Site {
@@ -620,7 +622,7 @@ fn lead_images(
 ) -> Lead {
     let start = std::time::Instant::now();
     let Some(root) = targets.root.as_deref() else {
-        return Lead::none(docs.briefs.len());
+        return Lead::none(docs.briefs.len(), input.cache.clone());
     };
     let statics: rustc_hash::FxHashSet<&str> = if docs.briefs.iter().any(|b| b.image.is_some()) {
         static_files.iter().map(String::as_str).collect()
@@ -714,6 +716,7 @@ fn lead_images(
         per_brief,
         files,
         stats,
+        cache: input.cache.clone(),
     }
 }
 
@@ -752,14 +755,16 @@ struct Lead {
     per_brief: Vec<Option<Arc<Processed>>>,
     files: Vec<(String, Blob)>,
     stats: images::Stats,
+    cache: images::Cache,
 }
 
 impl Lead {
-    fn none(briefs: usize) -> Lead {
+    fn none(briefs: usize, cache: images::Cache) -> Lead {
         Lead {
             per_brief: vec![None; briefs],
             files: Vec::new(),
             stats: images::Stats::default(),
+            cache,
         }
     }
 }
@@ -1380,6 +1385,7 @@ fn assemble(
         assets: bodies.assets,
         images: bodies.lead.files,
         image_stats: bodies.lead.stats,
+        image_cache: bodies.lead.cache,
     }
 }
 

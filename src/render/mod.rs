@@ -174,7 +174,7 @@ impl<'s> Renderer<'s> {
                     .collect()
             }),
             plan: layout::plan(site),
-            painter: crate::images::social::Painter::new(crate::images::Cache::locate()),
+            painter: crate::images::social::Painter::new(site.image_cache.clone()),
         }
     }
 

@@ -9,6 +9,7 @@ mod check;
 mod corpus;
 mod errors;
 mod external;
+mod images;
 mod incremental;
 mod reliability;
 mod serve;
