@@ -96,7 +96,8 @@ fn site_opened_from_disk_works_on_a_phone() {
 }
 
 /// Every page of the site, laid out 375 and 320 px wide (in a frame of that width, one page
-/// after another), has no content wider than the screen.
+/// after another, each left once its images, lazy ones included, have loaded), has no content
+/// wider than the screen.
 #[test]
 fn no_page_scrolls_sideways_on_phones() {
     let site = SampleSite::build();
@@ -229,7 +230,12 @@ fn pages_pass_axe_print_cleanly_and_are_photographed() {
     let dir = repo_root().join("target/screenshots");
     std::fs::create_dir_all(&dir).expect("create target/screenshots");
     let mut taken = Vec::new();
-    for (name, page) in [("front", "index.html"), ("brief", BRIEF), ("topic", TOPIC)] {
+    for (name, page) in [
+        ("front", "index.html"),
+        ("brief", BRIEF),
+        ("lead-image", LEAD_IMAGE),
+        ("topic", TOPIC),
+    ] {
         for (size_name, size, mobile) in [("phone", PHONE, true), ("desktop", DESKTOP, false)] {
             for dark in [false, true] {
                 chrome.viewport(&tab, size, mobile);
@@ -268,10 +274,13 @@ const BRIEF: &str = "briefs/kremlin-recovery-stages/index.html";
 const TOPIC: &str = "topics/us-russia/index.html";
 /// The sample site's draft brief, built only with `--drafts`.
 const DRAFT: &str = "briefs/ceasefire-proposal-moscow/index.html";
+/// The sample site's brief with a lead image.
+const LEAD_IMAGE: &str = "briefs/us-russia-contacts-timeline/index.html";
 /// One page of each main kind.
-const KEY_PAGES: [(&str, &str); 5] = [
+const KEY_PAGES: [(&str, &str); 6] = [
     ("front page", "index.html"),
     ("brief", BRIEF),
+    ("brief with a lead image", LEAD_IMAGE),
     ("topic", TOPIC),
     ("entity", "people/dmitry-peskov/index.html"),
     ("archive", "archive/index.html"),
@@ -283,6 +292,10 @@ const SWEEP_JS: &str = "async (urls, width) => { const wide = []; \
     const frame = document.createElement('iframe'); \
     frame.style.cssText = `position:absolute;left:0;top:0;border:0;width:${width}px;height:640px`; \
     await new Promise(done => { frame.onload = done; frame.src = url; document.body.append(frame); }); \
+    const images = [...frame.contentDocument.images]; \
+    images.forEach(i => { i.loading = 'eager'; }); \
+    await Promise.all(images.map(i => i.complete ? null : new Promise(done => { \
+      i.addEventListener('load', done); i.addEventListener('error', done); }))); \
     const root = frame.contentDocument.documentElement; \
     if (root.scrollWidth > root.clientWidth) wide.push(`${url}: content ${root.scrollWidth} px wide`); \
     frame.remove(); } \
