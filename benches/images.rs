@@ -137,7 +137,10 @@ fn run() -> Result<(), String> {
 
     // 1. Lead images.
     let root = tmp.path().join("images");
-    eprintln!("generating {n} briefs with {n} pictures in {}", root.display());
+    eprintln!(
+        "generating {n} briefs with {n} pictures in {}",
+        root.display()
+    );
     let corpus = corpus::generate(&root, n, 1);
     let dir = root.join("static/bench");
     std::fs::create_dir_all(&dir).map_err(io)?;

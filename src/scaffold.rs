@@ -490,6 +490,7 @@ base_url = "https://example.org/"
 # paginate = 20              # briefs per topic page
 # front_page_briefs = 10     # briefs on the front page
 # feed_entries = 20          # entries per Atom feed
+# social_cards = true        # a 1200×630 picture for sharing each brief without a lead image
 "#;
 
 const TOPIC_DIPLOMACY: &str = r#"---

@@ -1,8 +1,8 @@
 //! Encoded images kept between builds, so an unchanged image costs nothing the next time.
 //!
 //! A folder of files named by what made them: the hash of the source image's bytes, the width
-//! and the format for resized lead images (`v1-<hash>-960.webp`), the hash of the SVG text for
-//! social cards (`card-v1-<hash>.png`). The folder is `$BRIEFING_IMAGE_CACHE` when set, else
+//! and the format for resized lead images (`v2-<hash>-960.webp`), the hash of the SVG text for
+//! social cards (`card-v2-<hash>.png`). The folder is `$BRIEFING_IMAGE_CACHE` when set, else
 //! `briefing/images/` in the user's cache folder, never the site's, so a build leaves nothing
 //! beside its output. Entries are written to a temporary file and renamed into place, so two
 //! builds sharing the folder never see half a file. Nothing is ever evicted: deleting the folder

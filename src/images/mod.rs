@@ -39,7 +39,7 @@ pub const MAX_PIXELS: u64 = 50_000_000;
 const JPEG_QUALITY: u8 = 82;
 /// Changes whenever the encoding changes (quality, filter, encoder), so cached files made
 /// otherwise are not taken for the new ones.
-const ENCODING: &str = "v1";
+const ENCODING: &str = "v2";
 
 /// The formats a lead image may come in.
 const READABLE: [ImageFormat; 4] = [
@@ -429,12 +429,13 @@ fn encode(img: &DynamicImage, format: Option<Fallback>) -> image::ImageResult<Ve
             image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY)
                 .write_image(rgb.as_bytes(), w, h, rgb.color().into())?;
         }
-        Some(Fallback::Png) => image::codecs::png::PngEncoder::new(&mut out).write_image(
-            img.as_bytes(),
-            w,
-            h,
-            color,
-        )?,
+        // Every reader without WebP gets these: worth the default compression over the fast.
+        Some(Fallback::Png) => image::codecs::png::PngEncoder::new_with_quality(
+            &mut out,
+            image::codecs::png::CompressionType::Default,
+            image::codecs::png::FilterType::Adaptive,
+        )
+        .write_image(img.as_bytes(), w, h, color)?,
         None => image::codecs::webp::WebPEncoder::new_lossless(&mut out).write_image(
             img.as_bytes(),
             w,

