@@ -307,6 +307,7 @@ impl Session {
             .collect();
         copy_all(&copies, sink)?;
         written.extend(assets_to_copy.into_iter().map(|(dest, _)| dest.clone()));
+        mark("render and write");
         // Lead images' paths name their content: one written before is still right.
         let images_now: BTreeSet<String> = site.images.iter().map(|(p, _)| p.clone()).collect();
         let images_to_write: Vec<&(String, Blob)> = site
@@ -316,7 +317,9 @@ impl Session {
             .collect();
         write_all(&images_to_write, sink)?;
         written.extend(images_to_write.iter().map(|(p, _)| p.clone()));
-        mark("render and write");
+        if !site.images.is_empty() {
+            mark("write lead images");
+        }
 
         let mut removed = Vec::new();
         let mut moved = Vec::new();

@@ -629,21 +629,7 @@ fn lead_images(
     } else {
         Default::default()
     };
-    // Each brief's image file, relative to the root.
-    let sources: Vec<Option<PathBuf>> = docs
-        .briefs
-        .iter()
-        .map(|b| {
-            let image = b.image.as_ref()?;
-            match lead_source(b, &image.src, &statics, targets) {
-                Ok(p) => Some(p),
-                Err(d) => {
-                    diags.push(d);
-                    None
-                }
-            }
-        })
-        .collect();
+    let sources = lead_sources(docs, &statics, targets, diags);
     let mut unique: Vec<&PathBuf> = sources.iter().flatten().collect();
     unique.sort();
     unique.dedup();
@@ -672,7 +658,6 @@ fn lead_images(
             }
         }
     }
-    let mut files: Vec<(String, Blob)> = Vec::new();
     let per_brief = docs
         .briefs
         .iter()
@@ -693,7 +678,43 @@ fn lead_images(
             }
         })
         .collect();
-    for done in processed.into_values().flatten() {
+    let files = lead_files(processed.into_values().flatten(), targets, diags);
+    stats.time = start.elapsed();
+    Lead {
+        per_brief,
+        files,
+        stats,
+        cache: input.cache.clone(),
+    }
+}
+
+/// Each brief's lead image file, relative to the root; a missing one is an error.
+fn lead_sources(
+    docs: &Docs,
+    statics: &rustc_hash::FxHashSet<&str>,
+    targets: &LinkTargets,
+    diags: &mut Diagnostics,
+) -> Vec<Option<PathBuf>> {
+    docs.briefs
+        .iter()
+        .map(|b| {
+            let image = b.image.as_ref()?;
+            lead_source(b, &image.src, statics, targets)
+                .map_err(|d| diags.push(d))
+                .ok()
+        })
+        .collect()
+}
+
+/// Every file of the processed images, sorted by output path, each once; a file that would
+/// land on one the site already has is an error.
+fn lead_files(
+    processed: impl Iterator<Item = Arc<Processed>>,
+    targets: &LinkTargets,
+    diags: &mut Diagnostics,
+) -> Vec<(String, Blob)> {
+    let mut files: Vec<(String, Blob)> = Vec::new();
+    for done in processed {
         for (path, blob) in &done.files {
             if targets.files.contains(path) {
                 diags.push(
@@ -712,13 +733,7 @@ fn lead_images(
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files.dedup_by(|a, b| a.0 == b.0);
-    stats.time = start.elapsed();
-    Lead {
-        per_brief,
-        files,
-        stats,
-        cache: input.cache.clone(),
-    }
+    files
 }
 
 /// The lead image file a brief names, relative to the root: beside the brief, or in `static/`
