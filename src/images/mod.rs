@@ -19,7 +19,7 @@ pub mod social;
 use std::borrow::Cow;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageFormat};
@@ -217,15 +217,15 @@ pub fn process(root: &Path, source: &Path, cache: &Cache) -> Result<Processed, P
             format!("{key}-{w}.webp"),
         ]
     };
-    let missing = plan
-        .iter()
-        .any(|&(w, _)| names(w).iter().any(|n| cache.get(n).is_none()));
-    let decoded = if missing {
+    drop(decoder);
+    // Decoded on first need, by whichever width needs it first: never when every file is in the
+    // cache.
+    let decoded: OnceLock<Result<DynamicImage, Problem>> = OnceLock::new();
+    let decode = || -> Result<DynamicImage, Problem> {
+        let decoder = self::decoder(&bytes, format)?;
         let mut img = DynamicImage::from_decoder(decoder).map_err(|e| corrupt(source, &e))?;
         img.apply_orientation(orientation);
-        Some(flatten(img))
-    } else {
-        None
+        Ok(flatten(img))
     };
     let made: Vec<([Blob; 2], usize)> = plan
         .par_iter()
@@ -236,8 +236,7 @@ pub fn process(root: &Path, source: &Path, cache: &Cache) -> Result<Processed, P
                 if let Some(path) = cache.get(name) {
                     return Ok(Blob::Cached(path));
                 }
-                // OK because a missing file made `decoded` Some above.
-                let img = decoded.as_ref().expect("decoded when a file is missing");
+                let img = decoded.get_or_init(decode).as_ref().map_err(Clone::clone)?;
                 let bytes = encode(&resize(img, w, h), format).map_err(|e| {
                     Problem::new(
                         format!("cannot encode {}: {e}", source.display()),
