@@ -40,6 +40,8 @@ pub struct Config {
     pub feed_entries: usize,
     /// Write the files static hosts read (`_redirects`, `_headers`, `.nojekyll`).
     pub hosting_files: bool,
+    /// Draw a social card (`briefs/<slug>/card.png`) for every brief without a lead image.
+    pub social_cards: bool,
     /// Problems that do not stop a build, for the build's report.
     #[serde(skip)]
     pub warnings: Vec<Diagnostic>,
@@ -58,6 +60,7 @@ const SETTINGS: &[(&str, &str)] = &[
     ("front_page_briefs", "front_page_briefs = 10"),
     ("feed_entries", "feed_entries = 20"),
     ("hosting_files", "hosting_files = true"),
+    ("social_cards", "social_cards = true"),
 ];
 
 /// The code of the warning for a site without `base_url`.
@@ -120,6 +123,7 @@ impl Config {
         let front_page_briefs = s.count("front_page_briefs");
         let feed_entries = s.count("feed_entries");
         let hosting_files = s.boolean("hosting_files");
+        let social_cards = s.boolean("social_cards");
         let Settings { mut problems, .. } = s;
         if !problems.is_empty() {
             problems.sort_by_key(|d| (d.line, d.column));
@@ -142,6 +146,7 @@ impl Config {
             front_page_briefs: front_page_briefs.unwrap_or(10),
             feed_entries: feed_entries.unwrap_or(20),
             hosting_files: hosting_files.unwrap_or(true),
+            social_cards: social_cards.unwrap_or(false),
             warnings,
         })
     }

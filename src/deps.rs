@@ -190,6 +190,8 @@ pub fn deps(site: &Site, output: Output, mut f: impl FnMut(Dep)) {
                 f(Dep::Brief(b));
             }
         }
+        // The card shows the brief's title, first topic and date: what its card shows.
+        Output::SocialCard(b) => f(Dep::Card(b)),
         // `_headers` reads the settings alone (`base_url`); `.nojekyll` is empty.
         Output::Hosting(HostingFile::Headers | HostingFile::NoJekyll)
         | Output::NotFound
@@ -276,7 +278,18 @@ pub fn fingerprints(site: &Site, paths: &[String]) -> Fingerprints {
                 d.month() as u8,
                 d.day() as u8,
             ];
+            // The lead image: its files and the text that goes with it.
+            let image = match (&b.image, &doc.image) {
+                (Some(p), Some(f)) => fingerprint(&[
+                    &p.fingerprint.to_le_bytes(),
+                    f.alt.as_bytes(),
+                    f.caption.as_deref().unwrap_or("").as_bytes(),
+                    f.credit.as_deref().unwrap_or("").as_bytes(),
+                ]),
+                _ => 0,
+            };
             fingerprint(&[
+                &image.to_le_bytes(),
                 doc.title.as_bytes(),
                 doc.slug.as_bytes(),
                 &stamp(Some(&doc.date)),

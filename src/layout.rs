@@ -82,6 +82,8 @@ pub enum Output {
     Author(AuthorId, usize),
     Authors,
     AuthorFeed(AuthorId),
+    /// The picture a brief without a lead image is shared with (`social_cards = true`).
+    SocialCard(BriefId),
 }
 
 /// A kind of output: what `--timings` reports per line, and the template that makes it.
@@ -107,11 +109,12 @@ pub enum OutputKind {
     Hosting,
     Author,
     Authors,
+    SocialCard,
 }
 
 impl OutputKind {
     /// Every kind, in the order `--timings` lists them.
-    pub const ALL: [OutputKind; 20] = [
+    pub const ALL: [OutputKind; 21] = [
         OutputKind::Brief,
         OutputKind::Topic,
         OutputKind::Entity,
@@ -132,6 +135,7 @@ impl OutputKind {
         OutputKind::Hosting,
         OutputKind::Author,
         OutputKind::Authors,
+        OutputKind::SocialCard,
     ];
 
     /// The template that renders this kind, or `None` for files made without one.
@@ -153,6 +157,7 @@ impl OutputKind {
             OutputKind::Redirect => "redirect.html",
             OutputKind::Author => "author.html",
             OutputKind::Authors => "authors.html",
+            OutputKind::SocialCard => "social-card.svg",
             OutputKind::Feed | OutputKind::Sitemap | OutputKind::Robots | OutputKind::Hosting => {
                 return None;
             }
@@ -201,6 +206,7 @@ impl Output {
             Output::Author(..) => OutputKind::Author,
             Output::Authors => OutputKind::Authors,
             Output::AuthorFeed(_) => OutputKind::Feed,
+            Output::SocialCard(_) => OutputKind::SocialCard,
         }
     }
 
@@ -228,6 +234,7 @@ impl Output {
             Output::Author(a, page) => author_page_url(shape.author_slug(a), page),
             Output::Authors => AUTHORS.into(),
             Output::AuthorFeed(a) => author_feed_url(shape.author_slug(a)),
+            Output::SocialCard(b) => social_card_url(shape.brief_slug(b)),
         }
     }
 
@@ -244,6 +251,7 @@ impl Output {
                 | Output::Icon
                 | Output::Hosting(_)
                 | Output::AuthorFeed(_)
+                | Output::SocialCard(_)
         )
     }
 }
@@ -272,6 +280,10 @@ pub trait Shape {
     fn author_slug(&self, a: AuthorId) -> &str;
     /// How many briefs the author's pages list.
     fn author_size(&self, a: AuthorId) -> usize;
+    /// Whether the brief gets a social card: it has no lead image and the site wants cards.
+    fn social_card(&self, _b: BriefId) -> bool {
+        false
+    }
 }
 
 /// How many listing pages a topic (or an author) with `size` briefs has (at least one).
@@ -294,6 +306,12 @@ pub fn plan(shape: &impl Shape) -> Vec<Output> {
         Output::Icon,
     ];
     outputs.extend((0..shape.brief_count()).map(|b| Output::Brief(BriefId::new(b))));
+    outputs.extend(
+        (0..shape.brief_count())
+            .map(BriefId::new)
+            .filter(|&b| shape.social_card(b))
+            .map(Output::SocialCard),
+    );
     for t in (0..shape.topic_count()).map(TopicId::new) {
         let pages = topic_pages(shape.topic_size(t), shape.paginate());
         outputs.extend((1..=pages).map(|p| Output::Topic(t, p)));
@@ -320,6 +338,17 @@ pub fn plan(shape: &impl Shape) -> Vec<Output> {
 
 pub fn brief_url(slug: &str) -> String {
     format!("briefs/{slug}/index.html")
+}
+
+/// A brief's social card, beside its page.
+pub fn social_card_url(slug: &str) -> String {
+    format!("briefs/{slug}/card.png")
+}
+
+/// One resized lead image: named by its source file's name, a hash of its bytes and its width,
+/// so a changed image never takes an old one's address.
+pub fn image_path(stem: &str, hash: &str, width: u32, extension: &str) -> String {
+    format!("images/{stem}-{hash}-{width}.{extension}")
 }
 
 pub fn topic_url(slug: &str) -> String {

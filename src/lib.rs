@@ -6,8 +6,9 @@
 //! 2. [`load`]: the site folder → the paths and text of every source file.
 //! 3. [`parse`]: front matter → typed, validated [`parse::ParsedBrief`]s, topics and pages.
 //! 4. [`model`]: the site's structure from front matter (order, topics, entities, every output
-//!    path from [`layout`]), then [`markdown`] bodies with their links resolved, then the
-//!    cross-links → one [`Site`] of [`Brief`]s, [`Topic`]s, entities, pages and authors.
+//!    path from [`layout`]), then [`markdown`] bodies with their links resolved, lead
+//!    [`images`] read and resized, then the cross-links → one [`Site`] of [`Brief`]s,
+//!    [`Topic`]s, entities, pages and authors.
 //! 5. [`render`]: `&Site` + Tera templates → the output files [`layout::plan`] lists, one
 //!    module of template data per page kind, streamed to a sink.
 //! 6. [`write`](mod@write): the sinks: a staging folder swapped in as `public/` only on success, or a
@@ -35,6 +36,7 @@ pub mod config;
 pub mod deps;
 pub mod diagnostic;
 pub mod external;
+pub mod images;
 pub mod layout;
 pub mod load;
 pub mod manual;
@@ -69,6 +71,9 @@ pub struct BuildOptions {
     pub now: Option<jiff::Timestamp>,
     /// Overrides `base_url` from `site.toml`.
     pub base_url: Option<String>,
+    /// Where resized lead images and social cards are kept between builds; `None` is
+    /// `$BRIEFING_IMAGE_CACHE`, else `briefing/images/` in the user's cache folder.
+    pub image_cache: Option<PathBuf>,
 }
 
 /// What a successful build or check did.
@@ -84,6 +89,10 @@ pub struct Report {
     pub timings: Vec<(&'static str, Duration)>,
     /// Files, bytes and render time per template (shown by `--timings`).
     pub outputs: Vec<render::KindStats>,
+    /// Lead images made or reused (shown by `--timings`).
+    pub images: images::Stats,
+    /// Social cards drawn or reused (shown by `--timings`).
+    pub social_cards: images::Stats,
     pub warnings: Vec<Diagnostic>,
     /// Briefs held back until their time (without `--future`), soonest first.
     pub scheduled: Vec<(PathBuf, jiff::Timestamp)>,

@@ -274,6 +274,7 @@ fn main() -> ExitCode {
                 future: common.future,
                 now: common.now,
                 base_url,
+                ..Default::default()
             };
             (common, opts, true)
         }
@@ -363,6 +364,27 @@ fn main() -> ExitCode {
                         k.files,
                         if k.files == 1 { " " } else { "s" },
                         k.bytes as f64 / 1e6
+                    );
+                }
+                let i = &report.images;
+                if i.images > 0 {
+                    eprintln!(
+                        "{:>8.1} ms  lead images: {} image{}, {} file{} encoded, {} from the cache",
+                        i.time.as_secs_f64() * 1000.0,
+                        i.images,
+                        plural(i.images),
+                        i.encoded,
+                        plural(i.encoded),
+                        i.cached
+                    );
+                }
+                let c = &report.social_cards;
+                if c.images > 0 {
+                    eprintln!(
+                        "{:>8.1} ms  social cards: {} drawn, {} from the cache (time summed over threads)",
+                        c.time.as_secs_f64() * 1000.0,
+                        c.encoded,
+                        c.cached
                     );
                 }
             }

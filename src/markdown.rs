@@ -491,6 +491,38 @@ fn image_file(input: &Input<'_>, src: &str) -> ImageFile {
     }
 }
 
+/// Plain text (a title, a caption) with the typography bodies get from smart punctuation:
+/// straight quotes curled (`"Red lines"` → “Red lines”, `Russia's` → Russia’s), `--` and `---`
+/// made en and em dashes, `...` an ellipsis. Nothing else of Markdown applies: every other
+/// punctuation character is escaped before parsing, and a no-break space in front keeps the
+/// text one paragraph (`1. Talks` is not a list, `# Talks` not a heading) while letting a
+/// leading quote open.
+pub fn smart_punctuation(text: &str) -> String {
+    if !text.contains(['\'', '"']) && !text.contains("--") && !text.contains("...") {
+        return text.to_string();
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    escaped.push('\u{a0}');
+    for c in text.chars() {
+        if c.is_ascii_punctuation() && !matches!(c, '\'' | '"' | '-' | '.') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for event in Parser::new_ext(&escaped, Options::ENABLE_SMART_PUNCTUATION) {
+        match event {
+            Event::Text(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    match out.strip_prefix('\u{a0}') {
+        Some(rest) => rest.to_string(),
+        None => out,
+    }
+}
+
 /// The size in pixels of the image at `path`: from the header of a raster image, or the
 /// `width`/`height` (else the `viewBox`) of an SVG's root element.
 pub fn image_size(path: &Path) -> Option<(u32, u32)> {
@@ -1617,7 +1649,7 @@ fn url_scheme(s: &str) -> Option<&str> {
 }
 
 /// Resolves `.` and `..` without touching the disk; `None` if the path climbs above its root.
-fn normalize(path: &Path) -> Option<PathBuf> {
+pub(crate) fn normalize(path: &Path) -> Option<PathBuf> {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {
@@ -1659,6 +1691,33 @@ fn encode_path(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn smart_punctuation_curls_quotes_and_dashes_only() {
+        assert_eq!(
+            smart_punctuation(r#"Kremlin says ties "recovering" -- Peskov's view..."#),
+            "Kremlin says ties “recovering” – Peskov’s view…"
+        );
+        assert_eq!(
+            smart_punctuation("'Red lines' --- again"),
+            "‘Red lines’ — again"
+        );
+        // Markdown syntax stays as written.
+        for plain in [
+            "1. Talks *resume* in <b>Riyadh</b> & [Istanbul](x) `now` \\o/ 'x'",
+            "# Talks -- day two",
+            "- Talks",
+            "> Quote \"here\"",
+        ] {
+            let out = smart_punctuation(plain);
+            let back = out
+                .replace(['‘', '’'], "'")
+                .replace(['“', '”'], "\"")
+                .replace('–', "--");
+            assert_eq!(back, plain, "{out}");
+        }
+        assert_eq!(smart_punctuation("No change"), "No change");
+    }
 
     fn targets() -> LinkTargets {
         let mut t = LinkTargets::default();

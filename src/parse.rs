@@ -336,6 +336,7 @@ pub const BRIEF_FIELDS: &[&str] = &[
     "draft",
     "aliases",
     "authors",
+    "image",
 ];
 
 #[derive(Deserialize)]
@@ -366,6 +367,29 @@ struct RawBrief {
     aliases: StringList,
     #[serde(default)]
     authors: StringList,
+    image: Option<RawImage>,
+}
+
+/// `image:` as written: `{src, alt, caption, credit}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawImage {
+    src: String,
+    alt: Option<String>,
+    caption: Option<String>,
+    credit: Option<String>,
+}
+
+/// A brief's lead image as its front matter names it; the file is found and read by
+/// [`crate::model`] and [`crate::images`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageField {
+    /// Relative to the brief's file (a file beside it), or root-relative into `static/`.
+    pub src: String,
+    pub alt: String,
+    /// Plain text, with smart punctuation like titles.
+    pub caption: Option<String>,
+    pub credit: Option<String>,
 }
 
 /// A brief whose front matter is valid. Links and topics are not resolved yet.
@@ -403,6 +427,7 @@ pub struct ParsedBrief {
     pub authors: Vec<String>,
     /// The URL slug of every author, in the order of `authors`.
     pub author_slugs: Vec<String>,
+    pub image: Option<ImageField>,
 }
 
 impl ParsedBrief {
@@ -425,6 +450,71 @@ impl ParsedBrief {
         let front = &self.file.text[self.front_offset..self.body_offset];
         find_key(front, key).map_or(self.front_offset, |o| self.front_offset + o)
     }
+
+    /// Byte offset of the line that sets `image` (`image:`, `image =` or a TOML `[image]`
+    /// table), or of the front matter.
+    pub fn image_offset(&self) -> usize {
+        let front = &self.file.text[self.front_offset..self.body_offset];
+        image_key(front).map_or(self.front_offset, |o| self.front_offset + o)
+    }
+}
+
+/// Where `image` is set in front matter: as a key, or as a TOML table header.
+fn image_key(front: &str) -> Option<usize> {
+    find_key(front, "image").or_else(|| {
+        let mut offset = 0;
+        for line in front.split_inclusive('\n') {
+            if line.trim() == "[image]" {
+                return Some(offset);
+            }
+            offset += line.len();
+        }
+        None
+    })
+}
+
+/// Checks a lead image's fields: alternative text is required, and the file must be one of the
+/// site's (it is looked for once every file is known).
+fn image_field(
+    path: &Path,
+    text: &str,
+    offset: usize,
+    raw: RawImage,
+) -> Result<ImageField, Diagnostic> {
+    let src = raw.src.trim().to_string();
+    if src.is_empty() {
+        return Err(Diagnostic::error(path, "the lead image's `src` is empty")
+            .with_code("invalid-field")
+            .at_line_of(text, offset)
+            .with_help("name the image file, relative to this file (`src: map.png`) or in static/ (`src: /images/map.png`)"));
+    }
+    if src.starts_with("//")
+        || src
+            .split_once(':')
+            .is_some_and(|(scheme, _)| !scheme.contains(['/', '?', '#']))
+    {
+        return Err(Diagnostic::error(path, format!("the lead image {src:?} is not a file of the site"))
+            .with_code("invalid-field")
+            .at_line_of(text, offset)
+            .with_help("lead images are resized at build time, so they must be files: put it beside this file or in static/"));
+    }
+    let alt = raw.alt.map(|a| a.trim().to_string()).unwrap_or_default();
+    if alt.is_empty() {
+        return Err(Diagnostic::error(path, "the lead image has no alternative text")
+            .with_code("missing-alt")
+            .at_line_of(text, offset)
+            .with_help("describe what the image shows for readers who cannot see it: `alt: Map of the front line near Pokrovsk`"));
+    }
+    let clean = |t: Option<String>| {
+        t.map(|t| crate::markdown::smart_punctuation(t.trim()))
+            .filter(|t| !t.is_empty())
+    };
+    Ok(ImageField {
+        src,
+        alt,
+        caption: clean(raw.caption),
+        credit: clean(raw.credit),
+    })
 }
 
 #[derive(Deserialize)]
@@ -761,6 +851,21 @@ pub fn parse_brief(file: SourceFile) -> Result<ParsedBrief, Vec<Diagnostic>> {
             );
         }
     }
+    let image = match raw.image {
+        Some(img) => match image_field(
+            &path,
+            text,
+            image_key(split.front).map_or(split.front_offset, |o| split.front_offset + o),
+            img,
+        ) {
+            Ok(i) => Some(i),
+            Err(d) => {
+                errors.push(d);
+                None
+            }
+        },
+        None => None,
+    };
     let clean_list = |list: StringList| -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for s in list.0 {
@@ -808,6 +913,8 @@ pub fn parse_brief(file: SourceFile) -> Result<ParsedBrief, Vec<Diagnostic>> {
         put(slug.as_bytes());
         put(&date.timestamp.as_nanosecond().to_le_bytes());
         put(&[u8::from(raw.draft)]);
+        // Whether the brief has a lead image decides whether it gets a social card.
+        put(&[u8::from(image.is_some())]);
         for t in &topics {
             put(t.as_bytes());
         }
@@ -824,7 +931,7 @@ pub fn parse_brief(file: SourceFile) -> Result<ParsedBrief, Vec<Diagnostic>> {
         h.digest()
     };
     Ok(ParsedBrief {
-        title: raw.title.trim().to_string(),
+        title: crate::markdown::smart_punctuation(raw.title.trim()),
         date,
         updated,
         updates,
@@ -856,6 +963,7 @@ pub fn parse_brief(file: SourceFile) -> Result<ParsedBrief, Vec<Diagnostic>> {
         front_offset,
         body_offset,
         file,
+        image,
     })
 }
 
@@ -892,7 +1000,7 @@ pub fn parse_topic(file: SourceFile) -> Result<ParsedTopic, Vec<Diagnostic>> {
     let (front_offset, body_offset) = (split.front_offset, split.body_offset);
     Ok(ParsedTopic {
         slug,
-        title: raw.title.trim().to_string(),
+        title: crate::markdown::smart_punctuation(raw.title.trim()),
         summary: raw
             .summary
             .map(|s| s.trim().to_string())
@@ -924,7 +1032,7 @@ pub fn parse_page(file: SourceFile) -> Result<ParsedPage, Vec<Diagnostic>> {
     let body_offset = split.body_offset;
     Ok(ParsedPage {
         slug,
-        title: raw.title.trim().to_string(),
+        title: crate::markdown::smart_punctuation(raw.title.trim()),
         order: raw.order,
         summary: raw
             .summary

@@ -424,6 +424,11 @@ organizations: []
 tags: []
 # authors: [Jane Doe]  # the byline; default: `author` from site.toml
 {status_line}  # {statuses}
+# image:  # a lead image: a JPEG, PNG, WebP or GIF beside this file, or in static/ as /name.jpg
+#   src: photo.jpg
+#   alt: \"What the image shows, for readers who cannot see it\"
+#   caption: \"Optional caption\"
+#   credit: \"Photo: Agency\"
 draft: true  # the brief is left out of the site until this line is removed or set to false
 ---
 Write the brief here. Say what happened in the first paragraph: it is the brief's summary in
@@ -493,6 +498,7 @@ base_url = "https://example.org/"
 # paginate = 20              # briefs per topic page
 # front_page_briefs = 10     # briefs on the front page
 # feed_entries = 20          # entries per Atom feed
+# social_cards = true        # a 1200×630 picture for sharing each brief without a lead image
 "#;
 
 const TOPIC_DIPLOMACY: &str = r#"---
@@ -700,7 +706,8 @@ mod tests {
             Some(Status::Developing),
         );
         let b = brief(&text);
-        assert_eq!(b.title, "Kremlin says \"ties\" recovering: a test");
+        // Titles get smart punctuation, as bodies do.
+        assert_eq!(b.title, "Kremlin says “ties” recovering: a test");
         assert_eq!(b.topics, ["us-russia", "2025", "yes"]);
         assert_eq!(b.status, Some(Status::Developing));
         assert!(b.draft);

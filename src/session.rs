@@ -21,6 +21,7 @@ use rustc_hash::FxHashMap;
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::images::{self, Blob, Processed};
 use crate::layout::Output;
 use crate::load::{self, ContentKind, SourceFile};
 use crate::model::{self, Body, Site, SourceKey};
@@ -75,6 +76,8 @@ struct Last {
     signatures: FxHashMap<String, u64>,
     /// Static files copied, relative to `static/`.
     static_files: BTreeSet<String>,
+    /// Resized lead images written (their paths name their content).
+    images: BTreeSet<String>,
     /// Page-bundle assets copied: output path → source.
     assets: BTreeMap<String, PathBuf>,
     /// The site itself: its structure is reused while front matter keeps it, and its pages'
@@ -108,6 +111,9 @@ pub struct Session {
     bodies: FxHashMap<SourceKey, Arc<Body>>,
     /// Pieces of brief HTML that listings repeat, from the last build.
     fragments: Fragments,
+    /// Lead images as the last good build processed them, by source path; an image the
+    /// watcher saw change loses its entry.
+    lead_images: FxHashMap<PathBuf, Arc<Processed>>,
     last: Option<Last>,
     /// Whether to keep what later builds reuse; a one-off build does not.
     incremental: bool,
@@ -132,6 +138,7 @@ impl Session {
             static_changed: BTreeSet::new(),
             bodies: FxHashMap::default(),
             fragments: Fragments::default(),
+            lead_images: FxHashMap::default(),
             last: None,
             incremental: true,
         }
@@ -307,6 +314,18 @@ impl Session {
         copy_all(&copies, sink)?;
         written.extend(assets_to_copy.into_iter().map(|(dest, _)| dest.clone()));
         mark("render and write");
+        // Lead images' paths name their content: one written before is still right.
+        let images_now: BTreeSet<String> = site.images.iter().map(|(p, _)| p.clone()).collect();
+        let images_to_write: Vec<&(String, Blob)> = site
+            .images
+            .iter()
+            .filter(|(p, _)| self.last.as_ref().is_none_or(|l| !l.images.contains(p)))
+            .collect();
+        write_all(&images_to_write, sink)?;
+        written.extend(images_to_write.iter().map(|(p, _)| p.clone()));
+        if !site.images.is_empty() {
+            mark("write lead images");
+        }
 
         let mut removed = Vec::new();
         let mut moved = Vec::new();
@@ -327,6 +346,12 @@ impl Session {
                         .cloned(),
                 );
                 removed.extend(
+                    last.images
+                        .iter()
+                        .filter(|p| !images_now.contains(*p) && !now.contains_key(*p))
+                        .cloned(),
+                );
+                removed.extend(
                     last.assets
                         .keys()
                         .filter(|f| {
@@ -341,12 +366,23 @@ impl Session {
             for path in &removed {
                 sink.remove(path)?;
             }
-            kept = Some((now, static_now, assets_now));
+            kept = Some((now, static_now, assets_now, images_now));
         }
         written.sort();
         removed.sort();
         self.static_changed.clear();
         self.assets_changed.clear();
+        let (drawn, cached) = renderer.social_card_counts();
+        let social_cards = images::Stats {
+            images: drawn + cached,
+            encoded: drawn,
+            cached,
+            time: stats
+                .by_kind
+                .iter()
+                .find(|k| k.name == crate::layout::OutputKind::SocialCard.name())
+                .map_or_else(Default::default, |k| k.render),
+        };
         let report = Report {
             briefs: site.briefs.len(),
             topics: site.topics.len(),
@@ -356,13 +392,15 @@ impl Session {
             elapsed: start.elapsed(),
             timings,
             outputs: stats.by_kind,
+            images: site.image_stats,
+            social_cards,
             warnings,
             scheduled: site.scheduled.clone(),
         };
         self.fragments = renderer.into_fragments();
         match kept {
-            Some((signatures, static_files, assets)) => {
-                self.keep(site, signatures, static_files, assets)
+            Some((signatures, static_files, assets, images)) => {
+                self.keep(site, signatures, static_files, assets, images)
             }
             None => {
                 // Freeing a large site's millions of allocations takes a noticeable share of a
@@ -409,6 +447,7 @@ impl Session {
         if changed.is_empty() {
             // Nothing named: check everything, keeping what turns out unchanged.
             self.config = None;
+            self.lead_images.clear();
             reread.extend(self.briefs.keys().cloned());
             reread.extend(self.topics.keys().cloned());
             reread.extend(self.pages.keys().cloned());
@@ -606,6 +645,8 @@ impl Session {
             .collect();
         self.bodies
             .retain(|_, body| !body.rendered.measured_any(&changed));
+        self.lead_images
+            .retain(|source, _| !changed.contains(source));
     }
 
     /// The ids the templates use literally, which content must leave to them.
@@ -643,6 +684,11 @@ impl Session {
                 .collect(),
             reserved_ids: self.reserved_ids(),
             root: Some(self.opts.root.clone()),
+            image_cache: match &self.opts.image_cache {
+                Some(dir) => images::Cache::at(dir),
+                None => images::Cache::locate(),
+            },
+            images: self.lead_images.clone(),
             ..Default::default()
         };
         fn take<T>(
@@ -682,8 +728,15 @@ impl Session {
         signatures: FxHashMap<String, u64>,
         static_files: BTreeSet<String>,
         assets: BTreeMap<String, PathBuf>,
+        images: BTreeSet<String>,
     ) {
         self.bodies.clear();
+        self.lead_images = site
+            .briefs
+            .iter()
+            .filter_map(|b| b.image.as_ref())
+            .map(|p| (p.source.clone(), Arc::clone(p)))
+            .collect();
         let bodies = site
             .briefs
             .iter()
@@ -702,6 +755,7 @@ impl Session {
         self.last = Some(Last {
             signatures,
             static_files,
+            images,
             assets,
             site,
         });
@@ -744,6 +798,33 @@ fn moved_briefs(last: &Site, site: &Site) -> Vec<(String, String)> {
     moved.sort();
     moved.dedup();
     moved
+}
+
+/// Writes resized lead images into the sink, in parallel, with every failure.
+fn write_all(files: &[&(String, Blob)], sink: &dyn Sink) -> Result<(), Diagnostics> {
+    let errors: Vec<Diagnostic> = files
+        .par_iter()
+        .filter_map(|(path, blob)| match blob.bytes() {
+            Ok(bytes) => sink.write(path, &bytes).err(),
+            Err(e) => Some(
+                Diagnostic::global(format!(
+                    "cannot read the resized image {path} from the image cache: {e}"
+                ))
+                .with_code("write")
+                .with_help(format!(
+                    "build again; if it happens again, delete the image cache ({})",
+                    images::cache::ENV
+                )),
+            ),
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        let mut d = Diagnostics(errors);
+        d.sort();
+        Err(d)
+    }
 }
 
 /// Copies files (absolute source, output path) into the sink, in parallel, with every failure.

@@ -28,6 +28,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::images::{self, Blob, Processed};
 use crate::layout::{self, Output, Shape};
 use crate::markdown::{self, LinkTargets, Rendered, Sanitizer};
 use crate::parse::{self, ParsedAuthor, ParsedBrief, ParsedPage, ParsedTopic};
@@ -197,6 +198,8 @@ pub struct Brief {
     /// Its byline: the authors it lists, else the site's `author` (see [`Brief::byline_default`]),
     /// else none.
     pub authors: Vec<AuthorId>,
+    /// Its lead image, resized (the text that goes with it is in `doc.image`).
+    pub image: Option<Arc<Processed>>,
 }
 
 impl Brief {
@@ -346,6 +349,12 @@ pub struct Site {
     pub assets: Vec<(String, PathBuf)>,
     /// Briefs held back until their time (without `--future`), soonest first.
     pub scheduled: Vec<(PathBuf, jiff::Timestamp)>,
+    /// Every resized lead image to write: (output path, bytes), sorted by output path.
+    pub images: Vec<(String, Blob)>,
+    /// What making them cost.
+    pub image_stats: images::Stats,
+    /// Where the site's made images (lead images, social cards) are kept between builds.
+    pub image_cache: images::Cache,
 }
 
 impl Site {
@@ -452,6 +461,9 @@ impl Shape for Site {
     fn author_size(&self, a: AuthorId) -> usize {
         self.author(a).briefs.len()
     }
+    fn social_card(&self, b: BriefId) -> bool {
+        self.config.social_cards && self.brief(b).doc.image.is_none()
+    }
 }
 
 /// What the model is made from: the parsed files, whatever order they come in.
@@ -474,6 +486,11 @@ pub struct Input {
     pub root: Option<PathBuf>,
     /// Problems found while parsing the files, reported with the model's own.
     pub diagnostics: Vec<Diagnostic>,
+    /// Where resized lead images are kept between builds.
+    pub image_cache: images::Cache,
+    /// Lead images processed by an earlier build of a session, by source path: reused while
+    /// their files are unchanged (the session drops the ones that changed).
+    pub images: FxHashMap<PathBuf, Arc<Processed>>,
 }
 
 /// What to build.
@@ -519,6 +536,10 @@ pub fn build(
     previous: Option<&Arc<Structure>>,
 ) -> Result<Site, Diagnostics> {
     let mut diags = Diagnostics(std::mem::take(&mut input.diagnostics));
+    let input_images = LeadInput {
+        kept: std::mem::take(&mut input.images),
+        cache: std::mem::take(&mut input.image_cache),
+    };
     let key = structure_key(&config, &input, opts);
     let mut scheduled: Vec<(PathBuf, jiff::Timestamp)> = input
         .briefs
@@ -600,6 +621,13 @@ pub fn build(
         targets,
         &mut diags,
     );
+    let lead = lead_images(
+        &docs,
+        &structure.catalog.static_files,
+        targets,
+        &input_images,
+        &mut diags,
+    );
     editorial_warnings(&docs, &structure.catalog, &mut diags);
     if diags.has_errors() {
         diags.sort();
@@ -629,6 +657,7 @@ pub fn build(
             pages: page_bodies,
             profiles: profile_bodies,
             assets,
+            lead,
         },
         links_to,
         referenced_by,
@@ -764,6 +793,187 @@ fn assets(
     out
 }
 
+/// What lead images are made with: the cache, and what a session kept from its last build.
+struct LeadInput {
+    kept: FxHashMap<PathBuf, Arc<Processed>>,
+    cache: images::Cache,
+}
+
+/// Every brief's lead image: each file found (beside the brief, or in `static/`), read and
+/// resized once however many briefs show it, in parallel. A missing, unreadable, damaged, too
+/// large or unsupported file is an error at the brief's `image:` line.
+fn lead_images(
+    docs: &Docs,
+    static_files: &[String],
+    targets: &LinkTargets,
+    input: &LeadInput,
+    diags: &mut Diagnostics,
+) -> Lead {
+    let start = std::time::Instant::now();
+    let Some(root) = targets.root.as_deref() else {
+        return Lead::none(docs.briefs.len(), input.cache.clone());
+    };
+    let statics: rustc_hash::FxHashSet<&str> = if docs.briefs.iter().any(|b| b.image.is_some()) {
+        static_files.iter().map(String::as_str).collect()
+    } else {
+        Default::default()
+    };
+    let sources = lead_sources(docs, &statics, targets, diags);
+    let mut unique: Vec<&PathBuf> = sources.iter().flatten().collect();
+    unique.sort();
+    unique.dedup();
+    let processed: FxHashMap<&PathBuf, Result<Arc<Processed>, images::Problem>> = unique
+        .par_iter()
+        .map(|&p| {
+            let done = match input.kept.get(p) {
+                Some(kept) => Ok(Arc::clone(kept)),
+                None => images::process(root, p, &input.cache).map(Arc::new),
+            };
+            (p, done)
+        })
+        .collect();
+    let mut stats = images::Stats {
+        images: unique.len(),
+        ..Default::default()
+    };
+    for (p, done) in &processed {
+        if let Ok(done) = done {
+            if input.kept.contains_key(*p) {
+                // Each width in both formats, as when they come from the cache.
+                stats.cached += done.variants.len() * 2;
+            } else {
+                stats.encoded += done.encoded;
+                stats.cached += done.cached;
+            }
+        }
+    }
+    let per_brief = docs
+        .briefs
+        .iter()
+        .zip(&sources)
+        .map(|(b, source)| {
+            let done = processed.get(source.as_ref()?)?;
+            match done {
+                Ok(p) => Some(Arc::clone(p)),
+                Err(problem) => {
+                    diags.push(
+                        Diagnostic::error(&b.file.path, problem.message.clone())
+                            .with_code("lead-image")
+                            .at_line_of(&b.file.text, b.image_offset())
+                            .with_help(problem.help.clone()),
+                    );
+                    None
+                }
+            }
+        })
+        .collect();
+    let files = lead_files(processed.into_values().flatten(), targets, diags);
+    stats.time = start.elapsed();
+    Lead {
+        per_brief,
+        files,
+        stats,
+        cache: input.cache.clone(),
+    }
+}
+
+/// Each brief's lead image file, relative to the root; a missing one is an error.
+fn lead_sources(
+    docs: &Docs,
+    statics: &rustc_hash::FxHashSet<&str>,
+    targets: &LinkTargets,
+    diags: &mut Diagnostics,
+) -> Vec<Option<PathBuf>> {
+    docs.briefs
+        .iter()
+        .map(|b| {
+            let image = b.image.as_ref()?;
+            lead_source(b, &image.src, statics, targets)
+                .map_err(|d| diags.push(d))
+                .ok()
+        })
+        .collect()
+}
+
+/// Every file of the processed images, sorted by output path, each once; a file that would
+/// land on one the site already has is an error.
+fn lead_files(
+    processed: impl Iterator<Item = Arc<Processed>>,
+    targets: &LinkTargets,
+    diags: &mut Diagnostics,
+) -> Vec<(String, Blob)> {
+    let mut files: Vec<(String, Blob)> = Vec::new();
+    for done in processed {
+        for (path, blob) in &done.files {
+            if targets.files.contains(path) {
+                diags.push(
+                    Diagnostic::error(
+                        &done.source,
+                        format!(
+                            "the resized image {path} has the path of a file the site already has"
+                        ),
+                    )
+                    .with_code("asset-collision")
+                    .with_help("rename the file in static/ that has this name"),
+                );
+            }
+            files.push((path.clone(), blob.clone()));
+        }
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files.dedup_by(|a, b| a.0 == b.0);
+    files
+}
+
+/// The lead image file a brief names, relative to the root: beside the brief, or in `static/`
+/// when written from the root (`/images/map.png`).
+fn lead_source(
+    b: &ParsedBrief,
+    src: &str,
+    statics: &rustc_hash::FxHashSet<&str>,
+    targets: &LinkTargets,
+) -> Result<PathBuf, Diagnostic> {
+    let found = match src.strip_prefix('/') {
+        Some(rooted) => statics
+            .contains(rooted)
+            .then(|| Path::new(crate::load::STATIC_DIR).join(rooted)),
+        None => {
+            let base = b.file.path.parent().unwrap_or(Path::new(""));
+            markdown::normalize(&base.join(src)).filter(|p| targets.assets.contains(p))
+        }
+    };
+    found.ok_or_else(|| {
+        let folder = b.file.path.parent().unwrap_or(Path::new("")).display().to_string();
+        Diagnostic::error(&b.file.path, format!("the lead image {src:?} does not exist"))
+            .with_code("broken-link")
+            .at_line_of(&b.file.text, b.image_offset())
+            .with_help(if src.starts_with('/') {
+                format!("a path starting with / names a file in static/: static{src}")
+            } else {
+                format!("a relative path names a file beside the brief, in {folder}; start it with / for a file in static/")
+            })
+    })
+}
+
+/// Lead images as the model hands them on.
+struct Lead {
+    per_brief: Vec<Option<Arc<Processed>>>,
+    files: Vec<(String, Blob)>,
+    stats: images::Stats,
+    cache: images::Cache,
+}
+
+impl Lead {
+    fn none(briefs: usize, cache: images::Cache) -> Lead {
+        Lead {
+            per_brief: vec![None; briefs],
+            files: Vec::new(),
+            stats: images::Stats::default(),
+            cache,
+        }
+    }
+}
+
 /// The parsed files, in the site's order: briefs newest first, topics and pages by `order`.
 pub struct Docs {
     pub briefs: Vec<Arc<ParsedBrief>>,
@@ -844,6 +1054,7 @@ pub fn structure_key(config: &Config, input: &Input, opts: &Options) -> u64 {
     for a in &input.authors {
         put(a.file.path.as_os_str().as_encoded_bytes());
     }
+    put(&[u8::from(config.social_cards)]);
     for f in &input.static_files {
         put(f.as_bytes());
     }
@@ -976,6 +1187,8 @@ pub struct Catalog {
     pub brief_authors: Vec<Vec<AuthorId>>,
     /// By slug.
     pub authors: Vec<AuthorEntry>,
+    /// Whether briefs without a lead image get a social card.
+    pub social_cards: bool,
 }
 
 /// An entity as front matter names it.
@@ -1056,6 +1269,9 @@ impl Shape for View<'_> {
     fn author_size(&self, a: AuthorId) -> usize {
         self.catalog.authors[a.index()].briefs.len()
     }
+    fn social_card(&self, b: BriefId) -> bool {
+        self.catalog.social_cards && self.docs.briefs[b.index()].image.is_none()
+    }
 }
 
 /// Pass 1: with the files in order, checks slugs and resolves topics and entities.
@@ -1100,6 +1316,7 @@ fn catalog(
         static_files,
         brief_authors,
         authors,
+        social_cards: config.social_cards,
     }
 }
 
@@ -1485,6 +1702,7 @@ struct Bodies {
     profiles: Vec<Arc<Body>>,
     /// The page-bundle assets they link to: (output path, source).
     assets: Vec<(String, PathBuf)>,
+    lead: Lead,
 }
 
 /// Puts the parts together: documents and bodies are moved in, what the shared structure
@@ -1506,21 +1724,25 @@ fn assemble(
         .zip(bodies.briefs)
         .zip(links_to)
         .zip(referenced_by)
+        .zip(bodies.lead.per_brief)
         .enumerate()
-        .map(|(i, (((doc, body), links_to), referenced_by))| Brief {
-            key: SourceKey::of(&doc.file.path),
-            url: layout::brief_url(&doc.slug),
-            doc,
-            body,
-            topics: catalog.brief_topics[i].clone(),
-            entities: catalog.brief_entities[i].clone(),
-            links_to,
-            referenced_by,
-            related: s.related[i].clone(),
-            topic_nav: s.topic_nav[i].clone(),
-            scheduled: false,
-            authors: catalog.brief_authors[i].clone(),
-        })
+        .map(
+            |(i, ((((doc, body), links_to), referenced_by), image))| Brief {
+                key: SourceKey::of(&doc.file.path),
+                url: layout::brief_url(&doc.slug),
+                doc,
+                body,
+                topics: catalog.brief_topics[i].clone(),
+                entities: catalog.brief_entities[i].clone(),
+                links_to,
+                referenced_by,
+                related: s.related[i].clone(),
+                topic_nav: s.topic_nav[i].clone(),
+                image,
+                scheduled: false,
+                authors: catalog.brief_authors[i].clone(),
+            },
+        )
         .collect();
     let topics = docs
         .topics
@@ -1599,6 +1821,9 @@ fn assemble(
         warnings,
         assets: bodies.assets,
         scheduled: Vec::new(),
+        images: bodies.lead.files,
+        image_stats: bodies.lead.stats,
+        image_cache: bodies.lead.cache,
     }
 }
 

@@ -4,9 +4,10 @@
 use serde::Serialize;
 use tera::Value;
 
+use crate::images::Processed;
 use crate::layout;
 use crate::model::{BriefId, Site, Topic};
-use crate::parse::BriefDate;
+use crate::parse::{BriefDate, ImageField};
 
 /// `site`, which every template gets.
 #[derive(Serialize)]
@@ -107,6 +108,10 @@ pub struct Card<'a> {
     /// 17 MB at 10,000 briefs; the brief page adds what only it shows, such as
     /// `updated_display`.)
     authors: Vec<NameRef<'a>>,
+    /// The lead image, if the brief has one. Left out of the map otherwise: cards keep to 14
+    /// fields when they can (see `authors`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<ImageData<'a>>,
 }
 
 impl<'a> Card<'a> {
@@ -136,6 +141,79 @@ impl<'a> Card<'a> {
             } else {
                 byline(site, id)
             },
+            image: b
+                .image
+                .as_deref()
+                .zip(doc.image.as_ref())
+                .map(|(p, f)| ImageData::of(p, f)),
+        }
+    }
+}
+
+/// A lead image as templates show it: `<img>` with `srcset` over `variants` (the fallback
+/// format), a `<source type="image/webp">` over `webp` when it is offered, and `width` and
+/// `height` of the largest variant, which is the image's aspect ratio.
+#[derive(Serialize)]
+pub struct ImageData<'a> {
+    alt: &'a str,
+    caption: Option<&'a str>,
+    credit: Option<&'a str>,
+    width: u32,
+    height: u32,
+    /// Root-relative URL of the fallback for browsers without `srcset`: about 960 wide.
+    src: &'a str,
+    /// The fallback's MIME type (`image/jpeg` or `image/png`).
+    mime: &'static str,
+    variants: Vec<VariantData<'a>>,
+    /// Empty when WebP is not smaller than the fallback.
+    webp: Vec<VariantData<'a>>,
+}
+
+/// One width of a lead image: `url` (root-relative), `width`, `height`.
+#[derive(Serialize)]
+pub struct VariantData<'a> {
+    url: &'a str,
+    width: u32,
+    height: u32,
+}
+
+impl<'a> ImageData<'a> {
+    pub fn of(p: &'a Processed, f: &'a ImageField) -> Self {
+        let largest = p.largest();
+        let src = p
+            .variants
+            .iter()
+            .rev()
+            .find(|v| v.width <= 960)
+            .unwrap_or(&p.variants[0]);
+        ImageData {
+            alt: &f.alt,
+            caption: f.caption.as_deref(),
+            credit: f.credit.as_deref(),
+            width: largest.width,
+            height: largest.height,
+            src: &src.fallback,
+            mime: p.fallback.mime(),
+            variants: p
+                .variants
+                .iter()
+                .map(|v| VariantData {
+                    url: &v.fallback,
+                    width: v.width,
+                    height: v.height,
+                })
+                .collect(),
+            webp: p
+                .variants
+                .iter()
+                .filter_map(|v| {
+                    Some(VariantData {
+                        url: v.webp.as_deref()?,
+                        width: v.width,
+                        height: v.height,
+                    })
+                })
+                .collect(),
         }
     }
 }

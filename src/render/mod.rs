@@ -15,6 +15,7 @@ mod data;
 mod feeds;
 mod hosting;
 mod pages;
+mod social_card;
 pub mod templates;
 
 use std::sync::OnceLock;
@@ -144,6 +145,8 @@ pub struct Renderer<'s> {
     entity_refs: [Vec<Value>; 4],
     /// Every output of the site, for the sitemap.
     plan: Vec<Output>,
+    /// Draws social cards, or takes them from the cache.
+    painter: crate::images::social::Painter,
 }
 
 impl<'s> Renderer<'s> {
@@ -173,7 +176,13 @@ impl<'s> Renderer<'s> {
                     .collect()
             }),
             plan: layout::plan(site),
+            painter: crate::images::social::Painter::new(site.image_cache.clone()),
         }
+    }
+
+    /// Social cards drawn, and taken from the cache, so far.
+    pub fn social_card_counts(&self) -> (usize, usize) {
+        self.painter.counts()
     }
 
     /// Uses the fragments a previous build of the session left, where they still hold.
@@ -291,6 +300,7 @@ impl<'s> Renderer<'s> {
             }
             Output::Robots => return Ok(feeds::robots(site)),
             Output::Hosting(file) => return Ok(hosting::file(site, file)),
+            Output::SocialCard(b) => return social_card::png(self, b),
             // OK because every other kind has a template.
             other => other.kind().template().unwrap_or("404.html"),
         };

@@ -60,6 +60,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ),
     ("style.css", include_str!("../../templates/style.css")),
     ("favicon.svg", include_str!("../../templates/favicon.svg")),
+    (
+        "social-card.svg",
+        include_str!("../../templates/social-card.svg"),
+    ),
 ];
 
 /// Loaded templates: the built-in ones, overridden by the site's.
@@ -106,6 +110,8 @@ impl Templates {
             return Err(diags);
         }
         let mut tera = Tera::new();
+        // SVG is XML: text put into it (a title with `&` or `<`) is escaped as in HTML.
+        tera.autoescape_on([".html", ".htm", ".xml", ".svg"]);
         register(&mut tera);
         let result =
             tera.add_raw_templates(names.iter().map(|n| (n.as_str(), sources[*n].0.as_str())));
@@ -130,6 +136,14 @@ impl Templates {
     /// The fingerprint of a template and all it uses; 0 for an unknown name.
     pub fn fingerprint(&self, name: &str) -> u64 {
         self.fingerprints.get(name).copied().unwrap_or(0)
+    }
+
+    /// The file a template comes from: the site's, or the built-in one, named so.
+    pub fn display_path(&self, name: &str) -> PathBuf {
+        match self.site_sources.get(name) {
+            Some((_, path)) => path.clone(),
+            None => PathBuf::from(format!("(built-in template) {name}")),
+        }
     }
 
     pub fn render(&self, name: &str, ctx: &Context) -> Result<Vec<u8>, Diagnostic> {

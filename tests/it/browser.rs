@@ -134,7 +134,8 @@ fn old_addresses_lead_to_the_pages_now_there() {
 }
 
 /// Every page of the site, laid out 375 and 320 px wide (in a frame of that width, one page
-/// after another), has no content wider than the screen.
+/// after another, each left once its images, lazy ones included, have loaded), has no content
+/// wider than the screen.
 #[test]
 fn no_page_scrolls_sideways_on_phones() {
     let site = SampleSite::build();
@@ -270,6 +271,7 @@ fn pages_pass_axe_print_cleanly_and_are_photographed() {
     for (name, page) in [
         ("front", "index.html"),
         ("brief", BRIEF),
+        ("lead-image", LEAD_IMAGE),
         ("topic", TOPIC),
         ("author", "authors/marta-kowalczyk/index.html"),
     ] {
@@ -326,10 +328,13 @@ const MOVED: [(&str, &str); 5] = [
     ("ukraine/index.html", "topics/ukraine/index.html"),
     ("pages/sourcing/index.html", "pages/methodology/index.html"),
 ];
+/// The sample site's brief with a lead image.
+const LEAD_IMAGE: &str = "briefs/us-russia-contacts-timeline/index.html";
 /// One page of each main kind.
-const KEY_PAGES: [(&str, &str); 7] = [
+const KEY_PAGES: [(&str, &str); 8] = [
     ("front page", "index.html"),
     ("brief", BRIEF),
+    ("brief with a lead image", LEAD_IMAGE),
     ("topic", TOPIC),
     ("entity", "people/dmitry-peskov/index.html"),
     ("archive", "archive/index.html"),
@@ -343,6 +348,10 @@ const SWEEP_JS: &str = "async (urls, width) => { const wide = []; \
     const frame = document.createElement('iframe'); \
     frame.style.cssText = `position:absolute;left:0;top:0;border:0;width:${width}px;height:640px`; \
     await new Promise(done => { frame.onload = done; frame.src = url; document.body.append(frame); }); \
+    const images = [...frame.contentDocument.images]; \
+    images.forEach(i => { i.loading = 'eager'; }); \
+    await Promise.all(images.map(i => i.complete ? null : new Promise(done => { \
+      i.addEventListener('load', done); i.addEventListener('error', done); }))); \
     const root = frame.contentDocument.documentElement; \
     if (root.scrollWidth > root.clientWidth) wide.push(`${url}: content ${root.scrollWidth} px wide`); \
     frame.remove(); } \

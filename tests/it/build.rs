@@ -645,6 +645,8 @@ fn drafts_are_published_with_the_drafts_flag() {
 // ---- Escaping and sanitising -------------------------------------------------------------------------
 
 const HOSTILE: &str = r#"<script>alert(1)</script> "quotes" & ampersands"#;
+/// The hostile title as shown: titles get smart punctuation, so its quotes curl.
+const HOSTILE_TITLE: &str = "<script>alert(1)</script> “quotes” & ampersands";
 const HOSTILE_SUMMARY: &str = r#"Summary <script>alert(1)</script> "quotes" & ampersands"#;
 const HOSTILE_URL: &str = r#"https://example.com/search?a=1&b="2""#;
 
@@ -700,10 +702,10 @@ fn hostile_front_matter_is_escaped_everywhere() {
     assert_no_live_markup(&site.out);
 
     let page = site.output("briefs/hostile/index.html");
-    assert_eq!(texts(&page, "h1"), [HOSTILE]);
+    assert_eq!(texts(&page, "h1"), [HOSTILE_TITLE]);
     assert_eq!(
         texts(&page, "title"),
-        [format!("{HOSTILE} — Escaping Desk")]
+        [format!("{HOSTILE_TITLE} — Escaping Desk")]
     );
     assert_eq!(
         attrs(&page, "meta[name=description]", "content"),
@@ -713,7 +715,7 @@ fn hostile_front_matter_is_escaped_everywhere() {
     let json_ld: serde_json::Value =
         serde_json::from_str(&texts(&page, "script[type='application/ld+json']").concat())
             .expect("JSON-LD");
-    assert_eq!(json_ld["headline"], HOSTILE);
+    assert_eq!(json_ld["headline"], HOSTILE_TITLE);
     assert_eq!(json_ld["description"], HOSTILE_SUMMARY);
     assert_eq!(texts(&page, ".facts a"), [HOSTILE]);
     assert_eq!(texts(&page, ".sources a"), [HOSTILE]);
@@ -729,18 +731,18 @@ fn hostile_front_matter_is_escaped_everywhere() {
     assert_eq!(hrefs, [HOSTILE_URL]);
 
     let index = site.output("index.html");
-    assert!(texts(&index, ".card-title a").contains(&HOSTILE.to_string()));
+    assert!(texts(&index, ".card-title a").contains(&HOSTILE_TITLE.to_string()));
     assert_eq!(texts(&index, ".card .summary"), [HOSTILE_SUMMARY]);
     let people = site.output("people/index.html");
     assert_eq!(texts(&people, ".entity-list a"), [HOSTILE]);
     let person = site.output("people/script-alert-1-script-quotes-ampersands/index.html");
     assert_eq!(texts(&person, "h1"), [HOSTILE]);
     let archive = site.output("archive/index.html");
-    assert_eq!(texts(&archive, ".archive-list a"), [HOSTILE]);
+    assert_eq!(texts(&archive, ".archive-list a"), [HOSTILE_TITLE]);
 
     for name in ["feed.xml", "topics/news/feed.xml"] {
         let feed = parse_feed(name, &site.output(name));
-        assert_eq!(feed.entries[0].title, HOSTILE, "{name}");
+        assert_eq!(feed.entries[0].title, HOSTILE_TITLE, "{name}");
         assert_eq!(feed.entries[0].summary, HOSTILE_SUMMARY, "{name}");
     }
 }
@@ -788,7 +790,7 @@ fn unsafe_html_keeps_raw_html_but_still_escapes_front_matter() {
         texts(&page, "script:not([type='application/ld+json'])").len(),
         1
     );
-    assert_eq!(texts(&page, "h1"), [HOSTILE]);
+    assert_eq!(texts(&page, "h1"), [HOSTILE_TITLE]);
     assert_eq!(texts(&page, ".sources a"), [HOSTILE]);
     assert_eq!(
         attrs(&page, "meta[name=description]", "content"),

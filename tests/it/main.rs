@@ -10,6 +10,7 @@ mod check;
 mod corpus;
 mod errors;
 mod external;
+mod images;
 mod incremental;
 mod publishing;
 mod redirects;

@@ -237,6 +237,7 @@ const FIELDS: &[&str] = &[
     "tags",
     "status",
     "draft",
+    "image",
     "order",
     "aliases",
     "topic",

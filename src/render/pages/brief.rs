@@ -24,6 +24,8 @@ struct NewsArticle<'a> {
     date_published: String,
     description: &'a str,
     headline: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<LdImage>,
     #[serde(rename = "inLanguage")]
     in_language: &'a str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -36,6 +38,52 @@ struct NewsArticle<'a> {
     url: Option<String>,
     #[serde(rename = "wordCount")]
     word_count: usize,
+}
+
+/// Schema.org `ImageObject`, fields in alphabetical order.
+#[derive(Serialize)]
+struct LdImage {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    height: u32,
+    url: String,
+    width: u32,
+}
+
+/// The picture a brief is shared with: its lead image's largest fallback (WebP is not read by
+/// every service that shows previews), else its social card. Open Graph wants an absolute URL,
+/// so there is none without `base_url`.
+#[derive(Serialize)]
+pub struct ShareImage {
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+    pub alt: String,
+    pub mime: &'static str,
+}
+
+pub fn share_image(site: &crate::Site, id: BriefId) -> Option<ShareImage> {
+    use crate::layout::Shape;
+    let base = site.config.base_url.as_deref();
+    let b = site.brief(id);
+    if let (Some(p), Some(f)) = (&b.image, &b.doc.image) {
+        let largest = p.largest();
+        return Some(ShareImage {
+            url: layout::absolute(base, &largest.fallback)?,
+            width: largest.width,
+            height: largest.height,
+            alt: f.alt.clone(),
+            mime: p.fallback.mime(),
+        });
+    }
+    site.social_card(id).then_some(())?;
+    Some(ShareImage {
+        url: layout::absolute(base, &layout::social_card_url(b.slug()))?,
+        width: crate::images::social::WIDTH,
+        height: crate::images::social::HEIGHT,
+        alt: format!("{}: {}", site.config.title, b.title()),
+        mime: "image/png",
+    })
 }
 
 #[derive(Serialize, Clone)]
@@ -136,6 +184,10 @@ fn value(r: &Renderer<'_>, id: BriefId) -> Value {
         .collect();
     put("topic_nav", Value::from(nav));
     put("json_ld", Value::from(json_ld(r, id)));
+    put(
+        "share_image",
+        Value::from_serializable(&share_image(site, id)),
+    );
     Value::from(map)
 }
 
@@ -204,6 +256,12 @@ fn json_ld(r: &Renderer<'_>, id: BriefId) -> String {
         date_published: stamp(&b.doc.date),
         description: b.summary(),
         headline: b.title(),
+        image: share_image(site, id).map(|i| LdImage {
+            kind: "ImageObject",
+            height: i.height,
+            url: i.url,
+            width: i.width,
+        }),
         in_language: &config.language,
         keywords: b.entities[EntityKind::Tags.index()]
             .iter()
