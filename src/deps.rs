@@ -55,6 +55,18 @@ pub enum Dep {
 
 use crate::render::CARD_TEMPLATE;
 
+/// What the feed of a list of briefs (a topic's, an author's) reads: the cards of all of them,
+/// since its `updated` is the newest of all, and the first few whole, its entries.
+fn list_feed(site: &Site, briefs: &[BriefId], f: &mut impl FnMut(Dep)) {
+    let listed = || published(site, briefs.iter().copied());
+    for b in listed() {
+        f(Dep::Card(b));
+    }
+    for b in listed().take(site.config.feed_entries) {
+        f(Dep::Brief(b));
+    }
+}
+
 /// Calls `f` with every piece of the model `output` reads.
 pub fn deps(site: &Site, output: Output, mut f: impl FnMut(Dep)) {
     f(Dep::Config);
@@ -143,14 +155,8 @@ pub fn deps(site: &Site, output: Output, mut f: impl FnMut(Dep)) {
             }
         }
         Output::TopicFeed(t) => {
-            let topic = site.topic(t);
             f(Dep::Topic(t));
-            // The feed's `updated` is the newest of all its briefs; entries are the first few.
-            let briefs = || published(site, topic.briefs.iter().copied());
-            cards(&mut briefs(), &mut f);
-            for b in briefs().take(site.config.feed_entries) {
-                f(Dep::Brief(b));
-            }
+            list_feed(site, &site.topic(t).briefs, &mut f);
         }
         Output::Sitemap => {
             f(Dep::Outputs);
@@ -181,14 +187,8 @@ pub fn deps(site: &Site, output: Output, mut f: impl FnMut(Dep)) {
             }
         }
         Output::AuthorFeed(a) => {
-            let author = site.author(a);
             f(Dep::Author(a));
-            // As a topic's feed: `updated` is the newest of all their briefs.
-            let briefs = || published(site, author.briefs.iter().copied());
-            cards(&mut briefs(), &mut f);
-            for b in briefs().take(site.config.feed_entries) {
-                f(Dep::Brief(b));
-            }
+            list_feed(site, &site.author(a).briefs, &mut f);
         }
         // The card shows the brief's title, first topic and date: what its card shows.
         Output::SocialCard(b) => f(Dep::Card(b)),

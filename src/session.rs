@@ -818,13 +818,17 @@ fn write_all(files: &[&(String, Blob)], sink: &dyn Sink) -> Result<(), Diagnosti
             ),
         })
         .collect();
+    all_or_nothing(errors)
+}
+
+/// The failures of work done in parallel, sorted, or `Ok` when there were none.
+fn all_or_nothing(errors: Vec<Diagnostic>) -> Result<(), Diagnostics> {
     if errors.is_empty() {
-        Ok(())
-    } else {
-        let mut d = Diagnostics(errors);
-        d.sort();
-        Err(d)
+        return Ok(());
     }
+    let mut d = Diagnostics(errors);
+    d.sort();
+    Err(d)
 }
 
 /// Copies files (absolute source, output path) into the sink, in parallel, with every failure.
@@ -833,11 +837,5 @@ fn copy_all(files: &[(PathBuf, &str)], sink: &dyn Sink) -> Result<(), Diagnostic
         .par_iter()
         .filter_map(|(from, to)| sink.copy(from, to).err())
         .collect();
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        let mut d = Diagnostics(errors);
-        d.sort();
-        Err(d)
-    }
+    all_or_nothing(errors)
 }
