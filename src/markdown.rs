@@ -35,6 +35,11 @@ pub struct Rendered {
     pub words: usize,
     /// Content files this body links to, as paths relative to the site root.
     pub links: Vec<PathBuf>,
+    /// Links with a `#fragment`, checked against the target page's ids once every body is
+    /// rendered (see [`check_fragments`]).
+    pub fragments: Vec<FragmentLink>,
+    /// Every id the body gives its page: headings, ids written by hand, footnotes.
+    pub ids: Vec<String>,
     /// Every `http(s)` URL the body links to, for `check --external`.
     pub external: Vec<ExternalLink>,
     /// Files beside the source that the body links to, copied next to its page.
@@ -45,6 +50,17 @@ pub struct Rendered {
     /// text renders to the same HTML as long as every answer stays the same (see
     /// [`Rendered::still_valid`]), which is how a rebuild knows it may keep this rendering.
     pub lookups: Vec<Lookup>,
+}
+
+/// A link to `#id` on this page or on another content file's page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FragmentLink {
+    /// The content file linked to (relative to the root); `None` for this page.
+    pub target: Option<PathBuf>,
+    /// The id, percent-decoded.
+    pub id: String,
+    /// Byte offset of the link in the source file.
+    pub offset: usize,
 }
 
 /// An absolute `http`/`https` URL in a body, with where it is written.
@@ -1076,6 +1092,19 @@ impl<'a> Walk<'a> {
             }
         }
         let footnotes = std::mem::take(&mut self.footnotes);
+        let mut ids: Vec<String> = self
+            .ids
+            .explicit
+            .keys()
+            .chain(&self.ids.generated)
+            .cloned()
+            .collect();
+        for (n, refs) in footnotes.numbers.values() {
+            ids.push(format!("fn:{n}"));
+            ids.extend((1..=*refs).map(|k| footnote_backref_id(*n, k)));
+        }
+        ids.sort_unstable();
+        self.out.ids = ids;
         if footnotes.has_any() {
             footnotes.append_to(&mut self.events);
         }
@@ -1265,6 +1294,60 @@ fn escape_attr(value: &str) -> String {
     value.replace('&', "&amp;").replace('"', "&quot;")
 }
 
+/// Checks every `#fragment` link of the bodies against the ids of the page it leads to: the
+/// target body's ids and the ids the templates write. Runs after every body is rendered, since a
+/// link's target may be any of them; a missing id is an error at the link.
+pub fn check_fragments<'a>(
+    bodies: &[(&'a Path, &'a str, &'a Rendered)],
+    reserved: &FxHashSet<String>,
+) -> Vec<Diagnostic> {
+    let by_path: FxHashMap<&Path, &Rendered> = bodies.iter().map(|(p, _, r)| (*p, *r)).collect();
+    let mut diags = Vec::new();
+    for (path, text, rendered) in bodies {
+        for link in &rendered.fragments {
+            let target = link.target.as_deref().unwrap_or(path);
+            let Some(page) = by_path.get(target) else {
+                continue;
+            };
+            if reserved.contains(&link.id) || page.ids.binary_search(&link.id).is_ok() {
+                continue;
+            }
+            let which = match &link.target {
+                Some(t) => format!("{}", t.display()),
+                None => "this page".to_string(),
+            };
+            let known: Vec<&str> = page.ids.iter().map(String::as_str).collect();
+            let help = match crate::diagnostic::closest(&link.id, &known) {
+                Some(near) => format!("did you mean `#{near}`?"),
+                None if page.toc.is_empty() => {
+                    "link to the page without `#…`, or give the heading an id with `{#…}`".into()
+                }
+                None => format!(
+                    "the page's sections are: {}",
+                    page.toc
+                        .iter()
+                        .map(|t| format!("#{}", t.id))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            diags.push(
+                Diagnostic::error(
+                    *path,
+                    format!(
+                        "link to `#{}`, but {which} has no heading or element with that id",
+                        link.id
+                    ),
+                )
+                .at_offset(text, link.offset)
+                .with_code("broken-link")
+                .with_help(help),
+            );
+        }
+    }
+    diags
+}
+
 /// The number of whitespace-separated words, as `split_whitespace().count()`, with a fast path
 /// for ASCII text, which is most of what briefs are written in.
 fn count_words(text: &str) -> usize {
@@ -1422,6 +1505,16 @@ fn resolve<'a>(
     needs_sanitizing: &mut bool,
 ) -> CowStr<'a> {
     let d = dest.trim();
+    if let Some(id) = d.strip_prefix('#')
+        && !id.is_empty()
+    {
+        out.fragments.push(FragmentLink {
+            target: None,
+            id: percent_decode(id),
+            offset,
+        });
+        return dest;
+    }
     if d.is_empty() || d.starts_with('#') || d.starts_with("//") {
         return dest;
     }
@@ -1501,6 +1594,15 @@ fn resolve<'a>(
         .push(Lookup::Content(target.clone(), url.cloned()));
     match url {
         Some(url) => {
+            if let Some(id) = suffix.split_once('#').map(|(_, id)| id)
+                && !id.is_empty()
+            {
+                out.fragments.push(FragmentLink {
+                    target: Some(target.clone()),
+                    id: percent_decode(id),
+                    offset,
+                });
+            }
             out.links.push(target);
             format!("{}{}{}", input.root_prefix, url, suffix).into()
         }

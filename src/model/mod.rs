@@ -629,6 +629,30 @@ pub fn build(
         &mut diags,
     );
     editorial_warnings(&docs, &structure.catalog, &mut diags);
+    let with_fragments: Vec<(&Path, &str, &markdown::Rendered)> = docs
+        .briefs
+        .iter()
+        .map(|b| (b.file.path.as_path(), b.file.text.as_str()))
+        .zip(&brief_bodies)
+        .chain(
+            docs.topics
+                .iter()
+                .map(|t| (t.file.path.as_path(), t.file.text.as_str()))
+                .zip(&topic_bodies),
+        )
+        .chain(
+            docs.pages
+                .iter()
+                .map(|p| (p.file.path.as_path(), p.file.text.as_str()))
+                .zip(&page_bodies),
+        )
+        .map(|((path, text), body)| (path, text, &body.rendered))
+        .collect();
+    diags.extend(markdown::check_fragments(
+        &with_fragments,
+        &targets.reserved_ids,
+    ));
+    drop(with_fragments);
     if diags.has_errors() {
         diags.sort();
         return Err(diags);

@@ -317,3 +317,29 @@ fn images_get_their_width_and_height_from_their_files() {
     );
     assert_eq!(out.matches("has no width and height").count(), 1, "{out}");
 }
+
+#[test]
+fn fragment_links_must_name_an_id_of_their_page() {
+    let site = site_with(concat!(
+        "A claim.[^1] See [the section](#what-next), [the page](#main), [the note](#fn:1),\n",
+        "[gas](../01/2025-01-10-gas-transit-ends.md#main).\n\n",
+        "Broken: [here](#what-nxt) and [there](../01/2025-01-10-gas-transit-ends.md#nowhere).\n\n",
+        "## What next\n\n",
+        "[^1]: A note.\n",
+    ));
+    let run = site.check(&[]);
+    run.failure();
+    let out = run.diagnostics();
+    let line = line_of(&site, "Broken:");
+    assert!(
+        out.contains("link to `#what-nxt`, but this page has no heading or element with that id"),
+        "{out}"
+    );
+    assert!(out.contains("did you mean `#what-next`?"), "{out}");
+    assert!(
+        out.contains("link to `#nowhere`, but content/briefs/2025/01/2025-01-10-gas-transit-ends.md has no heading or element with that id"),
+        "{out}"
+    );
+    assert_eq!(out.matches(&format!("{BRIEF}:{line}:")).count(), 2, "{out}");
+    run.stderr_has("check failed: 2 errors");
+}
