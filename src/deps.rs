@@ -747,15 +747,7 @@ mod tests {
 
     /// Signatures of the fixture with aliases, before and after `edit`: the outputs that changed.
     fn redirects_changed_by(edit: impl Fn(&mut SourceFile)) -> BTreeSet<String> {
-        let (a, ta) = site(with_aliases(|_| {}));
-        let (b, tb) = site(with_aliases(edit));
-        let before: std::collections::HashMap<String, u64> =
-            signatures(&a, &ta).into_iter().collect();
-        signatures(&b, &tb)
-            .into_iter()
-            .filter(|(p, s)| before.get(p) != Some(s))
-            .map(|(p, _)| p)
-            .collect()
+        changed_between(site(with_aliases(|_| {})), site(with_aliases(edit)))
     }
 
     #[test]
