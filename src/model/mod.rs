@@ -15,6 +15,7 @@
 //! [`SourceKey`]; an entity's is its kind and slug ([`EntityKey`]); an author's their slug
 //! ([`AuthorKey`]).
 
+pub mod names;
 pub mod redirects;
 mod related;
 
