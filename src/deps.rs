@@ -51,6 +51,8 @@ pub enum Dep {
     Profile(AuthorId),
     /// An author's links and rendered profile body (their first page shows them).
     ProfileBody(AuthorId),
+    /// All an entity's profile says: description, aliases, Wikidata id, links, image, body.
+    EntityProfile(EntityKind, EntityId),
 }
 
 use crate::render::CARD_TEMPLATE;
@@ -124,6 +126,7 @@ pub fn deps(site: &Site, output: Output, mut f: impl FnMut(Dep)) {
             let entity = site.entity(kind, e);
             f(Dep::Template(CARD_TEMPLATE));
             f(Dep::Entity(kind, e));
+            f(Dep::EntityProfile(kind, e));
             f(Dep::Related(kind, e));
             for &(k, other, _) in &entity.related {
                 f(Dep::Entity(k, other));
@@ -218,6 +221,7 @@ pub struct Fingerprints {
     authors: Vec<u64>,
     profiles: Vec<u64>,
     profile_bodies: Vec<u64>,
+    entity_profiles: [Vec<u64>; 4],
 }
 
 impl Fingerprints {
@@ -386,6 +390,36 @@ pub fn fingerprints(site: &Site, paths: &[String]) -> Fingerprints {
             words(&[fingerprint(&parts), p.body.fingerprint, 1])
         })
         .collect();
+    let entity_profiles = EntityKind::ALL.map(|kind| {
+        site.entities[kind.index()]
+            .iter()
+            .map(|e| {
+                let Some(p) = &e.profile else { return 0 };
+                let doc = &p.doc;
+                let mut parts: Vec<&[u8]> = vec![
+                    doc.description.as_deref().unwrap_or("").as_bytes(),
+                    doc.wikidata.as_deref().unwrap_or("").as_bytes(),
+                ];
+                for a in &doc.aliases {
+                    parts.push(a.as_bytes());
+                }
+                parts.push(b"\0");
+                for l in &doc.links {
+                    parts.extend([l.name.as_bytes(), l.url.as_bytes()]);
+                }
+                let image = match (&p.image, &doc.image) {
+                    (Some(i), Some(f)) => fingerprint(&[
+                        &i.fingerprint.to_le_bytes(),
+                        f.alt.as_bytes(),
+                        f.caption.as_deref().unwrap_or("").as_bytes(),
+                        f.credit.as_deref().unwrap_or("").as_bytes(),
+                    ]),
+                    _ => 0,
+                };
+                words(&[fingerprint(&parts), p.body.fingerprint, image, 1])
+            })
+            .collect()
+    });
     let mut nav: Vec<&[u8]> = Vec::new();
     for p in &site.pages {
         nav.extend([p.title().as_bytes(), p.url.as_bytes()]);
@@ -417,6 +451,7 @@ pub fn fingerprints(site: &Site, paths: &[String]) -> Fingerprints {
         authors,
         profiles,
         profile_bodies,
+        entity_profiles,
     }
 }
 
@@ -472,6 +507,11 @@ pub fn signature(site: &Site, templates: &Templates, fps: &Fingerprints, output:
         Dep::Author(a) => put(11, site.author(a).key.0, fps.authors[a.index()]),
         Dep::Profile(a) => put(12, site.author(a).key.0, fps.profiles[a.index()]),
         Dep::ProfileBody(a) => put(13, site.author(a).key.0, fps.profile_bodies[a.index()]),
+        Dep::EntityProfile(k, e) => put(
+            14,
+            site.entity(k, e).key.0,
+            fps.entity_profiles[k.index()][e.index()],
+        ),
     });
     h.digest()
 }

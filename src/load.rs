@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostic::Diagnostic;
+use crate::model::EntityKind;
 
 /// One text file of the site.
 #[derive(Debug, Clone)]
@@ -30,6 +31,8 @@ pub struct Sources {
     pub pages: Vec<SourceFile>,
     /// Author profiles (`content/authors/<slug>.md`).
     pub authors: Vec<SourceFile>,
+    /// Entity profiles (`content/people/<slug>.md`, places, organizations, tags).
+    pub profiles: Vec<SourceFile>,
     /// Template files; `path` is relative to `templates/`, which makes it the template's name.
     pub templates: Vec<SourceFile>,
     /// Files under `static/`, relative to `static/`.
@@ -49,6 +52,8 @@ pub struct Paths {
     pub pages: Vec<PathBuf>,
     /// Relative to the root (`content/authors/jane-doe.md`).
     pub authors: Vec<PathBuf>,
+    /// Relative to the root (`content/people/dmitry-peskov.md`).
+    pub profiles: Vec<PathBuf>,
     /// Relative to the root (`templates/brief.html`).
     pub templates: Vec<PathBuf>,
     /// Relative to `static/`.
@@ -66,6 +71,8 @@ pub enum ContentKind {
     Page,
     /// An author's profile.
     Author,
+    /// A person's, place's, organisation's or tag's profile.
+    Profile(EntityKind),
 }
 
 /// The kind of a Markdown file under `content/`, or `None` for one in no known folder.
@@ -81,6 +88,10 @@ pub fn content_kind(rel: &Path) -> Option<ContentKind> {
         "topics" if depth == 2 => Some(ContentKind::Topic),
         "pages" if depth == 2 => Some(ContentKind::Page),
         "authors" if depth == 2 => Some(ContentKind::Author),
+        _ if depth == 2 => EntityKind::ALL
+            .into_iter()
+            .find(|k| k.key() == first)
+            .map(ContentKind::Profile),
         _ => None,
     }
 }
@@ -108,12 +119,13 @@ pub fn scan(root: &Path) -> (Paths, Vec<Diagnostic>) {
                 Some(ContentKind::Topic) => paths.topics.push(rel),
                 Some(ContentKind::Page) => paths.pages.push(rel),
                 Some(ContentKind::Author) => paths.authors.push(rel),
+                Some(ContentKind::Profile(_)) => paths.profiles.push(rel),
                 None => diags.push(
                     Diagnostic::error(&rel, "this Markdown file is not in a known content folder")
                         .warning()
                         .with_code("misplaced-file")
                         .with_help(
-                            "briefs go anywhere under content/briefs/, topics in content/topics/<slug>.md, free pages in content/pages/<slug>.md, author profiles in content/authors/<slug>.md; the file was skipped",
+                            "briefs go anywhere under content/briefs/, topics in content/topics/<slug>.md, free pages in content/pages/<slug>.md, author profiles in content/authors/<slug>.md, profiles of people, places, organizations and tags in content/people/<slug>.md (places/, organizations/, tags/); the file was skipped",
                         ),
                 ),
             }
@@ -178,6 +190,7 @@ pub fn load(root: &Path) -> (Sources, Vec<Diagnostic>) {
     let briefs = read_all(root, paths.briefs, &mut diags);
     let pages = read_all(root, paths.pages, &mut diags);
     let authors = read_all(root, paths.authors, &mut diags);
+    let profiles = read_all(root, paths.profiles, &mut diags);
     let templates = read_templates(root, paths.templates, &mut diags);
     (
         Sources {
@@ -185,6 +198,7 @@ pub fn load(root: &Path) -> (Sources, Vec<Diagnostic>) {
             briefs,
             pages,
             authors,
+            profiles,
             templates,
             static_files: paths.static_files,
         },

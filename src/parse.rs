@@ -609,6 +609,201 @@ pub struct ParsedAuthor {
     pub links: Vec<ProfileLink>,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProfile {
+    title: String,
+    #[serde(default)]
+    aliases: StringList,
+    description: Option<String>,
+    wikidata: Option<String>,
+    #[serde(default)]
+    links: Vec<ProfileLink>,
+    image: Option<RawImage>,
+}
+
+/// The fields an entity's profile may have.
+pub const PROFILE_FIELDS: &[&str] = &[
+    "title",
+    "aliases",
+    "description",
+    "wikidata",
+    "links",
+    "image",
+];
+
+/// A person's, place's, organisation's or tag's profile (`content/people/<slug>.md`, …) with
+/// valid front matter. Briefs naming its title or any alias land on its page; the body is the
+/// profile text.
+#[derive(Debug, Clone)]
+pub struct ParsedProfile {
+    pub file: SourceFile,
+    pub body_offset: usize,
+    pub front_offset: usize,
+    pub kind: crate::model::EntityKind,
+    /// From the file name: the page's slug.
+    pub slug: String,
+    /// The name the page shows, whatever spelling briefs use.
+    pub title: String,
+    /// Other spellings, in any script, as written.
+    pub aliases: Vec<String>,
+    /// The slugs briefs' names are matched by: the file's, the title's, each alias's; each
+    /// once, in that order.
+    pub names: Vec<String>,
+    /// One plain-text line: the page's lede and its description for search engines.
+    pub description: Option<String>,
+    /// A Wikidata item id (`Q7747`), whatever form it was written in.
+    pub wikidata: Option<String>,
+    pub links: Vec<ProfileLink>,
+    pub image: Option<ImageField>,
+}
+
+impl ParsedProfile {
+    /// Byte offset in the file of the line that sets `key`, or of the front matter.
+    pub fn key_offset(&self, key: &str) -> usize {
+        let front = &self.file.text[self.front_offset..self.body_offset];
+        find_key(front, key).map_or(self.front_offset, |o| self.front_offset + o)
+    }
+
+    /// Byte offset of the line that sets `image`, or of the front matter.
+    pub fn image_offset(&self) -> usize {
+        let front = &self.file.text[self.front_offset..self.body_offset];
+        image_key(front).map_or(self.front_offset, |o| self.front_offset + o)
+    }
+}
+
+/// Parses and validates one entity profile; `kind` is from its folder.
+pub fn parse_profile(
+    file: SourceFile,
+    kind: crate::model::EntityKind,
+) -> Result<ParsedProfile, Vec<Diagnostic>> {
+    let path = file.path.clone();
+    let text = &file.text;
+    let split = split(&path, text).map_err(|d| vec![d])?;
+    let raw: RawProfile = deserialize(&path, text, &split, PROFILE_FIELDS).map_err(|d| vec![d])?;
+    let at = |key: &str| {
+        find_key(split.front, key).map_or(split.front_offset, |o| split.front_offset + o)
+    };
+    let mut errors = Vec::new();
+    errors.extend(check_text(&path, text, at("title"), "title", &raw.title).err());
+    let slug = slug_from_stem(&path, text);
+    let mut aliases = Vec::new();
+    let mut alias_slugs = Vec::new();
+    for alias in &raw.aliases.0 {
+        let alias = alias.trim();
+        let alias_slug = slugify(alias);
+        if alias_slug.is_empty() {
+            errors.push(
+                Diagnostic::error(&path, format!("the alias {alias:?} has no letters or digits"))
+                    .with_code("invalid-field")
+                    .at_line_of(text, at("aliases"))
+                    .with_help("an alias is another spelling of the name, e.g. `aliases: [Dmitri Peskov, Песков]`"),
+            );
+            continue;
+        }
+        aliases.push(alias.to_string());
+        alias_slugs.push(alias_slug);
+    }
+    let wikidata = raw.wikidata.as_deref().map(str::trim).and_then(|w| match wikidata_id(w) {
+        Some(id) => Some(id),
+        None => {
+            errors.push(
+                Diagnostic::error(&path, format!("{w:?} is not a Wikidata item id"))
+                    .with_code("invalid-field")
+                    .at_line_of(text, at("wikidata"))
+                    .with_help("give the item's id, a Q and digits, e.g. `wikidata: Q4223620`, or its https://www.wikidata.org/wiki/Q… address"),
+            );
+            None
+        }
+    });
+    for link in &raw.links {
+        if link.name.trim().is_empty() {
+            errors.push(
+                Diagnostic::error(&path, "a link has an empty `name`")
+                    .with_code("invalid-field")
+                    .at_line_of(text, at("links"))
+                    .with_help("name every link, e.g. - name: Official site"),
+            );
+        }
+        if !is_safe_url(&link.url) {
+            errors.push(
+                Diagnostic::error(
+                    &path,
+                    format!(
+                        "link URL {:?} is not an http(s), mailto or relative URL",
+                        link.url
+                    ),
+                )
+                .with_code("invalid-field")
+                .at_line_of(text, at("links"))
+                .with_help("give a full address like https://example.org/about"),
+            );
+        }
+    }
+    let image = raw.image.and_then(|img| {
+        let offset = image_key(split.front).map_or(split.front_offset, |o| split.front_offset + o);
+        image_field(&path, text, offset, img)
+            .map_err(|d| errors.push(d))
+            .ok()
+    });
+    let slug = match slug {
+        Ok(s) if errors.is_empty() => s,
+        s => {
+            errors.extend(s.err());
+            return Err(errors);
+        }
+    };
+    let title = crate::markdown::smart_punctuation(raw.title.trim());
+    let mut names = vec![slug.clone()];
+    for n in std::iter::once(slugify(&title)).chain(alias_slugs) {
+        if !n.is_empty() && !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    Ok(ParsedProfile {
+        kind,
+        slug,
+        title,
+        aliases,
+        names,
+        description: clean(raw.description),
+        wikidata,
+        links: raw
+            .links
+            .into_iter()
+            .map(|l| ProfileLink {
+                name: l.name.trim().to_string(),
+                url: encode_url(l.url.trim()),
+            })
+            .collect(),
+        image,
+        front_offset: split.front_offset,
+        body_offset: split.body_offset,
+        file,
+    })
+}
+
+/// The item id of a Wikidata reference: `Q42`, or an address ending in one.
+fn wikidata_id(written: &str) -> Option<String> {
+    let id = match written
+        .strip_prefix("https://")
+        .or_else(|| written.strip_prefix("http://"))
+    {
+        Some(rest) => {
+            let (host, path) = rest.split_once('/')?;
+            if !matches!(host, "www.wikidata.org" | "wikidata.org" | "m.wikidata.org") {
+                return None;
+            }
+            path.trim_end_matches('/').rsplit('/').next()?
+        }
+        None => written,
+    };
+    let digits = id.strip_prefix(['Q', 'q'])?;
+    (!digits.is_empty() && !digits.starts_with('0') && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| format!("Q{digits}"))
+}
+
 /// Makes a URL slug: lower case ASCII letters, digits and hyphens, transliterating other scripts
 /// ("Песков" → "peskov").
 pub fn slugify(s: &str) -> String {

@@ -353,6 +353,11 @@ fn read_kind(
         ContentKind::Topic => paths.topics,
         ContentKind::Page => paths.pages,
         ContentKind::Author => paths.authors,
+        ContentKind::Profile(kind) => paths
+            .profiles
+            .into_iter()
+            .filter(|p| crate::load::content_kind(p) == Some(ContentKind::Profile(kind)))
+            .collect(),
     };
     let mut diags = Vec::new();
     let files = crate::load::read_all(root, paths, &mut diags);

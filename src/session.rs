@@ -25,7 +25,7 @@ use crate::images::{self, Blob, Processed};
 use crate::layout::Output;
 use crate::load::{self, ContentKind, SourceFile};
 use crate::model::{self, Body, Site, SourceKey};
-use crate::parse::{self, ParsedAuthor, ParsedBrief, ParsedPage, ParsedTopic};
+use crate::parse::{self, ParsedAuthor, ParsedBrief, ParsedPage, ParsedProfile, ParsedTopic};
 use crate::render::{Fragments, Renderer, Reuse, Templates};
 use crate::{BuildOptions, Report};
 
@@ -95,6 +95,7 @@ pub struct Session {
     topics: BTreeMap<PathBuf, Entry<ParsedTopic>>,
     pages: BTreeMap<PathBuf, Entry<ParsedPage>>,
     authors: BTreeMap<PathBuf, Entry<ParsedAuthor>>,
+    profiles: BTreeMap<PathBuf, Entry<ParsedProfile>>,
     /// Problems the last walk of the site found (links out of the site, misplaced files).
     scan_diagnostics: Vec<Diagnostic>,
     template_files: Vec<SourceFile>,
@@ -129,6 +130,7 @@ impl Session {
             topics: BTreeMap::new(),
             pages: BTreeMap::new(),
             authors: BTreeMap::new(),
+            profiles: BTreeMap::new(),
             scan_diagnostics: Vec::new(),
             template_files: Vec::new(),
             templates: None,
@@ -430,6 +432,7 @@ impl Session {
         files.extend(paths.topics);
         files.extend(paths.pages);
         files.extend(paths.authors);
+        files.extend(paths.profiles);
         let files = load::read_all(&root, files, &mut diags);
         // Read errors are kept apart: they are reported like scan problems.
         self.scan_diagnostics = diags;
@@ -452,6 +455,7 @@ impl Session {
             reread.extend(self.topics.keys().cloned());
             reread.extend(self.pages.keys().cloned());
             reread.extend(self.authors.keys().cloned());
+            reread.extend(self.profiles.keys().cloned());
             self.static_changed.extend(
                 self.static_files
                     .iter()
@@ -499,11 +503,13 @@ impl Session {
                     .chain(&paths.topics)
                     .chain(&paths.pages)
                     .chain(&paths.authors)
+                    .chain(&paths.profiles)
                     .collect();
                 self.briefs.retain(|p, _| present.contains(p));
                 self.topics.retain(|p, _| present.contains(p));
                 self.pages.retain(|p, _| present.contains(p));
                 self.authors.retain(|p, _| present.contains(p));
+                self.profiles.retain(|p, _| present.contains(p));
                 let new: Vec<PathBuf> = present
                     .into_iter()
                     .filter(|p| !self.knows(p))
@@ -534,6 +540,7 @@ impl Session {
                 self.topics.remove(p);
                 self.pages.remove(p);
                 self.authors.remove(p);
+                self.profiles.remove(p);
                 if std::fs::symlink_metadata(root.join(p)).is_err() {
                     continue;
                 }
@@ -550,6 +557,7 @@ impl Session {
             ContentKind::Topic => text(self.topics.get(path)?, |p| &p.file.text),
             ContentKind::Page => text(self.pages.get(path)?, |p| &p.file.text),
             ContentKind::Author => text(self.authors.get(path)?, |p| &p.file.text),
+            ContentKind::Profile(_) => text(self.profiles.get(path)?, |p| &p.file.text),
         }
     }
 
@@ -560,6 +568,7 @@ impl Session {
             Some(ContentKind::Topic) => self.topics.contains_key(path),
             Some(ContentKind::Page) => self.pages.contains_key(path),
             Some(ContentKind::Author) => self.authors.contains_key(path),
+            Some(ContentKind::Profile(_)) => self.profiles.contains_key(path),
             None => false,
         }
     }
@@ -580,6 +589,7 @@ impl Session {
             Topic(Entry<ParsedTopic>),
             Page(Entry<ParsedPage>),
             Author(Entry<ParsedAuthor>),
+            Profile(Entry<ParsedProfile>),
         }
         // Every path here came from a walk that sorted it into one of the content folders.
         let parsed: Vec<(PathBuf, Parsed)> = files
@@ -591,6 +601,9 @@ impl Session {
                     ContentKind::Topic => Parsed::Topic(parse::parse_topic(f).map(Arc::new)),
                     ContentKind::Page => Parsed::Page(parse::parse_page(f).map(Arc::new)),
                     ContentKind::Author => Parsed::Author(parse::parse_author(f).map(Arc::new)),
+                    ContentKind::Profile(kind) => {
+                        Parsed::Profile(parse::parse_profile(f, kind).map(Arc::new))
+                    }
                 };
                 Some((path, parsed))
             })
@@ -608,6 +621,9 @@ impl Session {
                 }
                 Parsed::Author(parsed) => {
                     self.authors.insert(path, parsed);
+                }
+                Parsed::Profile(parsed) => {
+                    self.profiles.insert(path, parsed);
                 }
             }
         }
@@ -717,6 +733,7 @@ impl Session {
         take(&mut self.topics, keep, &mut input, |i| &mut i.topics);
         take(&mut self.pages, keep, &mut input, |i| &mut i.pages);
         take(&mut self.authors, keep, &mut input, |i| &mut i.authors);
+        take(&mut self.profiles, keep, &mut input, |i| &mut i.profiles);
         input.broken.sort();
         input
     }
@@ -731,10 +748,16 @@ impl Session {
         images: BTreeSet<String>,
     ) {
         self.bodies.clear();
+        let profile_images = site
+            .entities
+            .iter()
+            .flatten()
+            .filter_map(|e| e.profile.as_ref()?.image.as_ref());
         self.lead_images = site
             .briefs
             .iter()
             .filter_map(|b| b.image.as_ref())
+            .chain(profile_images)
             .map(|p| (p.source.clone(), Arc::clone(p)))
             .collect();
         let bodies = site
@@ -747,6 +770,12 @@ impl Session {
                 site.authors
                     .iter()
                     .filter_map(|a| a.profile.as_ref().map(|p| (p.key, &p.body))),
+            )
+            .chain(
+                site.entities
+                    .iter()
+                    .flatten()
+                    .filter_map(|e| e.profile.as_ref().map(|p| (p.key, &p.body))),
             );
         self.bodies
             .extend(bodies.map(|(key, body)| (key, Arc::clone(body))));

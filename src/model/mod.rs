@@ -32,7 +32,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::images::{self, Blob, Processed};
 use crate::layout::{self, Output, Shape};
 use crate::markdown::{self, LinkTargets, Rendered, Sanitizer};
-use crate::parse::{self, ParsedAuthor, ParsedBrief, ParsedPage, ParsedTopic};
+use crate::parse::{self, ParsedAuthor, ParsedBrief, ParsedPage, ParsedProfile, ParsedTopic};
 
 pub use redirects::{Redirect, Target};
 pub use related::{RELATED_COUNT, RELATED_ENTITIES, RELATED_WINDOW};
@@ -155,6 +155,16 @@ impl EntityKind {
 
     pub fn index(self) -> usize {
         self as usize
+    }
+
+    /// One of the kind, in words: "person", "place", "organization", "tag".
+    pub fn singular(self) -> &'static str {
+        match self {
+            EntityKind::People => "person",
+            EntityKind::Places => "place",
+            EntityKind::Organizations => "organization",
+            EntityKind::Tags => "tag",
+        }
     }
 }
 
@@ -285,6 +295,18 @@ pub struct Entity {
     pub briefs: Vec<BriefId>,
     /// Entities that appear in the same briefs most often, with the number of shared briefs.
     pub related: Vec<(EntityKind, EntityId, usize)>,
+    /// Its profile file (`content/people/<slug>.md`, …), if it has one.
+    pub profile: Option<EntityProfile>,
+}
+
+/// An entity's profile, parsed and rendered.
+#[derive(Debug, Clone)]
+pub struct EntityProfile {
+    pub key: SourceKey,
+    pub doc: Arc<ParsedProfile>,
+    pub body: Arc<Body>,
+    /// Its image, resized.
+    pub image: Option<Arc<Processed>>,
 }
 
 /// Someone briefs are by: named in a brief's `authors:` (or the site's default `author`), or
@@ -474,6 +496,8 @@ pub struct Input {
     pub topics: Vec<Arc<ParsedTopic>>,
     pub pages: Vec<Arc<ParsedPage>>,
     pub authors: Vec<Arc<ParsedAuthor>>,
+    /// Profiles of people, places, organisations and tags.
+    pub profiles: Vec<Arc<ParsedProfile>>,
     /// Files under `static/`, relative to it, with forward slashes.
     pub static_files: Vec<String>,
     /// Files under `content/` that are not Markdown, relative to the root (page-bundle assets).
@@ -608,17 +632,29 @@ pub fn build(
         .par_iter()
         .map(|a| render(&a.file.path, &a.file.text, a.body_offset))
         .collect();
+    let entity_bodies: Vec<Arc<Body>> = docs
+        .profiles
+        .par_iter()
+        .map(|p| render(&p.file.path, &p.file.text, p.body_offset))
+        .collect();
     for body in brief_bodies
         .iter()
         .chain(&topic_bodies)
         .chain(&page_bodies)
         .chain(&profile_bodies)
+        .chain(&entity_bodies)
     {
         diags.extend(body.diagnostics.iter().cloned());
     }
     let assets = assets(
         &docs,
-        [&brief_bodies, &topic_bodies, &page_bodies, &profile_bodies],
+        [
+            &brief_bodies,
+            &topic_bodies,
+            &page_bodies,
+            &profile_bodies,
+            &entity_bodies,
+        ],
         targets,
         &mut diags,
     );
@@ -646,6 +682,12 @@ pub fn build(
                 .iter()
                 .map(|p| (p.file.path.as_path(), p.file.text.as_str()))
                 .zip(&page_bodies),
+        )
+        .chain(
+            docs.profiles
+                .iter()
+                .map(|p| (p.file.path.as_path(), p.file.text.as_str()))
+                .zip(&entity_bodies),
         )
         .map(|((path, text), body)| (path, text, &body.rendered))
         .collect();
@@ -681,6 +723,7 @@ pub fn build(
             topics: topic_bodies,
             pages: page_bodies,
             profiles: profile_bodies,
+            entities: entity_bodies,
             assets,
             lead,
         },
@@ -698,8 +741,9 @@ pub fn build(
 }
 
 /// What a desk's editor would query before publishing: briefs that cite no source, topics with
-/// no brief.
+/// no brief, names spelled inconsistently.
 fn editorial_warnings(docs: &Docs, catalog: &Catalog, diags: &mut Diagnostics) {
+    name_warnings(docs, catalog, diags);
     for b in &docs.briefs {
         if b.sources.is_empty() {
             diags.push(
@@ -757,12 +801,121 @@ fn editorial_warnings(docs: &Docs, catalog: &Catalog, diags: &mut Diagnostics) {
     }
 }
 
+/// Names spelled in ways that differ only in case, accents, punctuation or spacing: within one
+/// entity (a spelling other than the one its page shows, which its profile does not declare), and
+/// across entities (two pages whose slugs differ only by hyphens: `Al Assad` and `AlAssad`).
+/// Profiles that no brief names. Linear: one hash map per kind.
+fn name_warnings(docs: &Docs, catalog: &Catalog, diags: &mut Diagnostics) {
+    let profile_file = |kind: EntityKind, e: &EntityEntry| match e.profile {
+        Some(p) => docs.profiles[p].file.path.display().to_string(),
+        None => format!("{}/{}/{}.md", crate::load::CONTENT_DIR, kind.key(), e.slug),
+    };
+    for kind in EntityKind::ALL {
+        let entries = &catalog.entities[kind.index()];
+        let singular = kind.singular();
+        for e in entries {
+            for (spelling, newest) in &e.variants {
+                let b = &docs.briefs[newest.index()];
+                let file = profile_file(kind, e);
+                let help = format!(
+                    "write {:?} as the other briefs do, or settle the name with a profile: {file} with `title: {}` and `aliases: [{spelling:?}]`",
+                    e.name, e.name
+                );
+                diags.push(
+                    Diagnostic::error(
+                        &b.file.path,
+                        format!(
+                            "the {singular} {spelling:?} is spelled differently elsewhere: its page shows {:?}",
+                            e.name
+                        ),
+                    )
+                    .warning()
+                    .at_line_of(&b.file.text, b.key_offset(kind.key()))
+                    .with_code("name-variant")
+                    .with_help(help),
+                );
+            }
+        }
+        let mut loose: FxHashMap<String, usize> = FxHashMap::default();
+        for (i, e) in entries.iter().enumerate() {
+            let key = e.slug.replace('-', "");
+            let Some(&first) = loose.get(&key) else {
+                loose.insert(key, i);
+                continue;
+            };
+            let (a, b) = (&entries[first], e);
+            // Where to look: the newest brief naming the second one, else its profile.
+            let (path, text, offset) = match (b.briefs.first(), b.profile) {
+                (Some(id), _) => {
+                    let brief = &docs.briefs[id.index()];
+                    (
+                        &brief.file.path,
+                        &brief.file.text,
+                        brief.key_offset(kind.key()),
+                    )
+                }
+                (None, Some(p)) => {
+                    let p = &docs.profiles[p];
+                    (&p.file.path, &p.file.text, p.front_offset)
+                }
+                (None, None) => continue,
+            };
+            let keep = if a.profile.is_some() || b.profile.is_none() {
+                a
+            } else {
+                b
+            };
+            let other = if std::ptr::eq(keep, a) { b } else { a };
+            diags.push(
+                Diagnostic::error(
+                    path,
+                    format!(
+                        "the {} {:?} and {:?} differ only in spacing or punctuation, and have two pages ({} and {})",
+                        kind.key(),
+                        a.name,
+                        b.name,
+                        layout::entity_url(kind, &a.slug),
+                        layout::entity_url(kind, &b.slug),
+                    ),
+                )
+                .warning()
+                .at_line_of(text, offset)
+                .with_code("near-duplicate-name")
+                .with_help(format!(
+                    "if they are one {singular}, list {:?} in `aliases:` of {} (create it with `title: {}` if it does not exist)",
+                    other.name,
+                    profile_file(kind, keep),
+                    keep.name
+                )),
+            );
+        }
+        for e in entries.iter().filter(|e| e.briefs.is_empty()) {
+            let Some(p) = e.profile else { continue };
+            let doc = &docs.profiles[p];
+            diags.push(
+                Diagnostic::error(
+                    &doc.file.path,
+                    format!("no published brief names the {singular} {:?}", doc.title),
+                )
+                .warning()
+                .at_line_of(&doc.file.text, doc.front_offset)
+                .with_code("empty-profile")
+                .with_help(format!(
+                    "list {:?} (or one of its `aliases`) in a brief's `{}:`; its page lists nothing yet",
+                    doc.title,
+                    kind.key()
+                )),
+            );
+        }
+    }
+}
+
 /// Where each linked page-bundle asset is copied: the folder of the page showing the body,
 /// under the path it was linked by. A copy that would land on a generated or static file is an
 /// error.
 fn assets(
     docs: &Docs,
-    [briefs, topics, pages, profiles]: [&[Arc<Body>]; 4],
+    [briefs, topics, pages, profiles, entities]: [&[Arc<Body>]; 5],
     targets: &LinkTargets,
     diags: &mut Diagnostics,
 ) -> Vec<(String, PathBuf)> {
@@ -789,6 +942,12 @@ fn assets(
                 .iter()
                 .map(|a| (dir(layout::author_url(&a.slug)), &a.file))
                 .zip(profiles),
+        )
+        .chain(
+            docs.profiles
+                .iter()
+                .map(|p| (dir(layout::entity_url(p.kind, &p.slug)), &p.file))
+                .zip(entities),
         );
     let mut out: Vec<(String, PathBuf)> = Vec::new();
     for ((dir, file), body) in owners {
@@ -836,14 +995,24 @@ fn lead_images(
 ) -> Lead {
     let start = std::time::Instant::now();
     let Some(root) = targets.root.as_deref() else {
-        return Lead::none(docs.briefs.len(), input.cache.clone());
+        return Lead::none(docs.briefs.len(), docs.profiles.len(), input.cache.clone());
     };
-    let statics: rustc_hash::FxHashSet<&str> = if docs.briefs.iter().any(|b| b.image.is_some()) {
+    let wanted = || {
+        let briefs = docs.briefs.iter().map(|b| ImageOwner::Brief(b));
+        briefs.chain(docs.profiles.iter().map(|p| ImageOwner::Profile(p)))
+    };
+    let statics: rustc_hash::FxHashSet<&str> = if wanted().any(|o| o.image().is_some()) {
         static_files.iter().map(String::as_str).collect()
     } else {
         Default::default()
     };
-    let sources = lead_sources(docs, &statics, targets, diags);
+    let sources: Vec<Option<PathBuf>> = wanted()
+        .map(|o| {
+            lead_source(&o, &o.image()?.src, &statics, targets)
+                .map_err(|d| diags.push(d))
+                .ok()
+        })
+        .collect();
     let mut unique: Vec<&PathBuf> = sources.iter().flatten().collect();
     unique.sort();
     unique.dedup();
@@ -872,19 +1041,18 @@ fn lead_images(
             }
         }
     }
-    let per_brief = docs
-        .briefs
-        .iter()
+    let mut per_brief: Vec<Option<Arc<Processed>>> = wanted()
         .zip(&sources)
-        .map(|(b, source)| {
+        .map(|(o, source)| {
             let done = processed.get(source.as_ref()?)?;
             match done {
                 Ok(p) => Some(Arc::clone(p)),
                 Err(problem) => {
+                    let file = o.file();
                     diags.push(
-                        Diagnostic::error(&b.file.path, problem.message.clone())
+                        Diagnostic::error(&file.path, problem.message.clone())
                             .with_code("lead-image")
-                            .at_line_of(&b.file.text, b.image_offset())
+                            .at_line_of(&file.text, o.image_offset())
                             .with_help(problem.help.clone()),
                     );
                     None
@@ -892,32 +1060,43 @@ fn lead_images(
             }
         })
         .collect();
+    let per_profile = per_brief.split_off(docs.briefs.len());
     let files = lead_files(processed.into_values().flatten(), targets, diags);
     stats.time = start.elapsed();
     Lead {
         per_brief,
+        per_profile,
         files,
         stats,
         cache: input.cache.clone(),
     }
 }
 
-/// Each brief's lead image file, relative to the root; a missing one is an error.
-fn lead_sources(
-    docs: &Docs,
-    statics: &rustc_hash::FxHashSet<&str>,
-    targets: &LinkTargets,
-    diags: &mut Diagnostics,
-) -> Vec<Option<PathBuf>> {
-    docs.briefs
-        .iter()
-        .map(|b| {
-            let image = b.image.as_ref()?;
-            lead_source(b, &image.src, statics, targets)
-                .map_err(|d| diags.push(d))
-                .ok()
-        })
-        .collect()
+/// A file that may name an image to resize: a brief (its lead image) or an entity profile.
+enum ImageOwner<'a> {
+    Brief(&'a ParsedBrief),
+    Profile(&'a ParsedProfile),
+}
+
+impl ImageOwner<'_> {
+    fn file(&self) -> &crate::load::SourceFile {
+        match self {
+            ImageOwner::Brief(b) => &b.file,
+            ImageOwner::Profile(p) => &p.file,
+        }
+    }
+    fn image(&self) -> Option<&parse::ImageField> {
+        match self {
+            ImageOwner::Brief(b) => b.image.as_ref(),
+            ImageOwner::Profile(p) => p.image.as_ref(),
+        }
+    }
+    fn image_offset(&self) -> usize {
+        match self {
+            ImageOwner::Brief(b) => b.image_offset(),
+            ImageOwner::Profile(p) => p.image_offset(),
+        }
+    }
 }
 
 /// Every file of the processed images, sorted by output path, each once; a file that would
@@ -953,7 +1132,7 @@ fn lead_files(
 /// The lead image file a brief names, relative to the root: beside the brief, or in `static/`
 /// when written from the root (`/images/map.png`).
 fn lead_source(
-    b: &ParsedBrief,
+    owner: &ImageOwner<'_>,
     src: &str,
     statics: &rustc_hash::FxHashSet<&str>,
     targets: &LinkTargets,
@@ -963,19 +1142,24 @@ fn lead_source(
             .contains(rooted)
             .then(|| Path::new(crate::load::STATIC_DIR).join(rooted)),
         None => {
-            let base = b.file.path.parent().unwrap_or(Path::new(""));
+            let base = owner.file().path.parent().unwrap_or(Path::new(""));
             markdown::normalize(&base.join(src)).filter(|p| targets.assets.contains(p))
         }
     };
     found.ok_or_else(|| {
-        let folder = b.file.path.parent().unwrap_or(Path::new("")).display().to_string();
-        Diagnostic::error(&b.file.path, format!("the lead image {src:?} does not exist"))
+        let file = owner.file();
+        let folder = file.path.parent().unwrap_or(Path::new("")).display().to_string();
+        let what = match owner {
+            ImageOwner::Brief(_) => "lead image",
+            ImageOwner::Profile(_) => "image",
+        };
+        Diagnostic::error(&file.path, format!("the {what} {src:?} does not exist"))
             .with_code("broken-link")
-            .at_line_of(&b.file.text, b.image_offset())
+            .at_line_of(&file.text, owner.image_offset())
             .with_help(if src.starts_with('/') {
                 format!("a path starting with / names a file in static/: static{src}")
             } else {
-                format!("a relative path names a file beside the brief, in {folder}; start it with / for a file in static/")
+                format!("a relative path names a file beside this file, in {folder}; start it with / for a file in static/")
             })
     })
 }
@@ -983,15 +1167,18 @@ fn lead_source(
 /// Lead images as the model hands them on.
 struct Lead {
     per_brief: Vec<Option<Arc<Processed>>>,
+    /// In the order of [`Docs::profiles`].
+    per_profile: Vec<Option<Arc<Processed>>>,
     files: Vec<(String, Blob)>,
     stats: images::Stats,
     cache: images::Cache,
 }
 
 impl Lead {
-    fn none(briefs: usize, cache: images::Cache) -> Lead {
+    fn none(briefs: usize, profiles: usize, cache: images::Cache) -> Lead {
         Lead {
             per_brief: vec![None; briefs],
+            per_profile: vec![None; profiles],
             files: Vec::new(),
             stats: images::Stats::default(),
             cache,
@@ -1006,6 +1193,8 @@ pub struct Docs {
     pub pages: Vec<Arc<ParsedPage>>,
     /// Author profiles, by slug.
     pub authors: Vec<Arc<ParsedAuthor>>,
+    /// Entity profiles, by kind, then slug.
+    pub profiles: Vec<Arc<ParsedProfile>>,
 }
 
 /// Where each file of the [`Input`] goes in the site's order (published briefs only).
@@ -1015,6 +1204,7 @@ pub struct Order {
     topics: Vec<usize>,
     pages: Vec<usize>,
     authors: Vec<usize>,
+    profiles: Vec<usize>,
 }
 
 impl Order {
@@ -1028,6 +1218,7 @@ impl Order {
             topics: pick(&self.topics, input.topics),
             pages: pick(&self.pages, input.pages),
             authors: pick(&self.authors, input.authors),
+            profiles: pick(&self.profiles, input.profiles),
         }
     }
 }
@@ -1055,7 +1246,7 @@ pub struct Structure {
 
 /// A hash of every front-matter field that decides the site's structure: file paths, slugs,
 /// dates, drafts, topics, names, aliases and authors of briefs; slugs, titles, order and aliases
-/// of topics and pages; which author profiles exist; the default author; the static files;
+/// of topics and pages; which author profiles exist; entity profiles' titles and aliases; the default author; the static files;
 /// pagination; whether hosting files are written. Titles, summaries, bodies, statuses and sources
 /// of briefs are not in it, nor anything a profile says: changing them leaves the structure as it
 /// is.
@@ -1080,6 +1271,19 @@ pub fn structure_key(config: &Config, input: &Input, opts: &Options) -> u64 {
         put(a.file.path.as_os_str().as_encoded_bytes());
     }
     put(&[u8::from(config.social_cards)]);
+    // Which names a profile claims decides which page each brief's names land on; its title
+    // names the page everywhere.
+    for p in &input.profiles {
+        put(p.file.path.as_os_str().as_encoded_bytes());
+        put(p.title.as_bytes());
+        for n in &p.names {
+            put(n.as_bytes());
+        }
+        for a in &p.aliases {
+            put(a.as_bytes());
+        }
+    }
+    put(&[0xfe]);
     for f in &input.static_files {
         put(f.as_bytes());
     }
@@ -1128,6 +1332,7 @@ fn structure(
         topics: sorted_by_order(&input.topics, |t| (t.order, &t.title, &t.slug)),
         pages: sorted_by_order(&input.pages, |p| (p.order, &p.title, &p.slug)),
         authors: by_slug(&input.authors),
+        profiles: profiles_in_order(&input.profiles),
     };
     let static_files = input.static_files.clone();
     let assets = std::mem::take(&mut input.assets);
@@ -1220,10 +1425,15 @@ pub struct Catalog {
 #[derive(Debug, Clone)]
 pub struct EntityEntry {
     pub slug: String,
-    /// The first spelling met, newest brief first.
+    /// Its profile's title, else the most frequent spelling ([`names::Spellings`]).
     pub name: String,
     /// Its briefs, newest first.
     pub briefs: Vec<BriefId>,
+    /// Its profile's position in [`Docs::profiles`].
+    pub profile: Option<usize>,
+    /// Without a profile, the spellings briefs use besides the name shown, each with the newest
+    /// brief using it: checked for consistency.
+    pub variants: Vec<(String, BriefId)>,
 }
 
 /// An author as bylines and profiles name them.
@@ -1328,7 +1538,7 @@ fn catalog(
     );
     let topic_names = topic_names(topics, diags);
     let brief_topics = resolve_topics(briefs, &topic_names, diags);
-    let (entities, brief_entities) = collect_entities(briefs, diags);
+    let (entities, brief_entities) = collect_entities(briefs, &docs.profiles, diags);
     let topic_briefs = members(topics.len(), &brief_topics);
     let (authors, brief_authors) = collect_authors(briefs, profiles, &config.author, diags);
     Catalog {
@@ -1427,24 +1637,35 @@ fn resolve_topics(
         .collect()
 }
 
-/// Entities, keyed by slug so spelling variants of one name share a page; each name's first
-/// spelling (newest brief first) names it. One pass per kind, the four in parallel; each list is
-/// sorted by slug, which is the entities' order everywhere.
+/// Entities, keyed by slug so spelling variants of one name share a page, and by the names
+/// profiles claim (their file's slug, their title's, their aliases'), so `Песков` lands on
+/// `dmitry-peskov` when its profile lists it. A profile's title names its page; otherwise the
+/// most frequent spelling does ([`names::Spellings`]). A name two profiles claim is an error
+/// naming both files. One pass per kind, the four in parallel; each list is sorted by slug,
+/// which is the entities' order everywhere.
 #[allow(clippy::type_complexity)]
 fn collect_entities(
     briefs: &[Arc<ParsedBrief>],
+    profiles: &[Arc<ParsedProfile>],
     diags: &mut Diagnostics,
 ) -> ([Vec<EntityEntry>; 4], Vec<[Vec<EntityId>; 4]>) {
+    struct Found<'a> {
+        slug: &'a str,
+        spellings: names::Spellings<'a>,
+        briefs: Vec<BriefId>,
+        profile: Option<usize>,
+    }
     let per_kind: Vec<(Vec<EntityEntry>, Vec<Vec<EntityId>>, Vec<Diagnostic>)> = EntityKind::ALL
         .par_iter()
         .map(|&kind| {
             let list = kind.index();
-            let mut index: FxHashMap<&str, usize> = FxHashMap::default();
-            let mut found: Vec<(&str, &str, Vec<BriefId>)> = Vec::new();
-            // Each brief's names as positions in `found`, mapped to sorted ids below: one hash
-            // lookup per name.
-            let mut per_brief: Vec<Vec<usize>> = Vec::with_capacity(briefs.len());
             let mut errors = Vec::new();
+            let claims = profile_claims(kind, profiles, &mut errors);
+            let mut index: FxHashMap<&str, usize> = FxHashMap::default();
+            let mut found: Vec<Found<'_>> = Vec::new();
+            // Each brief's names as positions in `found`, mapped to sorted ids below: one hash
+            // lookup per name (two for a name a profile claims).
+            let mut per_brief: Vec<Vec<usize>> = Vec::with_capacity(briefs.len());
             for (id, b) in briefs.iter().enumerate() {
                 let mut mine: Vec<usize> = Vec::new();
                 for (name, slug) in b.names(list).iter().zip(&b.name_slugs[list]) {
@@ -1460,13 +1681,22 @@ fn collect_entities(
                         );
                         continue;
                     }
-                    let i = *index.entry(slug.as_str()).or_insert_with(|| {
-                        found.push((slug.as_str(), name.as_str(), Vec::new()));
+                    let key = claims
+                        .get(slug.as_str())
+                        .map_or(slug.as_str(), |&p| profiles[p].slug.as_str());
+                    let i = *index.entry(key).or_insert_with(|| {
+                        found.push(Found {
+                            slug: key,
+                            spellings: names::Spellings::default(),
+                            briefs: Vec::new(),
+                            profile: None,
+                        });
                         found.len() - 1
                     });
-                    let ids = &mut found[i].2;
-                    if ids.last() != Some(&BriefId::new(id)) {
-                        ids.push(BriefId::new(id));
+                    let entry = &mut found[i];
+                    entry.spellings.add(name.as_str(), id);
+                    if entry.briefs.last() != Some(&BriefId::new(id)) {
+                        entry.briefs.push(BriefId::new(id));
                     }
                     if !mine.contains(&i) {
                         mine.push(i);
@@ -1474,8 +1704,22 @@ fn collect_entities(
                 }
                 per_brief.push(mine);
             }
+            // Every profile has a page, whether or not a brief names it yet.
+            for (p, profile) in profiles.iter().enumerate().filter(|(_, p)| p.kind == kind) {
+                let i = *index.entry(profile.slug.as_str()).or_insert_with(|| {
+                    found.push(Found {
+                        slug: profile.slug.as_str(),
+                        spellings: names::Spellings::default(),
+                        briefs: Vec::new(),
+                        profile: None,
+                    });
+                    found.len() - 1
+                });
+                // A second profile of one slug is a claims error already.
+                found[i].profile.get_or_insert(p);
+            }
             let mut order: Vec<usize> = (0..found.len()).collect();
-            order.sort_unstable_by(|&a, &b| found[a].0.cmp(found[b].0));
+            order.sort_unstable_by(|&a, &b| found[a].slug.cmp(found[b].slug));
             let mut position = vec![EntityId::new(0); found.len()];
             for (sorted, &i) in order.iter().enumerate() {
                 position[i] = EntityId::new(sorted);
@@ -1484,16 +1728,34 @@ fn collect_entities(
                 .into_iter()
                 .map(|mine| mine.into_iter().map(|i| position[i]).collect())
                 .collect();
-            let mut found: Vec<Option<(&str, &str, Vec<BriefId>)>> =
-                found.into_iter().map(Some).collect();
-            let found: Vec<(&str, &str, Vec<BriefId>)> =
-                order.iter().filter_map(|&i| found[i].take()).collect();
-            let entries = found
-                .into_iter()
-                .map(|(slug, name, briefs)| EntityEntry {
-                    slug: slug.to_string(),
-                    name: name.to_string(),
-                    briefs,
+            let mut found: Vec<Option<Found<'_>>> = found.into_iter().map(Some).collect();
+            let entries = order
+                .iter()
+                .filter_map(|&i| found[i].take())
+                .map(|f| {
+                    let profile = f.profile.map(|p| &profiles[p]);
+                    let name = match profile {
+                        Some(p) => p.title.as_str(),
+                        None => f.spellings.best().unwrap_or(f.slug),
+                    };
+                    // A profile decides the name, so only a vote can be swayed by a stray
+                    // spelling.
+                    let variants = match profile {
+                        Some(_) => Vec::new(),
+                        None => f
+                            .spellings
+                            .all()
+                            .filter(|&(s, _)| s != name)
+                            .map(|(s, newest)| (s.to_string(), BriefId::new(newest)))
+                            .collect(),
+                    };
+                    EntityEntry {
+                        slug: f.slug.to_string(),
+                        name: name.to_string(),
+                        briefs: f.briefs,
+                        profile: f.profile,
+                        variants,
+                    }
                 })
                 .collect();
             (entries, per_brief, errors)
@@ -1509,6 +1771,61 @@ fn collect_entities(
         }
     }
     (entities, brief_entities)
+}
+
+/// The names the profiles of one kind claim (slugs of their file names, titles and aliases),
+/// each leading to its profile's position. A name two profiles claim is an error naming both
+/// files, reported at the later one (by slug) and kept by the first.
+fn profile_claims<'a>(
+    kind: EntityKind,
+    profiles: &'a [Arc<ParsedProfile>],
+    errors: &mut Vec<Diagnostic>,
+) -> FxHashMap<&'a str, usize> {
+    let mut claims: FxHashMap<&str, usize> = FxHashMap::default();
+    for (p, profile) in profiles.iter().enumerate().filter(|(_, p)| p.kind == kind) {
+        for name in &profile.names {
+            let Some(&q) = claims.get(name.as_str()) else {
+                claims.insert(name, p);
+                continue;
+            };
+            let other = &profiles[q];
+            // The name as this file writes it: an alias, the title, or the file name.
+            let written = profile
+                .aliases
+                .iter()
+                .find(|a| parse::slugify(a) == *name)
+                .map(|a| (a.as_str(), "aliases"))
+                .or_else(|| {
+                    (parse::slugify(&profile.title) == *name)
+                        .then_some((profile.title.as_str(), "title"))
+                })
+                .unwrap_or((profile.slug.as_str(), ""));
+            let at = if written.1.is_empty() {
+                profile.front_offset
+            } else {
+                profile.key_offset(written.1)
+            };
+            errors.push(
+                Diagnostic::error(
+                    &profile.file.path,
+                    format!(
+                        "the name {:?} would lead to two {}: {} and {}",
+                        written.0,
+                        kind.key(),
+                        other.file.path.display(),
+                        profile.file.path.display()
+                    ),
+                )
+                .at_line_of(&profile.file.text, at)
+                .with_code("alias-conflict")
+                .with_help(format!(
+                    "a name, its spelling aside, can belong to one profile only: remove {:?} from one of the two files' `aliases`, or merge the two profiles",
+                    written.0
+                )),
+            );
+        }
+    }
+    claims
 }
 
 /// Authors, keyed by slug like entities: each brief's byline (its `authors:`, else the site's
@@ -1597,6 +1914,16 @@ fn author_entry<'a>(
     })
 }
 
+/// Entity profiles by kind, slug, then path: their positions.
+fn profiles_in_order(profiles: &[Arc<ParsedProfile>]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..profiles.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&profiles[a], &profiles[b]);
+        (a.kind, &a.slug, &a.file.path).cmp(&(b.kind, &b.slug, &b.file.path))
+    });
+    order
+}
+
 /// Author profiles by slug, then path: their positions.
 fn by_slug(authors: &[Arc<ParsedAuthor>]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..authors.len()).collect();
@@ -1643,6 +1970,11 @@ fn link_targets(view: &View<'_>, real: Vec<(Output, String)>) -> LinkTargets {
         targets
             .content
             .insert(a.file.path.clone(), layout::author_url(&a.slug));
+    }
+    for p in &view.docs.profiles {
+        targets
+            .content
+            .insert(p.file.path.clone(), layout::entity_url(p.kind, &p.slug));
     }
     let static_files = &view.catalog.static_files;
     targets
@@ -1725,6 +2057,8 @@ struct Bodies {
     pages: Vec<Arc<Body>>,
     /// Author profiles', in the order of [`Docs::authors`].
     profiles: Vec<Arc<Body>>,
+    /// Entity profiles', in the order of [`Docs::profiles`].
+    entities: Vec<Arc<Body>>,
     /// The page-bundle assets they link to: (output path, source).
     assets: Vec<(String, PathBuf)>,
     lead: Lead,
@@ -1782,11 +2116,24 @@ fn assemble(
             briefs: briefs.clone(),
         })
         .collect();
+    let entity_profiles: Vec<EntityProfile> = docs
+        .profiles
+        .iter()
+        .zip(bodies.entities)
+        .zip(bodies.lead.per_profile)
+        .map(|((doc, body), image)| EntityProfile {
+            key: SourceKey::of(&doc.file.path),
+            doc: Arc::clone(doc),
+            body,
+            image,
+        })
+        .collect();
     let entities = EntityKind::ALL.map(|kind| {
         catalog.entities[kind.index()]
             .par_iter()
             .zip(&s.entity_related[kind.index()])
             .map(|(e, related)| Entity {
+                profile: e.profile.map(|p| entity_profiles[p].clone()),
                 kind,
                 key: EntityKey::of(kind, &e.slug),
                 url: layout::entity_url(kind, &e.slug),

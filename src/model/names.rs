@@ -6,20 +6,21 @@
 /// The spellings of one name and how often each is used. Few per name, so a plain list.
 #[derive(Debug, Default, Clone)]
 pub struct Spellings<'a> {
-    /// (spelling, uses, position of the earliest brief using it). Briefs are numbered newest
-    /// first, so the earliest brief has the highest position.
-    seen: Vec<(&'a str, u32, usize)>,
+    /// (spelling, uses, position of the earliest brief using it, of the newest). Briefs are
+    /// numbered newest first, so the earliest brief has the highest position.
+    seen: Vec<(&'a str, u32, usize, usize)>,
 }
 
 impl<'a> Spellings<'a> {
     /// Counts one use of `spelling` by the brief at `brief` (its position, newest first).
     pub fn add(&mut self, spelling: &'a str, brief: usize) {
         match self.seen.iter_mut().find(|(s, ..)| *s == spelling) {
-            Some((_, uses, earliest)) => {
+            Some((_, uses, earliest, newest)) => {
                 *uses += 1;
                 *earliest = (*earliest).max(brief);
+                *newest = (*newest).min(brief);
             }
-            None => self.seen.push((spelling, 1, brief)),
+            None => self.seen.push((spelling, 1, brief, brief)),
         }
     }
 
@@ -32,9 +33,9 @@ impl<'a> Spellings<'a> {
             .map(|(s, ..)| *s)
     }
 
-    /// Every spelling, in the order first added.
-    pub fn all(&self) -> impl Iterator<Item = &'a str> + '_ {
-        self.seen.iter().map(|(s, ..)| *s)
+    /// Every spelling with the position of the newest brief using it, in the order first added.
+    pub fn all(&self) -> impl Iterator<Item = (&'a str, usize)> + '_ {
+        self.seen.iter().map(|&(s, _, _, newest)| (s, newest))
     }
 }
 

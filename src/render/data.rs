@@ -303,3 +303,17 @@ impl<'a> TopicData<'a> {
         }
     }
 }
+
+/// A value as JSON to put inside `<script type="application/ld+json">`. `<`, `>` and `&` only
+/// occur inside JSON strings, where `\u003c`-style escapes mean the same characters; written so,
+/// no value can end the element early.
+pub fn script_json(value: &impl Serialize) -> String {
+    // Serialising plain strings and numbers cannot fail.
+    let json = serde_json::to_string(value).unwrap_or_default();
+    if !json.contains(['<', '>', '&']) {
+        return json;
+    }
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}

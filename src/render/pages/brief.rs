@@ -273,14 +273,5 @@ fn json_ld(r: &Renderer<'_>, id: BriefId) -> String {
         url,
         word_count: b.words(),
     };
-    // Serialising plain strings and numbers cannot fail.
-    let json = serde_json::to_string(&doc).unwrap_or_default();
-    // `<`, `>` and `&` only occur inside JSON strings, where `\u003c`-style escapes mean the
-    // same characters; written so, no value can end the element early.
-    if !json.contains(['<', '>', '&']) {
-        return json;
-    }
-    json.replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    data::script_json(&doc)
 }
