@@ -4,7 +4,7 @@
 //! - The property: on a generated site of 60 briefs (`tests/corpus`), a random sequence of 50
 //!   edits (brief bodies and front matter, renamed briefs (every other one keeping its old slug
 //!   as an alias, so its old address becomes a redirect page), added and deleted briefs, topic
-//!   files, author profiles and bylines, templates, `site.toml`, and broken edits followed by
+//!   files, author profiles and bylines, a person's profile that merges two people's pages, templates, `site.toml`, and broken edits followed by
 //!   their fix), each followed by
 //!   `session.build(changed, DirSink)` into one persistent folder. Every 10 edits, and at the end,
 //!   that folder must equal a fresh full build (`briefing::build`), stale files included; a
@@ -109,6 +109,9 @@ enum Op {
     EditTopic(usize),
     /// Writes, rewrites (sometimes under a new display name) or deletes an author's profile.
     EditProfile(usize),
+    /// Writes, rewrites or deletes a person's profile, whose title and alias are names of two
+    /// briefs' people: pages merge and split as it changes.
+    EditEntityProfile(usize, usize),
     EditTemplate(TemplateEdit),
     EditSiteToml(SiteEdit),
     /// Breaks the site, builds, then undoes the break and builds again.
@@ -209,6 +212,7 @@ fn op() -> impl Strategy<Value = Op> {
         2 => pick.clone().prop_map(Op::Delete),
         1 => pick.clone().prop_map(Op::EditTopic),
         1 => pick.clone().prop_map(Op::EditProfile),
+        1 => (pick.clone(), pick.clone()).prop_map(|(a, b)| Op::EditEntityProfile(a, b)),
         1 => template.prop_map(Op::EditTemplate),
         1 => site.prop_map(Op::EditSiteToml),
         1 => (pick, broken).prop_map(|(brief, broken)| Op::BrokenThenFix { brief, broken }),
@@ -527,6 +531,10 @@ impl Lab {
                 let changed = self.edit_profile(k, c);
                 self.build_ok(&[changed]);
             }
+            Op::EditEntityProfile(a, b) => {
+                let changed = self.edit_entity_profile(a, b, c);
+                self.build_ok(&[changed]);
+            }
             Op::EditTemplate(edit) => {
                 let changed = self.edit_template(edit, c);
                 self.build_ok(&[changed]);
@@ -626,6 +634,37 @@ impl Lab {
                 ),
             );
         }
+        PathBuf::from(rel)
+    }
+
+    /// Writes, rewrites or deletes the one person profile of the site: its title is the first
+    /// person of brief `a`, its alias (in Cyrillic, once in three) that of brief `b`, so the two
+    /// pages become one; returns its path. One file, so no two profiles can claim one name.
+    fn edit_entity_profile(&mut self, a: usize, b: usize, c: usize) -> PathBuf {
+        let rel = "content/people/desk-profile.md";
+        if self.root.join(rel).exists() && c.is_multiple_of(4) {
+            self.log.push(format!("delete {rel}"));
+            self.remove(rel);
+            return PathBuf::from(rel);
+        }
+        let title = self.brief(self.pick(a)).people[0].clone();
+        let other = self.brief(self.pick(b)).people[0].clone();
+        let alias = if c.is_multiple_of(3) {
+            // The same person in another script: a new name, merged by the alias alone.
+            format!("Персона {c}")
+        } else {
+            other
+        };
+        self.log.push(format!(
+            "write {rel}: {title:?} with alias {alias:?} (revision {c})"
+        ));
+        self.write(
+            rel,
+            &format!(
+                "---\ntitle: {title}\naliases: [{alias:?}]\ndescription: Revision {c}.\n---\n\
+                 Profile text, revision {c}.\n"
+            ),
+        );
         PathBuf::from(rel)
     }
 
