@@ -285,6 +285,9 @@ pub struct Entity {
     pub briefs: Vec<BriefId>,
     /// Entities that appear in the same briefs most often, with the number of shared briefs.
     pub related: Vec<(EntityKind, EntityId, usize)>,
+    /// The topics of its briefs, with how many of its briefs each holds: most first, then in
+    /// the site's order of topics.
+    pub topics: Vec<(TopicId, usize)>,
 }
 
 /// Someone briefs are by: named in a brief's `authors:` (or the site's default `author`), or
@@ -434,6 +437,9 @@ impl Shape for Site {
     }
     fn entity_slug(&self, kind: EntityKind, e: EntityId) -> &str {
         &self.entity(kind, e).slug
+    }
+    fn entity_size(&self, kind: EntityKind, e: EntityId) -> usize {
+        self.entity(kind, e).briefs.len()
     }
     fn page_count(&self) -> usize {
         self.pages.len()
@@ -1034,7 +1040,7 @@ impl Order {
 
 /// All that the site's structural front matter decides, with what is computed from it alone:
 /// the order of everything, topic and entity membership, every output path, previous/next
-/// within topics, related briefs and entities.
+/// within topics, related briefs and entities, and the topics of each entity with counts.
 #[derive(Debug)]
 pub struct Structure {
     /// [`structure_key`] of the input it was made from.
@@ -1049,6 +1055,7 @@ pub struct Structure {
     topic_nav: Vec<Vec<TopicNav>>,
     related: Vec<Vec<BriefId>>,
     entity_related: [Vec<Vec<(EntityKind, EntityId, usize)>>; 4],
+    entity_topics: [Vec<Vec<(TopicId, usize)>>; 4],
     /// Every old address with a redirect page, sorted by path.
     pub redirects: Vec<Redirect>,
 }
@@ -1179,6 +1186,7 @@ fn structure(
     let topic_nav = topic_nav(&catalog);
     let related = related::briefs(&catalog);
     let entity_related = related::entities(&catalog);
+    let entity_topics = related::entity_topics(&catalog);
     let structure = Structure {
         key,
         order,
@@ -1188,6 +1196,7 @@ fn structure(
         topic_nav,
         related,
         entity_related,
+        entity_topics,
         redirects,
     };
     (docs, structure)
@@ -1266,6 +1275,9 @@ impl Shape for View<'_> {
     }
     fn entity_slug(&self, kind: EntityKind, e: EntityId) -> &str {
         &self.catalog.entities[kind.index()][e.index()].slug
+    }
+    fn entity_size(&self, kind: EntityKind, e: EntityId) -> usize {
+        self.catalog.entities[kind.index()][e.index()].briefs.len()
     }
     fn page_count(&self) -> usize {
         self.docs.pages.len()
@@ -1786,7 +1798,8 @@ fn assemble(
         catalog.entities[kind.index()]
             .par_iter()
             .zip(&s.entity_related[kind.index()])
-            .map(|(e, related)| Entity {
+            .zip(&s.entity_topics[kind.index()])
+            .map(|((e, related), topics)| Entity {
                 kind,
                 key: EntityKey::of(kind, &e.slug),
                 url: layout::entity_url(kind, &e.slug),
@@ -1794,6 +1807,7 @@ fn assemble(
                 slug: e.slug.clone(),
                 briefs: e.briefs.clone(),
                 related: related.clone(),
+                topics: topics.clone(),
             })
             .collect()
     });
