@@ -39,7 +39,8 @@ pub enum Dep {
     Topic(TopicId),
     /// An entity's name and number of briefs.
     Entity(EntityKind, EntityId),
-    /// The names an entity appears with most, and how often (its own page lists them).
+    /// The names an entity appears with most and the topics it appears in, with how often (every
+    /// page of its own lists them).
     Related(EntityKind, EntityId),
     /// A free page's text.
     Page(PageId),
@@ -122,7 +123,8 @@ pub fn deps(site: &Site, output: Output, mut f: impl FnMut(Dep)) {
             let slice = crate::render::topic_slice(&topic.briefs, site.config.paginate, page);
             cards(&mut slice.iter().copied(), &mut f);
         }
-        Output::Entity(kind, e) => {
+        // Topic titles and addresses in its list of topics are the navigation's.
+        Output::Entity(kind, e, page) => {
             let entity = site.entity(kind, e);
             f(Dep::Template(CARD_TEMPLATE));
             f(Dep::Entity(kind, e));
@@ -131,7 +133,15 @@ pub fn deps(site: &Site, output: Output, mut f: impl FnMut(Dep)) {
             for &(k, other, _) in &entity.related {
                 f(Dep::Entity(k, other));
             }
-            cards(&mut entity.briefs.iter().copied(), &mut f);
+            let slice = crate::render::topic_slice(&entity.briefs, site.config.paginate, page);
+            cards(&mut slice.iter().copied(), &mut f);
+        }
+        // Summaries only: the cards of all its published briefs (its `updated` is the newest of
+        // all), none whole.
+        Output::EntityFeed(kind, e) => {
+            f(Dep::Entity(kind, e));
+            let entity = site.entity(kind, e);
+            cards(&mut published(site, entity.briefs.iter().copied()), &mut f);
         }
         Output::Entities(kind) => {
             for e in site.entity_ids(kind) {
@@ -345,9 +355,15 @@ pub fn fingerprints(site: &Site, paths: &[String]) -> Fingerprints {
         site.entities[kind.index()]
             .par_iter()
             .map(|e| {
-                let mut parts = Vec::with_capacity(2 * e.related.len());
+                let mut parts = Vec::with_capacity(2 * (e.related.len() + e.topics.len()) + 1);
                 for &(k, other, count) in &e.related {
                     parts.push(site.entity(k, other).key.0);
+                    parts.push(count as u64);
+                }
+                // A separator, so no list of names can read as another list of topics.
+                parts.push(u64::MAX);
+                for &(t, count) in &e.topics {
+                    parts.push(site.topic(t).key.0);
                     parts.push(count as u64);
                 }
                 words(&parts)
@@ -770,6 +786,100 @@ mod tests {
             assert!(changed.contains(page), "{page} not redone: {changed:?}");
         }
         assert!(!changed.contains("places/index.html"), "{changed:?}");
+    }
+
+    const SUMMIT: &str = "content/briefs/2025/02/2025-02-03-summit-date-set.md";
+
+    /// Marco Rossi, in four briefs: two per page at the fixture's `paginate = 2`.
+    fn marco(site: &Site) -> EntityId {
+        site.entity_ids(EntityKind::People)
+            .find(|&e| site.entity(EntityKind::People, e).slug == "marco-rossi")
+            .expect("Marco Rossi")
+    }
+
+    #[test]
+    fn an_entity_page_reads_the_cards_on_that_page_and_its_feed_the_cards_of_all() {
+        let (site, _) = site(|_| {});
+        let people = EntityKind::People;
+        let e = marco(&site);
+        let briefs = &site.entity(people, e).briefs;
+        assert_eq!(briefs.len(), 4);
+        let deps = deps_of(&site, Output::Entity(people, e, 2));
+        for dep in [
+            Dep::Template("entity.html"),
+            Dep::Template("partials/card.html"),
+            Dep::Entity(people, e),
+            Dep::Related(people, e),
+            Dep::Card(briefs[2]),
+            Dep::Card(briefs[3]),
+        ] {
+            assert!(deps.contains(&dep), "{dep:?} missing: {deps:?}");
+        }
+        // The first page's briefs are not on the second.
+        for &b in &briefs[..2] {
+            assert!(!deps.contains(&Dep::Card(b)), "{b:?}: {deps:?}");
+        }
+        let feed = deps_of(&site, Output::EntityFeed(people, e));
+        assert!(feed.contains(&Dep::Entity(people, e)));
+        for &b in briefs {
+            assert!(feed.contains(&Dep::Card(b)), "{b:?}: {feed:?}");
+        }
+        // Summaries only: no brief whole, and no template.
+        assert!(
+            !feed
+                .iter()
+                .any(|d| matches!(d, Dep::Brief(_) | Dep::Template(_))),
+            "{feed:?}"
+        );
+    }
+
+    #[test]
+    fn a_retitled_brief_redoes_the_entity_pages_listing_it_and_their_feeds_only() {
+        let changed = changed_by(edit(
+            SUMMIT,
+            "title: Summit date set for March",
+            "title: Summit date fixed for March",
+        ));
+        for page in [
+            // Marco Rossi's second page lists it; Geneva's and the summit tag's first.
+            "people/marco-rossi/page/2/index.html",
+            "people/marco-rossi/feed.xml",
+            "places/geneva/index.html",
+            "places/geneva/feed.xml",
+            "tags/summit/index.html",
+            "tags/summit/feed.xml",
+        ] {
+            assert!(changed.contains(page), "{page} not redone: {changed:?}");
+        }
+        for page in [
+            "people/marco-rossi/index.html",
+            "people/olena-ivanova/index.html",
+            "people/olena-ivanova/feed.xml",
+            "people/index.html",
+        ] {
+            assert!(!changed.contains(page), "{page} redone: {changed:?}");
+        }
+    }
+
+    #[test]
+    fn a_brief_in_a_new_topic_redoes_every_page_of_its_entities() {
+        let changed = changed_by(edit(
+            SUMMIT,
+            "topics: [diplomacy]",
+            "topics: [diplomacy, energy]",
+        ));
+        // Marco Rossi's first page lists none of the summit brief, but his topics with counts.
+        for page in [
+            "people/marco-rossi/index.html",
+            "people/marco-rossi/page/2/index.html",
+            "people/marco-rossi/feed.xml",
+        ] {
+            assert!(changed.contains(page), "{page} not redone: {changed:?}");
+        }
+        assert!(
+            !changed.contains("people/olena-ivanova/index.html"),
+            "{changed:?}"
+        );
     }
 
     /// `edit` applied after giving the talks brief two old addresses.

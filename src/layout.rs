@@ -61,7 +61,8 @@ pub enum Output {
     /// A topic's listing page, 1-based.
     Topic(TopicId, usize),
     Topics,
-    Entity(EntityKind, EntityId),
+    /// A person's, place's, organization's or tag's page of briefs, 1-based.
+    Entity(EntityKind, EntityId, usize),
     Entities(EntityKind),
     Archive,
     /// Every correction across the site.
@@ -82,6 +83,8 @@ pub enum Output {
     Author(AuthorId, usize),
     Authors,
     AuthorFeed(AuthorId),
+    /// A person's, place's, organization's or tag's Atom feed.
+    EntityFeed(EntityKind, EntityId),
     /// The picture a brief without a lead image is shared with (`social_cards = true`).
     SocialCard(BriefId),
 }
@@ -187,7 +190,7 @@ impl Output {
         match self {
             Output::Brief(_) => OutputKind::Brief,
             Output::Topic(..) => OutputKind::Topic,
-            Output::Entity(EntityKind::Tags, _) => OutputKind::Tag,
+            Output::Entity(EntityKind::Tags, ..) => OutputKind::Tag,
             Output::Entity(..) => OutputKind::Entity,
             Output::Entities(_) => OutputKind::Entities,
             Output::Topics => OutputKind::Topics,
@@ -205,7 +208,7 @@ impl Output {
             Output::Hosting(_) => OutputKind::Hosting,
             Output::Author(..) => OutputKind::Author,
             Output::Authors => OutputKind::Authors,
-            Output::AuthorFeed(_) => OutputKind::Feed,
+            Output::AuthorFeed(_) | Output::EntityFeed(..) => OutputKind::Feed,
             Output::SocialCard(_) => OutputKind::SocialCard,
         }
     }
@@ -217,7 +220,7 @@ impl Output {
             Output::Brief(b) => brief_url(shape.brief_slug(b)),
             Output::Topic(t, page) => topic_page_url(shape.topic_slug(t), page),
             Output::Topics => "topics/index.html".into(),
-            Output::Entity(k, e) => entity_url(k, shape.entity_slug(k, e)),
+            Output::Entity(k, e, page) => entity_page_url(k, shape.entity_slug(k, e), page),
             Output::Entities(k) => entities_url(k),
             Output::Archive => "archive/index.html".into(),
             Output::Corrections => CORRECTIONS.into(),
@@ -234,6 +237,7 @@ impl Output {
             Output::Author(a, page) => author_page_url(shape.author_slug(a), page),
             Output::Authors => AUTHORS.into(),
             Output::AuthorFeed(a) => author_feed_url(shape.author_slug(a)),
+            Output::EntityFeed(k, e) => entity_feed_url(k, shape.entity_slug(k, e)),
             Output::SocialCard(b) => social_card_url(shape.brief_slug(b)),
         }
     }
@@ -251,6 +255,7 @@ impl Output {
                 | Output::Icon
                 | Output::Hosting(_)
                 | Output::AuthorFeed(_)
+                | Output::EntityFeed(..)
                 | Output::SocialCard(_)
         )
     }
@@ -266,9 +271,11 @@ pub trait Shape {
     fn topic_size(&self, t: TopicId) -> usize;
     fn entity_count(&self, kind: EntityKind) -> usize;
     fn entity_slug(&self, kind: EntityKind, e: EntityId) -> &str;
+    /// How many briefs the entity's pages list.
+    fn entity_size(&self, kind: EntityKind, e: EntityId) -> usize;
     fn page_count(&self) -> usize;
     fn page_slug(&self, p: PageId) -> &str;
-    /// Briefs per topic page.
+    /// Briefs per page of a topic, an author or an entity.
     fn paginate(&self) -> usize;
     /// How many old addresses get a redirect page.
     fn redirect_count(&self) -> usize;
@@ -286,7 +293,8 @@ pub trait Shape {
     }
 }
 
-/// How many listing pages a topic (or an author) with `size` briefs has (at least one).
+/// How many listing pages a topic (or an author, or an entity) with `size` briefs has (at least
+/// one).
 pub fn topic_pages(size: usize, paginate: usize) -> usize {
     size.div_ceil(paginate.max(1)).max(1)
 }
@@ -319,8 +327,11 @@ pub fn plan(shape: &impl Shape) -> Vec<Output> {
     }
     for kind in EntityKind::ALL {
         outputs.push(Output::Entities(kind));
-        outputs
-            .extend((0..shape.entity_count(kind)).map(|e| Output::Entity(kind, EntityId::new(e))));
+        for e in (0..shape.entity_count(kind)).map(EntityId::new) {
+            let pages = topic_pages(shape.entity_size(kind, e), shape.paginate());
+            outputs.extend((1..=pages).map(|p| Output::Entity(kind, e, p)));
+            outputs.push(Output::EntityFeed(kind, e));
+        }
     }
     outputs.extend((0..shape.page_count()).map(|p| Output::Page(PageId::new(p))));
     outputs.extend((0..shape.redirect_count()).map(|r| Output::Redirect(RedirectId::new(r))));
@@ -369,7 +380,22 @@ pub fn topic_feed_url(slug: &str) -> String {
 }
 
 pub fn entity_url(kind: EntityKind, slug: &str) -> String {
-    format!("{}/{slug}/index.html", kind.key())
+    entity_page_url(kind, slug, 1)
+}
+
+/// An entity's `page`-th page of briefs (1-based), numbered like a topic's.
+pub fn entity_page_url(kind: EntityKind, slug: &str, page: usize) -> String {
+    let key = kind.key();
+    if page <= 1 {
+        format!("{key}/{slug}/index.html")
+    } else {
+        format!("{key}/{slug}/page/{page}/index.html")
+    }
+}
+
+/// An entity's Atom feed, beside its first page like a topic's.
+pub fn entity_feed_url(kind: EntityKind, slug: &str) -> String {
+    format!("{}/{slug}/feed.xml", kind.key())
 }
 
 pub fn entities_url(kind: EntityKind) -> String {
@@ -444,6 +470,9 @@ mod tests {
         fn entity_slug(&self, _: EntityKind, _: EntityId) -> &str {
             "peskov"
         }
+        fn entity_size(&self, _: EntityKind, _: EntityId) -> usize {
+            41
+        }
         fn page_count(&self) -> usize {
             1
         }
@@ -486,6 +515,9 @@ mod tests {
             "topics/iran/page/3/index.html",
             "topics/iran/feed.xml",
             "people/peskov/index.html",
+            "people/peskov/page/2/index.html",
+            "people/peskov/page/3/index.html",
+            "people/peskov/feed.xml",
             "tags/index.html",
             "pages/about/index.html",
             "2025/03/old.html",
@@ -500,6 +532,7 @@ mod tests {
             assert!(paths.iter().any(|p| p == expected), "{expected}: {paths:?}");
         }
         assert!(!paths.iter().any(|p| p == "topics/iran/page/4/index.html"));
+        assert!(!paths.iter().any(|p| p == "people/peskov/page/4/index.html"));
         assert!(
             !paths
                 .iter()

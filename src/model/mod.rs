@@ -295,6 +295,9 @@ pub struct Entity {
     pub briefs: Vec<BriefId>,
     /// Entities that appear in the same briefs most often, with the number of shared briefs.
     pub related: Vec<(EntityKind, EntityId, usize)>,
+    /// The topics of its briefs, with how many of its briefs each holds: most first, then in
+    /// the site's order of topics.
+    pub topics: Vec<(TopicId, usize)>,
     /// Its profile file (`content/people/<slug>.md`, …), if it has one.
     pub profile: Option<EntityProfile>,
 }
@@ -456,6 +459,9 @@ impl Shape for Site {
     }
     fn entity_slug(&self, kind: EntityKind, e: EntityId) -> &str {
         &self.entity(kind, e).slug
+    }
+    fn entity_size(&self, kind: EntityKind, e: EntityId) -> usize {
+        self.entity(kind, e).briefs.len()
     }
     fn page_count(&self) -> usize {
         self.pages.len()
@@ -1225,7 +1231,7 @@ impl Order {
 
 /// All that the site's structural front matter decides, with what is computed from it alone:
 /// the order of everything, topic and entity membership, every output path, previous/next
-/// within topics, related briefs and entities.
+/// within topics, related briefs and entities, and the topics of each entity with counts.
 #[derive(Debug)]
 pub struct Structure {
     /// [`structure_key`] of the input it was made from.
@@ -1240,6 +1246,7 @@ pub struct Structure {
     topic_nav: Vec<Vec<TopicNav>>,
     related: Vec<Vec<BriefId>>,
     entity_related: [Vec<Vec<(EntityKind, EntityId, usize)>>; 4],
+    entity_topics: [Vec<Vec<(TopicId, usize)>>; 4],
     /// Every old address with a redirect page, sorted by path.
     pub redirects: Vec<Redirect>,
 }
@@ -1384,6 +1391,7 @@ fn structure(
     let topic_nav = topic_nav(&catalog);
     let related = related::briefs(&catalog);
     let entity_related = related::entities(&catalog);
+    let entity_topics = related::entity_topics(&catalog);
     let structure = Structure {
         key,
         order,
@@ -1393,6 +1401,7 @@ fn structure(
         topic_nav,
         related,
         entity_related,
+        entity_topics,
         redirects,
     };
     (docs, structure)
@@ -1476,6 +1485,9 @@ impl Shape for View<'_> {
     }
     fn entity_slug(&self, kind: EntityKind, e: EntityId) -> &str {
         &self.catalog.entities[kind.index()][e.index()].slug
+    }
+    fn entity_size(&self, kind: EntityKind, e: EntityId) -> usize {
+        self.catalog.entities[kind.index()][e.index()].briefs.len()
     }
     fn page_count(&self) -> usize {
         self.docs.pages.len()
@@ -2132,7 +2144,8 @@ fn assemble(
         catalog.entities[kind.index()]
             .par_iter()
             .zip(&s.entity_related[kind.index()])
-            .map(|(e, related)| Entity {
+            .zip(&s.entity_topics[kind.index()])
+            .map(|((e, related), topics)| Entity {
                 profile: e.profile.map(|p| entity_profiles[p].clone()),
                 kind,
                 key: EntityKey::of(kind, &e.slug),
@@ -2141,6 +2154,7 @@ fn assemble(
                 slug: e.slug.clone(),
                 briefs: e.briefs.clone(),
                 related: related.clone(),
+                topics: topics.clone(),
             })
             .collect()
     });

@@ -5,7 +5,7 @@
 
 use rayon::prelude::*;
 
-use super::{BriefId, Catalog, EntityId, EntityKind};
+use super::{BriefId, Catalog, EntityId, EntityKind, TopicId};
 
 /// How many briefs related-brief scoring looks at per shared term: the ones nearest in date.
 pub const RELATED_WINDOW: usize = 64;
@@ -101,6 +101,35 @@ pub fn entities(catalog: &Catalog) -> [Vec<Vec<(EntityKind, EntityId, usize)>>; 
             })
             .collect()
     })
+}
+
+/// For each entity, per kind, the topics of its briefs with how many of its briefs each holds:
+/// most first, then in the site's order of topics (topic ids follow it).
+///
+/// One pass over the briefs, per entity of the brief, per topic of the brief. An entity's list
+/// is searched linearly: it holds at most one slot per topic of the site, a handful in practice.
+pub fn entity_topics(catalog: &Catalog) -> [Vec<Vec<(TopicId, usize)>>; 4] {
+    let mut out: [Vec<Vec<(TopicId, usize)>>; 4] =
+        EntityKind::ALL.map(|kind| vec![Vec::new(); catalog.entities[kind.index()].len()]);
+    for (topics, entities) in catalog.brief_topics.iter().zip(&catalog.brief_entities) {
+        for kind in EntityKind::ALL {
+            for &e in &entities[kind.index()] {
+                let counts = &mut out[kind.index()][e.index()];
+                for &t in topics {
+                    match counts.iter_mut().find(|(seen, _)| *seen == t) {
+                        Some((_, n)) => *n += 1,
+                        None => counts.push((t, 1)),
+                    }
+                }
+            }
+        }
+    }
+    for lists in &mut out {
+        lists.par_iter_mut().for_each(|counts| {
+            counts.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        });
+    }
+    out
 }
 
 /// Sums the weights of equal keys.

@@ -2,14 +2,16 @@
 //! `--drafts`) are in none of them.
 //!
 //! Feeds use absolute URLs from `base_url` when it is set, as the format expects; without it,
-//! links are relative to the feed's own location. Each entry carries the brief's HTML with an
-//! `xml:base` of the brief's page, so the relative links inside it resolve in feed readers.
+//! links are relative to the feed's own location. In the site's, topics' and authors' feeds each
+//! entry carries the brief's HTML with an `xml:base` of the brief's page, so the relative links
+//! inside it resolve in feed readers; the feeds of people, places, organizations and tags carry
+//! summaries only (see [`Entries`]).
 
 use atom_syndication::{Content, Entry, Feed, Link, Person, Text};
 
 use crate::diagnostic::Diagnostic;
 use crate::layout::{self, Output};
-use crate::model::{AuthorId, BriefId, Site, TopicId};
+use crate::model::{AuthorId, BriefId, EntityId, EntityKind, Site, TopicId};
 
 /// The URL of a root-relative path as seen from a file at `from` (root-relative too).
 fn url_from(site: &Site, from: &str, path: &str) -> String {
@@ -47,6 +49,19 @@ fn site_author(site: &Site) -> Option<Person> {
     })
 }
 
+/// What a feed's entries carry besides the title, dates, byline, topics and link.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Entries {
+    /// The summary and the whole body, with the log of updates: the site's, topics' and
+    /// authors' feeds, a handful per site.
+    Full,
+    /// The summary alone: the feeds of people, places, organizations and tags. A site has
+    /// thousands of them (about 3,000 at 10,000 briefs); with bodies, each brief's body would be
+    /// written again into the feed of every name it mentions, and a body edit would redo all of
+    /// those feeds. A reader follows the entry's link for the text.
+    Summaries,
+}
+
 /// A feed of `briefs` (the first `feed_entries` become entries), whose author is `author`; each
 /// entry is by its brief's byline.
 fn feed(
@@ -56,6 +71,7 @@ fn feed(
     page: &str,
     briefs: &[BriefId],
     author: Option<Person>,
+    carry: Entries,
 ) -> Result<Vec<u8>, Diagnostic> {
     let cfg = &site.config;
     let updated = briefs
@@ -73,10 +89,13 @@ fn feed(
             let b = site.brief(id);
             let doc = &b.doc;
             let url = url_from(site, feed_path, &b.url);
-            let mut content = Content::default();
-            content.set_content_type("html".to_string());
-            content.set_value(with_log(b));
-            content.set_base(url.clone());
+            let content = (carry == Entries::Full).then(|| {
+                let mut content = Content::default();
+                content.set_content_type("html".to_string());
+                content.set_value(with_log(b));
+                content.set_base(url.clone());
+                content
+            });
             Entry {
                 id: url.clone(),
                 title: Text::plain(doc.title.clone()),
@@ -89,7 +108,7 @@ fn feed(
                     ..Default::default()
                 }],
                 summary: Some(Text::plain(b.summary().to_string())),
-                content: Some(content),
+                content,
                 authors: b
                     .authors
                     .iter()
@@ -199,6 +218,7 @@ pub fn site_feed(site: &Site) -> Result<Vec<u8>, Diagnostic> {
         "index.html",
         &ids,
         site_author(site),
+        Entries::Full,
     )
 }
 
@@ -214,6 +234,7 @@ pub fn topic_feed(site: &Site, t: TopicId) -> Result<Vec<u8>, Diagnostic> {
         &topic.url,
         &ids,
         site_author(site),
+        Entries::Full,
     )
 }
 
@@ -229,6 +250,23 @@ pub fn author_feed(site: &Site, a: AuthorId) -> Result<Vec<u8>, Diagnostic> {
         &author.url,
         &ids,
         Some(person(site, &path, a)),
+        Entries::Full,
+    )
+}
+
+/// The Atom feed of one person, place, organization or tag: summaries only (see [`Entries`]).
+pub fn entity_feed(site: &Site, kind: EntityKind, e: EntityId) -> Result<Vec<u8>, Diagnostic> {
+    let entity = site.entity(kind, e);
+    let path = layout::entity_feed_url(kind, &entity.slug);
+    let ids: Vec<BriefId> = published(site, entity.briefs.iter().copied()).collect();
+    feed(
+        site,
+        &path,
+        format!("{} — {}", entity.name, site.config.title),
+        &entity.url,
+        &ids,
+        site_author(site),
+        Entries::Summaries,
     )
 }
 

@@ -37,8 +37,7 @@ pub use templates::{BUILTIN_TEMPLATES, Templates};
 /// The pieces of a brief's HTML that listings repeat, each rendered once per build (and kept
 /// between the builds of a session while the brief's card is the same): its card at the depths
 /// of the pages with timelines (`topics/x/`, `people/x/`, `authors/x/`… and `topics/x/page/n/`,
-/// `authors/x/page/n/`), and its row
-/// in the archive.
+/// `people/x/page/n/`, `authors/x/page/n/`…), and its row in the archive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fragment {
     CardAtDepth2,
@@ -290,6 +289,7 @@ impl<'s> Renderer<'s> {
             Output::Feed => return feeds::site_feed(site),
             Output::TopicFeed(t) => return feeds::topic_feed(site, t),
             Output::AuthorFeed(a) => return feeds::author_feed(site, a),
+            Output::EntityFeed(kind, e) => return feeds::entity_feed(site, kind, e),
             Output::Sitemap => {
                 let paths: Vec<(Output, String)> = self
                     .plan
@@ -323,7 +323,9 @@ impl<'s> Renderer<'s> {
             Output::Brief(b) => pages::brief::data(self, &mut ctx, b),
             Output::Topic(t, page) => pages::topic::data(self, &mut ctx, t, page, &root)?,
             Output::Topics => pages::topics::data(self, &mut ctx),
-            Output::Entity(kind, e) => pages::entity::data(self, &mut ctx, kind, e, &root)?,
+            Output::Entity(kind, e, page) => {
+                pages::entity::data(self, &mut ctx, kind, e, page, &root)?;
+            }
             Output::Entities(kind) => pages::entities::data(self, &mut ctx, kind),
             Output::Archive => pages::archive::data(self, &mut ctx)?,
             Output::Corrections => pages::corrections::data(self, &mut ctx),

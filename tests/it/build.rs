@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::util::{
     Site, assert_links_ok, assert_same_tree, attrs, briefing, crawl, files_ending, normalize,
-    parse_feed, read_tree, sitemap_locs, texts,
+    parse_feed, parse_feed_file, read_tree, sitemap_locs, texts,
 };
 
 /// Briefs of the basic fixture that are published by default.
@@ -441,12 +441,18 @@ fn feeds_and_sitemap_use_relative_links_without_base_url() {
     site.build_ok(&[]);
     let tree = read_tree(&site.out);
     let mut feeds = files_ending(&site.out, "feed.xml");
-    // The site's, three topics' and the default author's.
-    assert_eq!(feeds.len(), 5, "{feeds:?}");
+    // The site's, three topics', the default author's, and one per person, place, organization
+    // and tag (summaries only, so their entries' content and its base are empty).
+    let names: usize = ["people", "places", "organizations", "tags"]
+        .iter()
+        .map(|k| texts(&site.output(&format!("{k}/index.html")), ".entity-list a").len())
+        .sum();
+    assert_eq!(names, 15);
+    assert_eq!(feeds.len(), 5 + names, "{feeds:?}");
     feeds.sort();
     let mut ids = BTreeSet::new();
     for name in &feeds {
-        let feed = parse_feed(name, &site.output(name));
+        let feed = parse_feed_file(name, &site.output(name));
         assert!(ids.insert(feed.id.clone()), "feed id {} repeats", feed.id);
         // The feed's own links: self → the feed, alternate → its HTML page.
         assert_eq!(feed.links.len(), 2, "{name}: {:?}", feed.links);
@@ -511,13 +517,16 @@ fn feeds_and_sitemap_use_absolute_urls_with_base_url() {
         resolve("index.html", rel)
     };
     for name in files_ending(&site.out, "feed.xml") {
-        let feed = parse_feed(&name, &site.output(&name));
+        let feed = parse_feed_file(&name, &site.output(&name));
         assert_eq!(feed.id, format!("{base}{name}"));
         assert_eq!(feed.links[0], format!("{base}{name}"));
         assert!(tree.contains_key(&page_of(&feed.links[1])));
         for e in &feed.entries {
             assert_eq!(e.id, e.link);
-            assert_eq!(e.content_base, e.link);
+            // Entity feeds carry no content (`parse_feed_file` checks), so no base.
+            if !e.content.is_empty() {
+                assert_eq!(e.content_base, e.link);
+            }
             assert!(
                 tree.contains_key(&page_of(&e.link)),
                 "{name}: {} has no page",
@@ -552,7 +561,7 @@ fn sample_site_feeds_parse_as_xml() {
     assert!(feeds.len() > 1);
     for name in feeds {
         let xml = std::fs::read_to_string(out.join(&name)).expect("read feed");
-        let feed = parse_feed(&name, &xml);
+        let feed = parse_feed_file(&name, &xml);
         assert!(!feed.entries.is_empty(), "{name}");
         // The sample site sets base_url.
         assert!(feed.entries.iter().all(|e| e.link.starts_with("https://")));
@@ -740,11 +749,14 @@ fn hostile_front_matter_is_escaped_everywhere() {
     let archive = site.output("archive/index.html");
     assert_eq!(texts(&archive, ".archive-list a"), [HOSTILE_TITLE]);
 
-    for name in ["feed.xml", "topics/news/feed.xml"] {
-        let feed = parse_feed(name, &site.output(name));
+    let person_feed = "people/script-alert-1-script-quotes-ampersands/feed.xml";
+    for name in ["feed.xml", "topics/news/feed.xml", person_feed] {
+        let feed = parse_feed_file(name, &site.output(name));
         assert_eq!(feed.entries[0].title, HOSTILE_TITLE, "{name}");
         assert_eq!(feed.entries[0].summary, HOSTILE_SUMMARY, "{name}");
     }
+    let feed = parse_feed_file(person_feed, &site.output(person_feed));
+    assert_eq!(feed.title, format!("{HOSTILE} — Escaping Desk"));
 }
 
 #[test]

@@ -8,6 +8,7 @@ mod check;
 // The generator the benchmarks use too: `benches/` include it the same way.
 #[path = "../corpus/mod.rs"]
 mod corpus;
+mod entities;
 mod errors;
 mod external;
 mod images;

@@ -436,6 +436,19 @@ pub fn normalize(path: &Path) -> Option<PathBuf> {
     Some(out)
 }
 
+/// Where a relative `href` on the page at `from` leads, as a root-relative file path
+/// (`index.html` added to a folder).
+#[track_caller]
+pub fn resolve(from: &str, href: &str) -> String {
+    let base = Path::new(from).parent().unwrap_or(Path::new(""));
+    let path = normalize(&base.join(href)).unwrap_or_else(|| panic!("{href} leaves the site"));
+    let mut s = path.to_string_lossy().replace('\\', "/");
+    if href.ends_with('/') {
+        s.push_str("/index.html");
+    }
+    s
+}
+
 /// Asserts a crawl found nothing wrong and actually followed links.
 #[track_caller]
 pub fn assert_links_ok(crawl: &Crawl, min_links: usize, min_fragments: usize) {
@@ -486,9 +499,9 @@ pub struct Entry {
     pub summary: String,
     /// `href` of `<link rel="alternate">`.
     pub link: String,
-    /// `xml:base` of `<content>`.
+    /// `xml:base` of `<content>` (empty in a feed of summaries).
     pub content_base: String,
-    /// The entry's HTML, unescaped from the XML.
+    /// The entry's HTML, unescaped from the XML (empty in a feed of summaries).
     pub content: String,
     /// `<updated>`, RFC 3339.
     pub updated: String,
@@ -504,9 +517,32 @@ pub struct Feed {
     pub entries: Vec<Entry>,
 }
 
-/// Parses an Atom feed, panicking with the reason if it is not well-formed XML or not Atom.
+/// Parses an Atom feed whose entries carry their brief's HTML, panicking with the reason if it
+/// is not well-formed XML or not Atom, or an entry has no `<content>`.
 #[track_caller]
 pub fn parse_feed(name: &str, xml: &str) -> Feed {
+    parse_atom(name, xml, true)
+}
+
+/// Parses an Atom feed of summaries (an entity's), panicking with the reason if it is not
+/// well-formed XML or not Atom, or an entry carries `<content>`.
+#[track_caller]
+pub fn parse_summary_feed(name: &str, xml: &str) -> Feed {
+    parse_atom(name, xml, false)
+}
+
+/// Parses the feed at the root-relative `path`: an entity's (under `people/`, `places/`,
+/// `organizations/` or `tags/`) as a feed of summaries, any other as a feed with content.
+#[track_caller]
+pub fn parse_feed_file(path: &str, xml: &str) -> Feed {
+    let entity = ["people/", "places/", "organizations/", "tags/"]
+        .iter()
+        .any(|kind| path.starts_with(kind));
+    parse_atom(path, xml, !entity)
+}
+
+#[track_caller]
+fn parse_atom(name: &str, xml: &str, with_content: bool) -> Feed {
     let doc = roxmltree::Document::parse(xml)
         .unwrap_or_else(|e| panic!("{name} is not well-formed XML: {e}\n{xml}"));
     let root = doc.root_element();
@@ -524,10 +560,18 @@ pub fn parse_feed(name: &str, xml: &str) -> Feed {
         .children()
         .filter(|c| c.has_tag_name((ATOM, "entry")))
         .map(|e| {
-            let content = e
-                .children()
-                .find(|c| c.has_tag_name((ATOM, "content")))
-                .unwrap_or_else(|| panic!("{name}: an entry has no <content>"));
+            let content = e.children().find(|c| c.has_tag_name((ATOM, "content")));
+            let (content_base, content) = match (content, with_content) {
+                (Some(c), true) => (
+                    c.attribute((XML_NS, "base"))
+                        .unwrap_or_else(|| panic!("{name}: <content> has no xml:base"))
+                        .to_string(),
+                    c.text().unwrap_or_default().to_string(),
+                ),
+                (None, false) => (String::new(), String::new()),
+                (None, true) => panic!("{name}: an entry has no <content>"),
+                (Some(_), false) => panic!("{name}: an entry of a feed of summaries has <content>"),
+            };
             Entry {
                 id: child_text(e, "id"),
                 title: child_text(e, "title"),
@@ -540,11 +584,8 @@ pub fn parse_feed(name: &str, xml: &str) -> Feed {
                     .and_then(|l| l.attribute("href"))
                     .unwrap_or_else(|| panic!("{name}: an entry has no alternate link"))
                     .to_string(),
-                content_base: content
-                    .attribute((XML_NS, "base"))
-                    .unwrap_or_else(|| panic!("{name}: <content> has no xml:base"))
-                    .to_string(),
-                content: content.text().unwrap_or_default().to_string(),
+                content_base,
+                content,
                 updated: child_text(e, "updated"),
             }
         })

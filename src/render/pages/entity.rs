@@ -1,5 +1,6 @@
-//! `people/<slug>/index.html` and the like: one name, its profile, its briefs and the names it
-//! appears with, and its schema.org `Person`, `Place`, `Organization` or `DefinedTerm`.
+//! `people/<slug>/index.html` and the like, and their further pages: one name's profile, its
+//! briefs by month, paginated like a topic's, the topics it appears in and the names it appears
+//! with, and its schema.org `Person`, `Place`, `Organization` or `DefinedTerm`.
 
 use serde::Serialize;
 use tera::Context;
@@ -11,6 +12,9 @@ use crate::parse::ProfileLink;
 use crate::render::Renderer;
 use crate::render::data::{ImageData, script_json};
 
+use super::paginator::Paginator;
+use super::topic::slice;
+
 #[derive(Serialize)]
 struct EntityData<'a> {
     name: &'a str,
@@ -20,7 +24,9 @@ struct EntityData<'a> {
     kind_title: &'static str,
     kind_url: String,
     count: usize,
+    feed_url: String,
     related: Vec<RelatedEntity<'a>>,
+    topics: Vec<EntityTopic<'a>>,
     /// What the page says of itself (meta description, Open Graph): the profile's
     /// `description`, else a sentence naming it.
     description: String,
@@ -151,17 +157,29 @@ struct RelatedEntity<'a> {
     count: usize,
 }
 
+/// A topic the entity appears in, and how many of its briefs are in it.
+#[derive(Serialize)]
+struct EntityTopic<'a> {
+    title: &'a str,
+    url: &'a str,
+    count: usize,
+}
+
 pub fn data(
     r: &Renderer<'_>,
     ctx: &mut Context,
     kind: EntityKind,
     e: EntityId,
+    page: usize,
     root: &str,
 ) -> Result<(), Diagnostic> {
     let site = r.site;
     let entity = site.entity(kind, e);
     let profile = profile_data(r, entity);
     let json_ld = json_ld(entity, profile.as_ref(), site.config.base_url.as_deref());
+    let per = site.config.paginate;
+    let total = layout::topic_pages(entity.briefs.len(), per);
+    let briefs = slice(&entity.briefs, per, page);
     ctx.insert(
         "entity",
         &EntityData {
@@ -172,6 +190,7 @@ pub fn data(
             kind_title: kind.title(),
             kind_url: layout::entities_url(kind),
             count: entity.briefs.len(),
+            feed_url: layout::entity_feed_url(kind, &entity.slug),
             related: entity
                 .related
                 .iter()
@@ -196,9 +215,26 @@ pub fn data(
             } else {
                 "website"
             },
+            topics: entity
+                .topics
+                .iter()
+                .map(|&(t, count)| {
+                    let topic = site.topic(t);
+                    EntityTopic {
+                        title: topic.title(),
+                        url: &topic.url,
+                        count,
+                    }
+                })
+                .collect(),
         },
     );
-    ctx.insert_value("briefs", r.card_list(&entity.briefs));
-    ctx.insert("months", &r.months(&entity.briefs, root)?);
+    ctx.insert_value("briefs", r.card_list(briefs));
+    ctx.insert("months", &r.months(briefs, root)?);
+    let slug = &entity.slug;
+    ctx.insert(
+        "paginator",
+        &Paginator::new(page, total, |n| layout::entity_page_url(kind, slug, n)),
+    );
     Ok(())
 }
