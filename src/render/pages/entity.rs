@@ -6,7 +6,7 @@ use tera::Context;
 use crate::diagnostic::Diagnostic;
 use crate::layout;
 use crate::model::{EntityId, EntityKind};
-use crate::render::Renderer;
+use crate::render::{Renderer, activity};
 
 #[derive(Serialize)]
 struct EntityData<'a> {
@@ -64,5 +64,6 @@ pub fn data(
     );
     ctx.insert_value("briefs", r.card_list(&entity.briefs));
     ctx.insert("months", &r.months(&entity.briefs, root)?);
+    ctx.insert("activity", &activity::of(site, &entity.briefs));
     Ok(())
 }
