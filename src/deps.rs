@@ -33,6 +33,9 @@ pub enum Dep {
     Card(BriefId),
     /// When a brief was last changed, and whether it is a draft (what the sitemap shows).
     Dates(BriefId),
+    /// The calendar month a brief is dated in: what activity charts count. (Its card has the
+    /// date too, but a chart counts briefs whose cards it does not show.)
+    Month(BriefId),
     /// All of a brief: its card, front matter, and rendered body.
     Brief(BriefId),
     /// A topic's text, its number of briefs and its latest brief.
@@ -67,6 +70,14 @@ fn list_feed(site: &Site, briefs: &[BriefId], f: &mut impl FnMut(Dep)) {
     }
     for b in listed().take(site.config.feed_entries) {
         f(Dep::Brief(b));
+    }
+}
+
+/// What the activity chart of a list of briefs (a topic's, an entity's) reads: the month of
+/// each. Which briefs they are is in the keys the signature hashes.
+fn activity(briefs: &[BriefId], f: &mut impl FnMut(Dep)) {
+    for &b in briefs {
+        f(Dep::Month(b));
     }
 }
 
@@ -122,6 +133,9 @@ pub fn deps(site: &Site, output: Output, mut f: impl FnMut(Dep)) {
             }
             let slice = crate::render::topic_slice(&topic.briefs, site.config.paginate, page);
             cards(&mut slice.iter().copied(), &mut f);
+            if page == 1 {
+                activity(&topic.briefs, &mut f);
+            }
         }
         // Topic titles and addresses in its list of topics are the navigation's.
         Output::Entity(kind, e, page) => {
@@ -135,6 +149,10 @@ pub fn deps(site: &Site, output: Output, mut f: impl FnMut(Dep)) {
             }
             let slice = crate::render::topic_slice(&entity.briefs, site.config.paginate, page);
             cards(&mut slice.iter().copied(), &mut f);
+            // The chart of its first page counts all its briefs.
+            if page == 1 {
+                activity(&entity.briefs, &mut f);
+            }
         }
         // Summaries only: the cards of all its published briefs (its `updated` is the newest of
         // all), none whole.
@@ -222,6 +240,7 @@ pub struct Fingerprints {
     outputs: u64,
     cards: Vec<u64>,
     dates: Vec<u64>,
+    months: Vec<u64>,
     briefs: Vec<u64>,
     topics: Vec<u64>,
     entities: [Vec<u64>; 4],
@@ -329,6 +348,14 @@ pub fn fingerprints(site: &Site, paths: &[String]) -> Fingerprints {
                 d.date.day() as u64,
             ];
             words(&[ymd[0], ymd[1], ymd[2], u64::from(b.unlisted())])
+        })
+        .collect();
+    let months = site
+        .briefs
+        .iter()
+        .map(|b| {
+            let d = b.doc.date.date;
+            (i64::from(d.year()) * 12 + i64::from(d.month())) as u64
         })
         .collect();
     let briefs = site
@@ -458,6 +485,7 @@ pub fn fingerprints(site: &Site, paths: &[String]) -> Fingerprints {
         outputs: fingerprint(&all_paths),
         cards,
         dates,
+        months,
         briefs,
         topics,
         entities,
@@ -503,6 +531,7 @@ pub fn signature(site: &Site, templates: &Templates, fps: &Fingerprints, output:
         Dep::Card(b) => put(4, site.brief(b).key.0, fps.cards[b.index()]),
         Dep::Brief(b) => put(5, site.brief(b).key.0, fps.briefs[b.index()]),
         Dep::Dates(b) => put(10, site.brief(b).key.0, fps.dates[b.index()]),
+        Dep::Month(b) => put(14, site.brief(b).key.0, fps.months[b.index()]),
         Dep::Topic(t) => put(6, site.topic(t).key.0, fps.topics[t.index()]),
         Dep::Entity(k, e) => put(
             7,
@@ -692,6 +721,49 @@ mod tests {
         }
         assert!(deps.contains(&Dep::Template("partials/card.html")));
         assert!(deps.contains(&Dep::Topic(t)));
+    }
+
+    #[test]
+    fn a_date_in_another_month_redoes_the_activity_charts_that_count_it() {
+        const SUMMIT: &str = "content/briefs/2025/02/2025-02-03-summit-date-set.md";
+        let (site, _) = site(|_| {});
+        let summit = brief(&site, SUMMIT);
+        // A topic's first page charts all its briefs, the second page's among them.
+        let t = site.brief(summit).topics[0];
+        let topic = site.topic(t);
+        assert_eq!(topic.slug(), "diplomacy");
+        let first = deps_of(&site, Output::Topic(t, 1));
+        for &b in &topic.briefs {
+            assert!(first.contains(&Dep::Month(b)), "{b:?} not charted");
+        }
+        assert!(!first.contains(&Dep::Card(summit)), "{first:?}");
+        let second = deps_of(&site, Output::Topic(t, 2));
+        assert!(!second.iter().any(|d| matches!(d, Dep::Month(_))));
+        // An entity's page charts every brief of it.
+        for kind in EntityKind::ALL {
+            for &e in &site.brief(summit).entities[kind.index()] {
+                let deps = deps_of(&site, Output::Entity(kind, e, 1));
+                for &b in &site.entity(kind, e).briefs {
+                    assert!(deps.contains(&Dep::Month(b)), "{b:?} not charted");
+                }
+            }
+        }
+        // The brief stays on the second page, in January: the first page's chart changes.
+        let changed = changed_by(edit(SUMMIT, "date: 2025-02-03T", "date: 2025-01-25T"));
+        for page in [
+            "topics/diplomacy/index.html",
+            "topics/diplomacy/page/2/index.html",
+            "people/marco-rossi/index.html",
+        ] {
+            assert!(changed.contains(page), "{page} not redone: {changed:?}");
+        }
+        // A day later in the same month changes its card, not the chart.
+        let changed = changed_by(edit(SUMMIT, "date: 2025-02-03T", "date: 2025-02-04T"));
+        assert!(changed.contains("topics/diplomacy/page/2/index.html"));
+        assert!(
+            !changed.contains("topics/diplomacy/index.html"),
+            "{changed:?}"
+        );
     }
 
     #[test]

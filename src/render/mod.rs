@@ -11,6 +11,7 @@
 //! `root`, the relative way back to the site root (`../../`), so `{{ root }}{{ b.url }}` is a
 //! relative link that works at any host, in any sub-folder and from disk.
 
+mod activity;
 mod data;
 mod feeds;
 mod hosting;

@@ -35,6 +35,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         "partials/pagination.html",
         include_str!("../../templates/partials/pagination.html"),
     ),
+    (
+        "partials/activity.html",
+        include_str!("../../templates/partials/activity.html"),
+    ),
     ("index.html", include_str!("../../templates/index.html")),
     ("brief.html", include_str!("../../templates/brief.html")),
     ("topic.html", include_str!("../../templates/topic.html")),

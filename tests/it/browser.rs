@@ -13,7 +13,8 @@
 //!   page, a brief, a topic, an entity page and the archive, in light and dark schemes: no
 //!   violations.
 //! - The sample site's old addresses (aliases) lead to the pages now there, served and from disk.
-//! - The print stylesheet hides the navigation and shows the sources' URLs.
+//! - The print stylesheet hides the navigation and shows the sources' URLs, and prints the
+//!   activity chart black; its bars change colour in the dark scheme.
 //! - Screenshots of the front page, a brief and a topic at phone and desktop widths, light and
 //!   dark, go to `target/screenshots/` for people to look at.
 //!
@@ -261,6 +262,25 @@ fn pages_pass_axe_print_cleanly_and_are_photographed() {
     assert_eq!(
         printed, r#"["none","none","inline"]"#,
         "print: masthead, topic navigation, source URL display"
+    );
+    chrome.media(&tab, "", false);
+
+    // The activity chart: bars in the accent colour, lighter in the dark scheme, black on paper.
+    let chart_colour = "getComputedStyle(document.querySelector('.activity-bars')).fill";
+    open(&tab, &format!("{base}{TOPIC}"));
+    let light = string(&tab, chart_colour);
+    chrome.color_scheme(&tab, true);
+    let dark = string(&tab, chart_colour);
+    assert_ne!(
+        light, dark,
+        "the chart's bars keep their colour in the dark scheme"
+    );
+    chrome.color_scheme(&tab, false);
+    chrome.media(&tab, "print", false);
+    assert_eq!(
+        string(&tab, chart_colour),
+        "rgb(0, 0, 0)",
+        "print: chart bars"
     );
     chrome.media(&tab, "", false);
 

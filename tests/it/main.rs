@@ -1,5 +1,6 @@
 //! The integration tests: one binary, one module per area.
 
+mod activity;
 mod authors;
 mod bodies;
 mod browser;

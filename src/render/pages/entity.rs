@@ -9,8 +9,8 @@ use crate::diagnostic::Diagnostic;
 use crate::layout;
 use crate::model::{Entity, EntityId, EntityKind};
 use crate::parse::ProfileLink;
-use crate::render::Renderer;
 use crate::render::data::{ImageData, script_json};
+use crate::render::{Renderer, activity};
 
 use super::paginator::Paginator;
 use super::topic::slice;
@@ -231,6 +231,13 @@ pub fn data(
     );
     ctx.insert_value("briefs", r.card_list(briefs));
     ctx.insert("months", &r.months(briefs, root)?);
+    // The chart counts all its briefs, on its first page.
+    ctx.insert(
+        "activity",
+        &(page == 1)
+            .then(|| activity::of(site, &entity.briefs))
+            .flatten(),
+    );
     let slug = &entity.slug;
     ctx.insert(
         "paginator",

@@ -6,7 +6,7 @@ use tera::Context;
 use crate::diagnostic::Diagnostic;
 use crate::layout::{self, topic_page_url};
 use crate::model::{BriefId, TopicId};
-use crate::render::Renderer;
+use crate::render::{Renderer, activity};
 
 use super::paginator::Paginator;
 
@@ -31,6 +31,13 @@ pub fn data(
     ctx.insert("topic", &super::topic_data(r, t));
     ctx.insert_value("briefs", r.card_list(briefs));
     ctx.insert("months", &r.months(briefs, root)?);
+    // The chart counts every brief of the topic: on its first page only.
+    ctx.insert(
+        "activity",
+        &(page == 1)
+            .then(|| activity::of(r.site, &topic.briefs))
+            .flatten(),
+    );
     ctx.insert(
         "paginator",
         &Paginator::new(page, total, |n| topic_page_url(slug, n)),
