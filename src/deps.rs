@@ -588,12 +588,16 @@ mod tests {
         let config = Config::load(&root).expect("fixture site.toml");
         let (mut sources, _) = load::load(&root);
         sources.briefs.iter_mut().for_each(edit);
-        sources
-            .authors
-            .extend(profiles.iter().map(|(path, text)| SourceFile {
+        for (path, text) in profiles {
+            let file = SourceFile {
                 path: path.into(),
                 text: text.to_string(),
-            }));
+            };
+            match load::content_kind(&file.path) {
+                Some(load::ContentKind::Author) => sources.authors.push(file),
+                _ => sources.profiles.push(file),
+            }
+        }
         fn all<T>(
             files: Vec<SourceFile>,
             f: fn(SourceFile) -> Result<T, Vec<crate::Diagnostic>>,
@@ -609,6 +613,16 @@ mod tests {
             topics: all(sources.topics, parse::parse_topic),
             pages: all(sources.pages, parse::parse_page),
             authors: all(sources.authors, parse::parse_author),
+            profiles: sources
+                .profiles
+                .into_iter()
+                .map(|f| {
+                    let Some(load::ContentKind::Profile(kind)) = load::content_kind(&f.path) else {
+                        panic!("{} is not a profile", f.path.display())
+                    };
+                    Arc::new(parse::parse_profile(f, kind).expect("valid profile"))
+                })
+                .collect(),
             static_files: vec!["images/map.svg".into()],
             ..Default::default()
         };
@@ -1118,6 +1132,55 @@ mod tests {
         assert!(changed.contains("authors/index.html"), "{changed:?}");
         assert!(
             !changed.contains("briefs/talks-resume/index.html"),
+            "{changed:?}"
+        );
+    }
+
+    #[test]
+    fn an_entity_profile_edit_changes_that_entitys_pages_only() {
+        const ROSSI: &str = "content/people/marco-rossi.md";
+        let profile =
+            "---\ntitle: Marco Rossi\ndescription: Chief negotiator.\n---\nProfile text.\n";
+        let with = |text: &str| site_with(|_| {}, &[(ROSSI, text)]);
+        let rossi: BTreeSet<String> = [
+            "people/marco-rossi/index.html",
+            "people/marco-rossi/page/2/index.html",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect();
+        // The description is every page's lede; the body and links show on the first alone,
+        // but one fingerprint covers all the profile says.
+        for edit in [
+            profile.replace("Chief negotiator.", "Lead negotiator."),
+            profile.replace("Profile text.", "Longer profile text."),
+            profile.replace(
+                "---\nProfile",
+                "links:\n  - name: Site\n    url: https://example.org/\n---\nProfile",
+            ),
+        ] {
+            assert_eq!(changed_between(with(profile), with(&edit)), rossi, "{edit}");
+        }
+        // A new title renames him wherever he is named: every brief page, card and list.
+        let changed = changed_between(
+            with(profile),
+            with(&profile.replace("title: Marco Rossi", "title: Marco A. Rossi")),
+        );
+        for page in [
+            "people/index.html",
+            "briefs/talks-resume/index.html",
+            "people/marco-rossi/feed.xml",
+        ] {
+            assert!(changed.contains(page), "{page} in {changed:?}");
+        }
+        // Olena Ivanova's page lists him among the names she appears with; the border guard's
+        // names neither.
+        assert!(
+            changed.contains("people/olena-ivanova/index.html"),
+            "{changed:?}"
+        );
+        assert!(
+            !changed.contains("organizations/border-guard/index.html"),
             "{changed:?}"
         );
     }
