@@ -106,6 +106,20 @@ enum NewCommand {
         #[arg(long, short, default_value = ".")]
         root: PathBuf,
     },
+    /// A profile of a person, place, organization or tag: content/<KIND>/<slug>.md, the slug
+    /// made from the name.
+    Profile {
+        /// people, places, organizations or tags
+        kind: ProfileKind,
+        /// The name as its page shows it
+        name: String,
+        /// Another spelling briefs use, in any script; repeat, or separate with commas, for more
+        #[arg(long = "alias", short, value_name = "NAME", value_delimiter = ',')]
+        aliases: Vec<String>,
+        /// The site folder, holding site.toml
+        #[arg(long, short, default_value = ".")]
+        root: PathBuf,
+    },
     /// A free page in the main navigation: content/pages/<SLUG>.md.
     Page {
         /// Lower-case letters, digits and hyphens; the page's URL is pages/<SLUG>/
@@ -116,6 +130,15 @@ enum NewCommand {
         #[arg(long, short, default_value = ".")]
         root: PathBuf,
     },
+}
+
+/// The folders of profiles.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ProfileKind {
+    People,
+    Places,
+    Organizations,
+    Tags,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -602,7 +625,7 @@ fn init(dir: PathBuf, force: bool, color: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Writes a new brief, topic or page and prints its path (alone on stdout, for scripts).
+/// Writes a new brief, topic, page or profile and prints its path (alone on stdout, for scripts).
 fn new(what: NewCommand, color: bool) -> ExitCode {
     use briefing::scaffold;
     let (root, result) = match what {
@@ -629,6 +652,22 @@ fn new(what: NewCommand, color: bool) -> ExitCode {
         }
         NewCommand::Page { slug, title, root } => {
             let result = scaffold::new_page(&root, &slug, &title);
+            (root, result)
+        }
+        NewCommand::Profile {
+            kind,
+            name,
+            aliases,
+            root,
+        } => {
+            use briefing::model::EntityKind;
+            let kind = match kind {
+                ProfileKind::People => EntityKind::People,
+                ProfileKind::Places => EntityKind::Places,
+                ProfileKind::Organizations => EntityKind::Organizations,
+                ProfileKind::Tags => EntityKind::Tags,
+            };
+            let result = scaffold::new_profile(&root, kind, &name, &aliases);
             (root, result)
         }
     };

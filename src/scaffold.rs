@@ -196,6 +196,70 @@ pub fn new_page(root: &Path, slug: &str, title: &str) -> Result<PathBuf, Diagnos
     Ok(rel)
 }
 
+/// Writes the profile of a person, place, organization or tag, `content/<kind>/<slug>.md`, the
+/// slug made from the name; returns that path. A name or alias another profile of the kind
+/// already claims is refused, as the build would refuse it.
+pub fn new_profile(
+    root: &Path,
+    kind: crate::model::EntityKind,
+    name: &str,
+    aliases: &[String],
+) -> Result<PathBuf, Diagnostics> {
+    Config::load(root)?;
+    let name = name.trim();
+    let aliases: Vec<&str> = aliases
+        .iter()
+        .map(|a| a.trim())
+        .filter(|a| !a.is_empty())
+        .collect();
+    let mut problems = Diagnostics::default();
+    problems.extend(check_title(name).err());
+    let slug = parse::slugify(name);
+    if slug.is_empty() && !name.is_empty() {
+        problems.push(
+            Diagnostic::global(format!("cannot make a URL slug from {name:?}"))
+                .with_help("use a name with letters or digits"),
+        );
+    }
+    let wanted: Vec<(String, &str)> = std::iter::once((slug.clone(), name))
+        .chain(aliases.iter().map(|a| (parse::slugify(a), *a)))
+        .filter(|(s, _)| !s.is_empty())
+        .collect();
+    for profile in read_kind(root, ContentKind::Profile(kind), &mut problems)
+        .into_iter()
+        .filter_map(|file| parse::parse_profile(file, kind).ok())
+    {
+        if let Some((_, written)) = wanted.iter().find(|(s, _)| profile.names.contains(s)) {
+            problems.push(
+                Diagnostic::error(
+                    &profile.file.path,
+                    format!("{written:?} is already a name of {:?}", profile.title),
+                )
+                .with_help(if profile.slug == slug {
+                    "edit that profile instead".to_string()
+                } else {
+                    format!(
+                        "if they are one {}, add the other spellings to this file's `aliases`",
+                        kind.singular()
+                    )
+                }),
+            );
+        }
+    }
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    let rel = Path::new(CONTENT_DIR)
+        .join(kind.key())
+        .join(format!("{slug}.md"));
+    let aliases: Vec<String> = aliases.iter().map(|a| quoted(a)).collect();
+    let text = NEW_PROFILE
+        .replace("{title}", &quoted(name))
+        .replace("{aliases}", &aliases.join(", "));
+    create_file(root, &rel, &text)?;
+    Ok(rel)
+}
+
 /// The names of the statuses a brief may have, for help texts: `developing, confirmed, …`.
 pub fn status_names() -> String {
     Status::ALL.map(Status::as_str).join(", ")
@@ -476,6 +540,20 @@ title: {title}
 aliases: []  # other slugs briefs may use for this topic; each old address redirects here
 ---
 Introduce the topic here: what it covers and why it matters. This text opens the topic's page,
+above its briefs.
+";
+
+const NEW_PROFILE: &str = "---
+title: {title}
+aliases: [{aliases}]  # other spellings briefs use, in any script; each leads to this page
+# description: one line, the page's lede and its description in search results
+# wikidata: Q…  # the Wikidata item, for search engines (schema.org sameAs)
+# links:
+#   - name: Official site
+#     url: https://example.org/
+# image: {src: photo.jpg, alt: What the photo shows, credit: Who took it}
+---
+Write the profile here: who or what this is, and why briefs name it. This text opens the page,
 above its briefs.
 ";
 

@@ -589,3 +589,63 @@ fn man_pages_are_generated_from_the_cli() {
         page
     );
 }
+
+#[test]
+fn new_profile_writes_a_profile_its_briefs_land_on() {
+    let (_tmp, root) = init_site();
+    let out = ok(
+        &[
+            "new",
+            "profile",
+            "people",
+            "Dmitry Peskov",
+            "--alias",
+            "Дмитрий Песков,Dmitri Peskov",
+        ],
+        &root,
+    );
+    assert_eq!(out.stdout.trim(), "content/people/dmitry-peskov.md");
+    let text = std::fs::read_to_string(root.join("content/people/dmitry-peskov.md")).unwrap();
+    assert!(text.contains("title: \"Dmitry Peskov\""), "{text}");
+    assert!(
+        text.contains("aliases: [\"Дмитрий Песков\", \"Dmitri Peskov\"]"),
+        "{text}"
+    );
+    // A brief naming him in Cyrillic lands on the new profile's page.
+    ok(
+        &["new", "brief", "Kremlin briefing", "-t", "diplomacy"],
+        &root,
+    );
+    let brief = files(&root)
+        .into_keys()
+        .find(|p| p.ends_with("kremlin-briefing.md"))
+        .expect("the new brief");
+    let path = root.join(&brief);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replacen("people: []", "people: [Дмитрий Песков]", 1),
+    )
+    .unwrap();
+    ok(&["build", "--drafts"], &root);
+    let page =
+        std::fs::read_to_string(root.join("public/people/dmitry-peskov/index.html")).unwrap();
+    assert!(page.contains("Kremlin briefing"), "{page}");
+    assert!(!root.join("public/people/dmitrii-peskov").exists());
+
+    // A name another profile claims is refused, naming that file; nothing is written.
+    let before = files(&root);
+    let out = refused(&["new", "profile", "people", "Dmitri Peskov"], &root);
+    assert!(
+        out.stderr
+            .contains("\"Dmitri Peskov\" is already a name of \"Dmitry Peskov\""),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("content/people/dmitry-peskov.md"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(files(&root), before, "a refused profile was written");
+}
