@@ -351,12 +351,13 @@ const MOVED: [(&str, &str); 5] = [
 /// The sample site's brief with a lead image.
 const LEAD_IMAGE: &str = "briefs/us-russia-contacts-timeline/index.html";
 /// One page of each main kind.
-const KEY_PAGES: [(&str, &str); 8] = [
+const KEY_PAGES: [(&str, &str); 9] = [
     ("front page", "index.html"),
     ("brief", BRIEF),
     ("brief with a lead image", LEAD_IMAGE),
     ("topic", TOPIC),
-    ("entity", "people/dmitry-peskov/index.html"),
+    ("person with a profile", "people/dmitry-peskov/index.html"),
+    ("organization with a profile", "organizations/un-security-council/index.html"),
     ("archive", "archive/index.html"),
     ("author", "authors/marta-kowalczyk/index.html"),
     ("authors", "authors/index.html"),
