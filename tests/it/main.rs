@@ -12,6 +12,7 @@ mod errors;
 mod external;
 mod images;
 mod incremental;
+mod listings;
 mod publishing;
 mod redirects;
 mod reliability;
