@@ -2,19 +2,20 @@
 //!
 //! [`deps`] lists, for one [`Output`], every piece of the model its template data is made from:
 //! briefs (whole, or only their card), topics, entities, pages, authors and their profiles,
-//! templates, the site's settings and navigation. Each piece has a fingerprint ([`Fingerprints`]),
-//! a hash of exactly what pages read of it, keyed across builds by its stable key (source path or
-//! entity slug). An output's [`signature`] hashes its dependencies' keys and fingerprints; a
-//! rebuild renders only the outputs whose signature changed. A brief edited in its body changes its
-//! own fingerprint but not its card's, so listings that show only its card are left alone; a brief
-//! added to a topic changes the topic's member list, so every page listing the topic's briefs is
-//! redone.
+//! source outlets, templates, the site's settings and navigation. Each piece has a fingerprint
+//! ([`Fingerprints`]), a hash of exactly what pages read of it, keyed across builds by its stable
+//! key (source path or entity slug). An output's [`signature`] hashes its dependencies' keys and
+//! fingerprints; a rebuild renders only the outputs whose signature changed. A brief edited in its
+//! body changes its own fingerprint but not its card's, so listings that show only its card are
+//! left alone; a brief added to a topic changes the topic's member list, so every page listing the
+//! topic's briefs is redone.
 
 use rayon::prelude::*;
 
 use crate::layout::{HostingFile, Output};
 use crate::model::{
-    AuthorId, BriefId, EntityId, EntityKind, PageId, RedirectId, Site, TopicId, fingerprint,
+    AuthorId, BriefId, EntityId, EntityKind, OutletId, PageId, RedirectId, Site, TopicId,
+    fingerprint,
 };
 use crate::render::{Templates, published};
 
@@ -57,6 +58,12 @@ pub enum Dep {
     ProfileBody(AuthorId),
     /// All an entity's profile says: description, aliases, Wikidata id, links, image, body.
     EntityProfile(EntityKind, EntityId),
+    /// How many briefs the site's timeline lists: its number of pages.
+    Timeline,
+    /// How many briefs a topic's timeline lists (its title is in [`Dep::Nav`]).
+    TopicTimeline(TopicId),
+    /// A source outlet's name and number of briefs (what the list of sources shows).
+    Outlet(OutletId),
 }
 
 use crate::render::CARD_TEMPLATE;
@@ -223,6 +230,33 @@ pub fn deps(site: &Site, output: Output, mut f: impl FnMut(Dep)) {
         }
         // The card shows the brief's title, first topic and date: what its card shows.
         Output::SocialCard(b) => f(Dep::Card(b)),
+        // A timeline's entries show what cards do; its links to the topics' timelines, their
+        // titles (in `Nav`).
+        Output::Timeline(page) => {
+            f(Dep::Template(crate::render::TIMELINE_ENTRY_TEMPLATE));
+            f(Dep::Timeline);
+            let range = crate::render::page_range(site.briefs.len(), site.config.paginate, page);
+            cards(&mut range.map(BriefId::new), &mut f);
+        }
+        Output::TopicTimeline(t, page) => {
+            f(Dep::Template(crate::render::TIMELINE_ENTRY_TEMPLATE));
+            f(Dep::TopicTimeline(t));
+            let briefs = &site.topic(t).briefs;
+            let slice = crate::render::topic_slice(briefs, site.config.paginate, page);
+            cards(&mut slice.iter().copied(), &mut f);
+        }
+        Output::Outlets => {
+            for o in site.outlet_ids() {
+                f(Dep::Outlet(o));
+            }
+        }
+        Output::Outlet(o, page) => {
+            f(Dep::Template(CARD_TEMPLATE));
+            f(Dep::Outlet(o));
+            let briefs = &site.outlet(o).briefs;
+            let slice = crate::render::topic_slice(briefs, site.config.paginate, page);
+            cards(&mut slice.iter().copied(), &mut f);
+        }
         // `_headers` reads the settings alone (`base_url`); `.nojekyll` is empty.
         Output::Hosting(HostingFile::Headers | HostingFile::NoJekyll)
         | Output::NotFound
@@ -251,6 +285,7 @@ pub struct Fingerprints {
     profiles: Vec<u64>,
     profile_bodies: Vec<u64>,
     entity_profiles: [Vec<u64>; 4],
+    outlets: Vec<u64>,
 }
 
 impl Fingerprints {
@@ -259,14 +294,15 @@ impl Fingerprints {
         &self.cards
     }
 
-    /// What the fragments of listings (cards, archive rows) read besides their brief's card:
-    /// settings, navigation, and the partials that render them.
+    /// What the fragments of listings (cards, archive rows, timeline entries) read besides their
+    /// brief's card: settings, navigation, and the partials that render them.
     pub fn fragment_env(&self, templates: &Templates) -> u64 {
         let parts = [
             self.config,
             self.nav,
             templates.fingerprint(CARD_TEMPLATE),
             templates.fingerprint(crate::render::ARCHIVE_ROW_TEMPLATE),
+            templates.fingerprint(crate::render::TIMELINE_ENTRY_TEMPLATE),
         ];
         let bytes: Vec<u8> = parts.iter().flat_map(|p| p.to_le_bytes()).collect();
         fingerprint(&[&bytes])
@@ -478,6 +514,11 @@ pub fn fingerprints(site: &Site, paths: &[String]) -> Fingerprints {
             fingerprint(&[r.path.as_bytes(), url.as_bytes(), title.as_bytes()])
         })
         .collect();
+    let outlets = site
+        .outlets
+        .iter()
+        .map(|o| words(&[fingerprint(&[o.name.as_bytes()]), o.briefs.len() as u64]))
+        .collect();
     let all_paths: Vec<&[u8]> = paths.iter().map(|p| p.as_bytes()).collect();
     Fingerprints {
         config: config_fingerprint(&site.config),
@@ -496,6 +537,7 @@ pub fn fingerprints(site: &Site, paths: &[String]) -> Fingerprints {
         profiles,
         profile_bodies,
         entity_profiles,
+        outlets,
     }
 }
 
@@ -557,6 +599,9 @@ pub fn signature(site: &Site, templates: &Templates, fps: &Fingerprints, output:
             site.entity(k, e).key.0,
             fps.entity_profiles[k.index()][e.index()],
         ),
+        Dep::Timeline => put(15, 0, site.briefs.len() as u64),
+        Dep::TopicTimeline(t) => put(16, site.topic(t).key.0, site.topic(t).briefs.len() as u64),
+        Dep::Outlet(o) => put(17, site.outlet(o).key.0, fps.outlets[o.index()]),
     });
     h.digest()
 }
@@ -1218,6 +1263,152 @@ mod tests {
         ] {
             assert!(changed.contains(page), "{page} not redone: {changed:?}");
         }
+    }
+
+    /// The outputs the body edit above changes: the brief's page and the feeds holding it whole.
+    fn the_briefs_own(path: &str) -> BTreeSet<String> {
+        [
+            path,
+            "feed.xml",
+            "topics/energy/feed.xml",
+            "topics/diplomacy/feed.xml",
+            "authors/fixture-desk/feed.xml",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect()
+    }
+
+    const WIRE: &str = "  - name: Wire Agency\n    url: https://wire.example.com/resume";
+
+    #[test]
+    fn a_timeline_page_reads_the_cards_on_that_page_and_the_count() {
+        let (site, _) = site(|_| {});
+        let deps = deps_of(&site, Output::Timeline(2));
+        let per = site.config.paginate;
+        for b in site.brief_ids().skip(per).take(per) {
+            assert!(deps.contains(&Dep::Card(b)), "{b:?} missing: {deps:?}");
+        }
+        let cards = deps.iter().filter(|d| matches!(d, Dep::Card(_))).count();
+        assert_eq!(cards, per);
+        assert!(deps.contains(&Dep::Timeline) && deps.contains(&Dep::Nav));
+        let t = site
+            .topic_ids()
+            .find(|&t| site.topic(t).slug() == "diplomacy")
+            .expect("the topic");
+        let deps = deps_of(&site, Output::TopicTimeline(t, 1));
+        assert!(deps.contains(&Dep::TopicTimeline(t)));
+        for &b in &site.topic(t).briefs[..per] {
+            assert!(deps.contains(&Dep::Card(b)));
+        }
+    }
+
+    #[test]
+    fn a_source_respelled_in_one_brief_changes_only_that_briefs_page() {
+        // "Wire Agency" stays the name: three briefs spell it so, one now otherwise.
+        let changed = changed_by(edit(
+            TALKS,
+            WIRE,
+            "  - name: WIRE AGENCY\n    url: https://wire.example.com/resume",
+        ));
+        assert_eq!(changed, the_briefs_own("briefs/talks-resume/index.html"));
+    }
+
+    #[test]
+    fn a_source_renamed_to_another_outlet_moves_the_brief_between_their_pages() {
+        let (site, _) = site(|_| {});
+        let wire = site
+            .outlet_ids()
+            .find(|&o| site.outlet(o).slug == "wire-agency")
+            .expect("the outlet");
+        assert_eq!(site.outlet(wire).briefs.len(), 4);
+        let changed = changed_by(edit(
+            TALKS,
+            WIRE,
+            "  - name: Harbour Gazette\n    url: https://wire.example.com/resume",
+        ));
+        let mut expected = the_briefs_own("briefs/talks-resume/index.html");
+        expected.extend(
+            [
+                // Counts, and a new outlet.
+                "sources/index.html",
+                // Four briefs two to a page become three: both pages shift.
+                "sources/wire-agency/index.html",
+                "sources/wire-agency/page/2/index.html",
+                "sources/harbour-gazette/index.html",
+                // A new page.
+                "sitemap.xml",
+            ]
+            .map(String::from),
+        );
+        assert_eq!(changed, expected);
+    }
+
+    #[test]
+    fn an_outlets_name_is_its_most_used_spelling_and_its_pages_follow_it() {
+        let shout = |path| edit(path, "  - name: Wire Agency", "  - name: WIRE AGENCY");
+        let talks = shout(TALKS);
+        let istanbul = shout("content/briefs/2025/02/2025-02-14-переговоры-в-стамбуле.md");
+        let summit = shout("content/briefs/2025/02/2025-02-03-summit-date-set.md");
+        let name = |site: &Site| {
+            let o = site
+                .outlet_ids()
+                .find(|&o| site.outlet(o).slug == "wire-agency")
+                .expect("the outlet");
+            site.outlet(o).name.clone()
+        };
+        // Two and two: the earliest brief's spelling, never the newest's.
+        let tie = site(|f| {
+            talks(f);
+            istanbul(f);
+        });
+        assert_eq!(name(&tie.0), "Wire Agency");
+        let three = site(|f| {
+            talks(f);
+            istanbul(f);
+            summit(f);
+        });
+        assert_eq!(name(&three.0), "WIRE AGENCY");
+        let changed = changed_between(tie, three);
+        for page in [
+            "sources/index.html",
+            "sources/wire-agency/index.html",
+            "sources/wire-agency/page/2/index.html",
+            "briefs/summit-date-set/index.html",
+        ] {
+            assert!(changed.contains(page), "{page} not redone: {changed:?}");
+        }
+        assert!(
+            !changed
+                .iter()
+                .any(|p| p.starts_with("timeline/") || p.starts_with("sources/border")),
+            "{changed:?}"
+        );
+    }
+
+    #[test]
+    fn a_retitled_brief_changes_the_timelines_and_source_pages_listing_it() {
+        let changed = changed_by(edit(
+            TALKS,
+            "title: Talks resume after the border incident",
+            "title: Talks restart after the border incident",
+        ));
+        let listings: BTreeSet<&str> = changed
+            .iter()
+            .map(String::as_str)
+            .filter(|p| p.starts_with("timeline/") || p.starts_with("sources/"))
+            .collect();
+        // The newest brief: first on the site's timeline, on its topics' and its outlet's.
+        assert_eq!(
+            listings,
+            BTreeSet::from([
+                "sources/wire-agency/index.html",
+                "timeline/diplomacy/index.html",
+                "timeline/energy/index.html",
+                "timeline/index.html",
+            ])
+        );
+        assert!(changed.contains("briefs/talks-resume/index.html"));
     }
 
     #[test]

@@ -10,7 +10,9 @@
 //! The plan needs only the site's *shape* (slugs and counts, see [`Shape`]), which front matter
 //! alone decides, so links in Markdown can be checked against it before any body is rendered.
 
-use crate::model::{AuthorId, BriefId, EntityId, EntityKind, PageId, RedirectId, TopicId};
+use crate::model::{
+    AuthorId, BriefId, EntityId, EntityKind, OutletId, PageId, RedirectId, TopicId,
+};
 
 /// The stylesheet's output path; referenced by `base.html` as `{{ root }}{{ site.stylesheet }}`.
 pub const STYLESHEET: &str = "style.css";
@@ -26,6 +28,9 @@ pub const AUTHORS: &str = "authors/index.html";
 
 /// The page listing every correction across the site.
 pub const CORRECTIONS: &str = "corrections/index.html";
+
+/// The list of every source outlet briefs cite.
+pub const OUTLETS: &str = "sources/index.html";
 
 /// A file that static hosts read from the output's root, not a page of the site: Netlify's and
 /// Cloudflare Pages' redirect rules and headers, and GitHub Pages' switch that turns Jekyll off.
@@ -87,6 +92,14 @@ pub enum Output {
     EntityFeed(EntityKind, EntityId),
     /// The picture a brief without a lead image is shared with (`social_cards = true`).
     SocialCard(BriefId),
+    /// The site's timeline: every brief on one dated line, newest first; 1-based page.
+    Timeline(usize),
+    /// One topic's timeline, paginated like the site's.
+    TopicTimeline(TopicId, usize),
+    /// Every source outlet briefs cite, with how many briefs cite each.
+    Outlets,
+    /// A source outlet's page of the briefs citing it, 1-based.
+    Outlet(OutletId, usize),
 }
 
 /// A kind of output: what `--timings` reports per line, and the template that makes it.
@@ -113,11 +126,14 @@ pub enum OutputKind {
     Author,
     Authors,
     SocialCard,
+    Timeline,
+    Outlets,
+    Outlet,
 }
 
 impl OutputKind {
     /// Every kind, in the order `--timings` lists them.
-    pub const ALL: [OutputKind; 21] = [
+    pub const ALL: [OutputKind; 24] = [
         OutputKind::Brief,
         OutputKind::Topic,
         OutputKind::Entity,
@@ -139,6 +155,9 @@ impl OutputKind {
         OutputKind::Author,
         OutputKind::Authors,
         OutputKind::SocialCard,
+        OutputKind::Timeline,
+        OutputKind::Outlets,
+        OutputKind::Outlet,
     ];
 
     /// The template that renders this kind, or `None` for files made without one.
@@ -161,6 +180,9 @@ impl OutputKind {
             OutputKind::Author => "author.html",
             OutputKind::Authors => "authors.html",
             OutputKind::SocialCard => "social-card.svg",
+            OutputKind::Timeline => "timeline.html",
+            OutputKind::Outlets => "sources.html",
+            OutputKind::Outlet => "source.html",
             OutputKind::Feed | OutputKind::Sitemap | OutputKind::Robots | OutputKind::Hosting => {
                 return None;
             }
@@ -210,6 +232,9 @@ impl Output {
             Output::Authors => OutputKind::Authors,
             Output::AuthorFeed(_) | Output::EntityFeed(..) => OutputKind::Feed,
             Output::SocialCard(_) => OutputKind::SocialCard,
+            Output::Timeline(_) | Output::TopicTimeline(..) => OutputKind::Timeline,
+            Output::Outlets => OutputKind::Outlets,
+            Output::Outlet(..) => OutputKind::Outlet,
         }
     }
 
@@ -239,6 +264,10 @@ impl Output {
             Output::AuthorFeed(a) => author_feed_url(shape.author_slug(a)),
             Output::EntityFeed(k, e) => entity_feed_url(k, shape.entity_slug(k, e)),
             Output::SocialCard(b) => social_card_url(shape.brief_slug(b)),
+            Output::Timeline(page) => timeline_page_url(page),
+            Output::TopicTimeline(t, page) => topic_timeline_url(shape.topic_slug(t), page),
+            Output::Outlets => OUTLETS.into(),
+            Output::Outlet(o, page) => outlet_page_url(shape.outlet_slug(o), page),
         }
     }
 
@@ -291,6 +320,11 @@ pub trait Shape {
     fn social_card(&self, _b: BriefId) -> bool {
         false
     }
+    /// How many source outlets briefs cite.
+    fn outlet_count(&self) -> usize;
+    fn outlet_slug(&self, o: OutletId) -> &str;
+    /// How many briefs cite the outlet.
+    fn outlet_size(&self, o: OutletId) -> usize;
 }
 
 /// How many listing pages a topic (or an author, or an entity) with `size` briefs has (at least
@@ -313,6 +347,8 @@ pub fn plan(shape: &impl Shape) -> Vec<Output> {
         Output::Stylesheet,
         Output::Icon,
     ];
+    let timeline = topic_pages(shape.brief_count(), shape.paginate());
+    outputs.extend((1..=timeline).map(Output::Timeline));
     outputs.extend((0..shape.brief_count()).map(|b| Output::Brief(BriefId::new(b))));
     outputs.extend(
         (0..shape.brief_count())
@@ -324,6 +360,7 @@ pub fn plan(shape: &impl Shape) -> Vec<Output> {
         let pages = topic_pages(shape.topic_size(t), shape.paginate());
         outputs.extend((1..=pages).map(|p| Output::Topic(t, p)));
         outputs.push(Output::TopicFeed(t));
+        outputs.extend((1..=pages).map(|p| Output::TopicTimeline(t, p)));
     }
     for kind in EntityKind::ALL {
         outputs.push(Output::Entities(kind));
@@ -343,6 +380,11 @@ pub fn plan(shape: &impl Shape) -> Vec<Output> {
         let pages = topic_pages(shape.author_size(a), shape.paginate());
         outputs.extend((1..=pages).map(|p| Output::Author(a, p)));
         outputs.push(Output::AuthorFeed(a));
+    }
+    outputs.push(Output::Outlets);
+    for o in (0..shape.outlet_count()).map(OutletId::new) {
+        let pages = topic_pages(shape.outlet_size(o), shape.paginate());
+        outputs.extend((1..=pages).map(|p| Output::Outlet(o, p)));
     }
     outputs
 }
@@ -423,6 +465,38 @@ pub fn author_feed_url(slug: &str) -> String {
     format!("authors/{slug}/feed.xml")
 }
 
+/// The site timeline's `page`-th page (1-based), numbered like a topic's pages.
+pub fn timeline_page_url(page: usize) -> String {
+    if page <= 1 {
+        "timeline/index.html".into()
+    } else {
+        format!("timeline/page/{page}/index.html")
+    }
+}
+
+/// A topic's timeline, `page`-th page (1-based). A topic slugged `page` cannot meet the site
+/// timeline's further pages: those are a folder deeper (`timeline/page/2/`).
+pub fn topic_timeline_url(slug: &str, page: usize) -> String {
+    if page <= 1 {
+        format!("timeline/{slug}/index.html")
+    } else {
+        format!("timeline/{slug}/page/{page}/index.html")
+    }
+}
+
+pub fn outlet_url(slug: &str) -> String {
+    outlet_page_url(slug, 1)
+}
+
+/// A source outlet's `page`-th page of briefs (1-based).
+pub fn outlet_page_url(slug: &str, page: usize) -> String {
+    if page <= 1 {
+        format!("sources/{slug}/index.html")
+    } else {
+        format!("sources/{slug}/page/{page}/index.html")
+    }
+}
+
 /// The page's address as published: `base_url` + the path without `index.html` when the site
 /// has a base URL, else the root-relative folder.
 pub fn permalink(base_url: Option<&str>, path: &str) -> String {
@@ -500,6 +574,15 @@ mod tests {
         fn author_size(&self, _: AuthorId) -> usize {
             21
         }
+        fn outlet_count(&self) -> usize {
+            2
+        }
+        fn outlet_slug(&self, o: OutletId) -> &str {
+            ["reuters", "tass"][o.index()]
+        }
+        fn outlet_size(&self, o: OutletId) -> usize {
+            [21, 1][o.index()]
+        }
     }
 
     #[test]
@@ -528,6 +611,13 @@ mod tests {
             "authors/jane-doe/index.html",
             "authors/jane-doe/page/2/index.html",
             "authors/jane-doe/feed.xml",
+            "timeline/index.html",
+            "timeline/iran/index.html",
+            "timeline/iran/page/3/index.html",
+            "sources/index.html",
+            "sources/reuters/index.html",
+            "sources/reuters/page/2/index.html",
+            "sources/tass/index.html",
         ] {
             assert!(paths.iter().any(|p| p == expected), "{expected}: {paths:?}");
         }
@@ -538,6 +628,10 @@ mod tests {
                 .iter()
                 .any(|p| p == "authors/jane-doe/page/3/index.html")
         );
+        // Two briefs fit the timeline's first page; the topic's timeline has the topic's pages.
+        assert!(!paths.iter().any(|p| p == "timeline/page/2/index.html"));
+        assert!(!paths.iter().any(|p| p == "timeline/iran/page/4/index.html"));
+        assert!(!paths.iter().any(|p| p == "sources/tass/page/2/index.html"));
         let mut unique = paths.clone();
         unique.sort();
         unique.dedup();

@@ -418,8 +418,12 @@ pub struct ParsedBrief {
     /// The URL slug of every name, in the order of `people`, `places`, `organizations` and
     /// `tags`: made here, once per file, so rebuilding the site never slugifies them again.
     pub name_slugs: [Vec<String>; 4],
+    /// The URL slug of each source's outlet (its `name`), in the order of `sources`: the key of
+    /// the outlet's page, so spellings that differ in case or accents share one.
+    pub source_slugs: Vec<String>,
     /// A hash of the fields that decide the site's structure (path, slug, date, draft, topics,
-    /// names, aliases, authors), made once per file: see [`crate::model::structure_key`].
+    /// names, source names, aliases, authors), made once per file: see
+    /// [`crate::model::structure_key`].
     pub structure: u64,
     /// Old addresses from `aliases:`, each kept working with a redirect page.
     pub old_addresses: Vec<Alias>,
@@ -1098,6 +1102,7 @@ pub fn parse_brief(file: SourceFile) -> Result<ParsedBrief, Vec<Diagnostic>> {
     let topics = clean_list(raw.topics);
     let authors = clean_list(raw.authors);
     let author_slugs = slugs(&authors);
+    let source_slugs: Vec<String> = raw.sources.iter().map(|s| slugify(&s.name)).collect();
     let structure = {
         let mut h = xxhash_rust::xxh3::Xxh3::new();
         let mut put = |bytes: &[u8]| {
@@ -1118,6 +1123,11 @@ pub fn parse_brief(file: SourceFile) -> Result<ParsedBrief, Vec<Diagnostic>> {
             for n in list {
                 put(n.as_bytes());
             }
+        }
+        // Source names decide the outlets' pages and the name each page shows.
+        put(b"|");
+        for s in &raw.sources {
+            put(s.name.as_bytes());
         }
         put(b"|");
         for a in &old_addresses {
@@ -1151,6 +1161,7 @@ pub fn parse_brief(file: SourceFile) -> Result<ParsedBrief, Vec<Diagnostic>> {
         status: raw.status,
         draft: raw.draft,
         name_slugs,
+        source_slugs,
         structure,
         old_addresses,
         authors,

@@ -1,19 +1,19 @@
-//! The site model: every brief, topic, entity, page and author, cross-linked.
+//! The site model: every brief, topic, entity, page, author and source outlet, cross-linked.
 //!
 //! Takes parsed front matter ([`Input`]) and hands on one [`Site`]. This is the two-pass heart of
 //! the build: first the site's [`Structure`] is made from front matter alone (briefs in date order,
-//! topics and their members, entities and theirs, authors and their bylines, previous/next within
-//! topics, related briefs and entities, the redirect pages of aliases ([`redirects`])), which fixes
-//! every output path ([`crate::layout`]); then every Markdown body is rendered with its links
-//! resolved against those paths; then "referenced by" is read off the bodies' links. Each step is
-//! a function that returns its part whole; [`build`] is the list of steps. A session hands the
-//! last build's structure back in, and it is reused whole while the front matter that decides it
-//! is unchanged.
+//! topics and their members, entities and theirs, authors and their bylines, source outlets and
+//! the briefs citing them, previous/next within topics, related briefs and entities, the redirect
+//! pages of aliases ([`redirects`])), which fixes every output path ([`crate::layout`]); then
+//! every Markdown body is rendered with its links resolved against those paths; then "referenced
+//! by" is read off the bodies' links. Each step is a function that returns its part whole;
+//! [`build`] is the list of steps. A session hands the last build's structure back in, and it is
+//! reused whole while the front matter that decides it is unchanged.
 //!
 //! Ids ([`BriefId`], …) are positions in this build's sorted lists, cheap to index by. What
 //! keeps a brief's identity from one build to the next is its source path, hashed into a
 //! [`SourceKey`]; an entity's is its kind and slug ([`EntityKey`]); an author's their slug
-//! ([`AuthorKey`]).
+//! ([`AuthorKey`]); a source outlet's its slug ([`OutletKey`]).
 
 pub mod names;
 pub mod redirects;
@@ -79,6 +79,10 @@ id_type!(
     /// An author's position in this build, by slug.
     AuthorId
 );
+id_type!(
+    /// A source outlet's position in this build, by slug.
+    OutletId
+);
 
 /// A brief's, topic's or page's identity across builds: a hash of its source path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -113,6 +117,17 @@ impl AuthorKey {
     pub fn of(slug: &str) -> AuthorKey {
         // Seeded apart from the entity kinds, so an author and a person of one slug differ.
         AuthorKey(xxhash_rust::xxh3::xxh3_64_with_seed(slug.as_bytes(), 0xa7))
+    }
+}
+
+/// A source outlet's identity across builds: its slug, hashed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct OutletKey(pub u64);
+
+impl OutletKey {
+    pub fn of(slug: &str) -> OutletKey {
+        // Seeded apart from the entity kinds and authors.
+        OutletKey(xxhash_rust::xxh3::xxh3_64_with_seed(slug.as_bytes(), 0x50))
     }
 }
 
@@ -327,6 +342,20 @@ pub struct Author {
     pub profile: Option<Profile>,
 }
 
+/// A source outlet: a `name` of briefs' `sources:`, keyed by its slug so spellings that differ
+/// in case, accents or punctuation (`Reuters`, `REUTERS`) share one page.
+#[derive(Debug, Clone)]
+pub struct Outlet {
+    pub key: OutletKey,
+    /// The spelling briefs use most, ties to the earliest brief's (see [`names::Spellings`]).
+    pub name: String,
+    pub slug: String,
+    /// Root-relative URL of the outlet's first page.
+    pub url: String,
+    /// The briefs citing it, each once, newest first.
+    pub briefs: Vec<BriefId>,
+}
+
 /// An author's profile file, parsed and rendered.
 #[derive(Debug, Clone)]
 pub struct Profile {
@@ -366,6 +395,8 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// By slug.
     pub authors: Vec<Author>,
+    /// The source outlets briefs cite, by slug.
+    pub outlets: Vec<Outlet>,
     /// What front matter decided, for the next build of a session to reuse.
     pub structure: Arc<Structure>,
     /// Warnings found on the way; the build goes on.
@@ -436,6 +467,12 @@ impl Site {
     pub fn author_ids(&self) -> impl Iterator<Item = AuthorId> + use<> {
         (0..self.authors.len()).map(AuthorId::new)
     }
+    pub fn outlet(&self, id: OutletId) -> &Outlet {
+        &self.outlets[id.index()]
+    }
+    pub fn outlet_ids(&self) -> impl Iterator<Item = OutletId> + use<> {
+        (0..self.outlets.len()).map(OutletId::new)
+    }
 }
 
 impl Shape for Site {
@@ -492,6 +529,15 @@ impl Shape for Site {
     }
     fn social_card(&self, b: BriefId) -> bool {
         self.config.social_cards && self.brief(b).doc.image.is_none()
+    }
+    fn outlet_count(&self) -> usize {
+        self.outlets.len()
+    }
+    fn outlet_slug(&self, o: OutletId) -> &str {
+        &self.outlet(o).slug
+    }
+    fn outlet_size(&self, o: OutletId) -> usize {
+        self.outlet(o).briefs.len()
     }
 }
 
@@ -1252,11 +1298,11 @@ pub struct Structure {
 }
 
 /// A hash of every front-matter field that decides the site's structure: file paths, slugs,
-/// dates, drafts, topics, names, aliases and authors of briefs; slugs, titles, order and aliases
-/// of topics and pages; which author profiles exist; entity profiles' titles and aliases; the default author; the static files;
-/// pagination; whether hosting files are written. Titles, summaries, bodies, statuses and sources
-/// of briefs are not in it, nor anything a profile says: changing them leaves the structure as it
-/// is.
+/// dates, drafts, topics, names, source names (outlets have pages), aliases and authors of
+/// briefs; slugs, titles, order and aliases of topics and pages; which author profiles exist; the
+/// default author; the static files; pagination; whether hosting files are written. Titles,
+/// summaries, bodies and statuses of briefs are not in it, nor their sources' URLs and dates, nor
+/// anything a profile says bar entity profiles' titles and aliases: changing them leaves the structure as it is.
 pub fn structure_key(config: &Config, input: &Input, opts: &Options) -> u64 {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     let mut put = |bytes: &[u8]| {
@@ -1428,6 +1474,8 @@ pub struct Catalog {
     pub authors: Vec<AuthorEntry>,
     /// Whether briefs without a lead image get a social card.
     pub social_cards: bool,
+    /// The source outlets briefs cite, by slug.
+    pub outlets: Vec<OutletEntry>,
 }
 
 /// An entity as front matter names it.
@@ -1443,6 +1491,16 @@ pub struct EntityEntry {
     /// Without a profile, the spellings briefs use besides the name shown, each with the newest
     /// brief using it: checked for consistency.
     pub variants: Vec<(String, BriefId)>,
+}
+
+/// A source outlet as briefs' `sources:` name it.
+#[derive(Debug, Clone)]
+pub struct OutletEntry {
+    pub slug: String,
+    /// The spelling to show (see [`names::Spellings`]).
+    pub name: String,
+    /// The briefs citing it, each once, newest first.
+    pub briefs: Vec<BriefId>,
 }
 
 /// An author as bylines and profiles name them.
@@ -1519,6 +1577,15 @@ impl Shape for View<'_> {
     fn social_card(&self, b: BriefId) -> bool {
         self.catalog.social_cards && self.docs.briefs[b.index()].image.is_none()
     }
+    fn outlet_count(&self) -> usize {
+        self.catalog.outlets.len()
+    }
+    fn outlet_slug(&self, o: OutletId) -> &str {
+        &self.catalog.outlets[o.index()].slug
+    }
+    fn outlet_size(&self, o: OutletId) -> usize {
+        self.catalog.outlets[o.index()].briefs.len()
+    }
 }
 
 /// Pass 1: with the files in order, checks slugs and resolves topics and entities.
@@ -1553,6 +1620,7 @@ fn catalog(
     let (entities, brief_entities) = collect_entities(briefs, &docs.profiles, diags);
     let topic_briefs = members(topics.len(), &brief_topics);
     let (authors, brief_authors) = collect_authors(briefs, profiles, &config.author, diags);
+    let outlets = collect_outlets(briefs, diags);
     Catalog {
         paginate: config.paginate,
         hosting_files: config.hosting_files,
@@ -1564,6 +1632,7 @@ fn catalog(
         brief_authors,
         authors,
         social_cards: config.social_cards,
+        outlets,
     }
 }
 
@@ -1838,6 +1907,62 @@ fn profile_claims<'a>(
         }
     }
     claims
+}
+
+/// Source outlets, keyed by the slug of each source's `name` like entities, so spellings merge;
+/// sorted by slug. A brief citing an outlet twice (two of its articles) is counted once, and so
+/// is each spelling it uses: the name shown is the spelling most briefs use, ties going to the
+/// earliest brief's ([`names::Spellings`]), so a new brief never renames an outlet.
+fn collect_outlets(briefs: &[Arc<ParsedBrief>], diags: &mut Diagnostics) -> Vec<OutletEntry> {
+    let mut index: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut found: Vec<(&str, names::Spellings<'_>, Vec<BriefId>)> = Vec::new();
+    for (id, b) in briefs.iter().enumerate() {
+        let me = BriefId::new(id);
+        // Each spelling once per brief: (outlet, spelling) pairs seen in this brief.
+        let mut seen: Vec<(usize, &str)> = Vec::new();
+        for (source, slug) in b.sources.iter().zip(&b.source_slugs) {
+            let name = source.name.trim();
+            if slug.is_empty() {
+                // An empty name is the parser's error already.
+                if !name.is_empty() {
+                    diags.push(
+                        Diagnostic::error(
+                            &b.file.path,
+                            format!("cannot make a URL slug for the source {name:?}"),
+                        )
+                        .at_line_of(&b.file.text, b.key_offset("sources"))
+                        .with_code("invalid-field")
+                        .with_help("use a name with letters or digits"),
+                    );
+                }
+                continue;
+            }
+            let i = *index.entry(slug.as_str()).or_insert_with(|| {
+                found.push((slug.as_str(), names::Spellings::default(), Vec::new()));
+                found.len() - 1
+            });
+            if seen.contains(&(i, name)) {
+                continue;
+            }
+            seen.push((i, name));
+            let (_, spellings, ids) = &mut found[i];
+            spellings.add(name, id);
+            if ids.last() != Some(&me) {
+                ids.push(me);
+            }
+        }
+    }
+    let mut outlets: Vec<OutletEntry> = found
+        .into_iter()
+        .map(|(slug, spellings, briefs)| OutletEntry {
+            slug: slug.to_string(),
+            // Never the slug: an outlet is found through a spelling.
+            name: spellings.best().unwrap_or(slug).to_string(),
+            briefs,
+        })
+        .collect();
+    outlets.sort_unstable_by(|a, b| a.slug.cmp(&b.slug));
+    outlets
 }
 
 /// Authors, keyed by slug like entities: each brief's byline (its `authors:`, else the site's
@@ -2196,6 +2321,17 @@ fn assemble(
             }
         })
         .collect();
+    let outlets = catalog
+        .outlets
+        .iter()
+        .map(|o| Outlet {
+            key: OutletKey::of(&o.slug),
+            name: o.name.clone(),
+            url: layout::outlet_url(&o.slug),
+            slug: o.slug.clone(),
+            briefs: o.briefs.clone(),
+        })
+        .collect();
     Site {
         config,
         briefs,
@@ -2203,6 +2339,7 @@ fn assemble(
         entities,
         pages,
         authors,
+        outlets,
         structure,
         warnings,
         assets: bodies.assets,

@@ -260,10 +260,9 @@ pub struct Month {
 
 impl Month {
     pub fn new(key: String, date: jiff::civil::Date) -> Month {
-        let label = jiff::fmt::strtime::format("%B %Y", date).unwrap_or_else(|_| key.clone());
         Month {
+            label: month_label(date),
             key,
-            label,
             briefs: Vec::new(),
             cards: Vec::new(),
             items: Vec::new(),
@@ -276,6 +275,11 @@ pub fn month_key(date: jiff::civil::Date) -> String {
     format!("{:04}-{:02}", date.year(), date.month())
 }
 
+/// "March 2025".
+pub fn month_label(date: jiff::civil::Date) -> String {
+    jiff::fmt::strtime::format("%B %Y", date).unwrap_or_else(|_| month_key(date))
+}
+
 /// A topic as listings of topics show it.
 #[derive(Serialize)]
 pub struct TopicData<'a> {
@@ -286,6 +290,8 @@ pub struct TopicData<'a> {
     content: &'a str,
     count: usize,
     feed_url: String,
+    /// Root-relative URL of the topic's timeline.
+    timeline_url: String,
     latest: Option<Value>,
 }
 
@@ -299,6 +305,7 @@ impl<'a> TopicData<'a> {
             content: topic.body.html(),
             count: topic.briefs.len(),
             feed_url: layout::topic_feed_url(topic.slug()),
+            timeline_url: layout::topic_timeline_url(topic.slug(), 1),
             latest,
         }
     }

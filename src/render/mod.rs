@@ -32,22 +32,33 @@ use crate::model::{BriefId, EntityKind, Site, SourceKey, TopicId};
 use rustc_hash::FxHashMap;
 
 pub use feeds::published;
-pub use pages::topic::slice as topic_slice;
+pub use pages::topic::{range as page_range, slice as topic_slice};
 pub use templates::{BUILTIN_TEMPLATES, Templates};
 
 /// The pieces of a brief's HTML that listings repeat, each rendered once per build (and kept
 /// between the builds of a session while the brief's card is the same): its card at the depths
-/// of the pages with timelines (`topics/x/`, `people/x/`, `authors/x/`… and `topics/x/page/n/`,
-/// `people/x/page/n/`, `authors/x/page/n/`…), and its row in the archive.
+/// of the pages with timelines of cards (`topics/x/`, `people/x/`, `authors/x/`, `sources/x/`…
+/// and `topics/x/page/n/`, `authors/x/page/n/`, `sources/x/page/n/`), its row in the archive,
+/// and its entry on the dated line of timeline pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fragment {
     CardAtDepth2,
     CardAtDepth4,
     ArchiveRow,
+    /// Rendered once for timeline pages at every depth (`timeline/`, `timeline/x/`,
+    /// `timeline/page/n/`, `timeline/x/page/n/`): with [`ROOT_MARK`] for `root`, which each page
+    /// replaces with its own. A brief is on the site's timeline and on each of its topics', mostly
+    /// at different depths; one render instead of one per page.
+    TimelineEntry,
 }
 
+/// What `root` is while a fragment for any depth is rendered ([`Fragment::TimelineEntry`]):
+/// nothing HTML escaping changes, and nothing front matter is likely to hold (were a title to
+/// hold it, the title would show a relative path there, no more).
+const ROOT_MARK: &str = "\u{1}root\u{1}";
+
 impl Fragment {
-    const COUNT: usize = 3;
+    const COUNT: usize = 4;
 
     /// The fragment a timeline on a page `root` away from the site root shows, if it is one of
     /// the depths kept.
@@ -63,6 +74,7 @@ impl Fragment {
         match self {
             Fragment::CardAtDepth2 | Fragment::CardAtDepth4 => CARD_TEMPLATE,
             Fragment::ArchiveRow => ARCHIVE_ROW_TEMPLATE,
+            Fragment::TimelineEntry => TIMELINE_ENTRY_TEMPLATE,
         }
     }
 
@@ -71,6 +83,7 @@ impl Fragment {
             Fragment::CardAtDepth2 => "../../",
             Fragment::CardAtDepth4 => "../../../../",
             Fragment::ArchiveRow => "../",
+            Fragment::TimelineEntry => ROOT_MARK,
         }
     }
 }
@@ -79,6 +92,8 @@ impl Fragment {
 pub const CARD_TEMPLATE: &str = "partials/card.html";
 /// The partial that renders a brief's row in the archive.
 pub const ARCHIVE_ROW_TEMPLATE: &str = "partials/archive-item.html";
+/// The partial that renders a brief's entry on the dated line of timeline pages.
+pub const TIMELINE_ENTRY_TEMPLATE: &str = "partials/timeline-entry.html";
 
 /// Fragments a session keeps from one build for the next.
 #[derive(Default)]
@@ -334,6 +349,12 @@ impl<'s> Renderer<'s> {
             Output::Redirect(r) => pages::redirect::data(self, &mut ctx, r, &root),
             Output::Author(a, page) => pages::author::data(self, &mut ctx, a, page, &root)?,
             Output::Authors => pages::authors::data(self, &mut ctx),
+            Output::Timeline(page) => pages::timeline::site(self, &mut ctx, page, &root)?,
+            Output::TopicTimeline(t, page) => {
+                pages::timeline::topic(self, &mut ctx, t, page, &root)?;
+            }
+            Output::Outlets => pages::outlets::data(self, &mut ctx),
+            Output::Outlet(o, page) => pages::outlet::data(self, &mut ctx, o, page, &root)?,
             _ => {}
         }
         self.templates.render(template, &ctx)
@@ -381,6 +402,14 @@ impl<'s> Renderer<'s> {
             Some(fragment) => self.fragment(id, fragment),
             None => self.render_fragment(id, CARD_TEMPLATE, root),
         }
+    }
+
+    /// A brief's entry on the dated line of a timeline page `root` away from the site root.
+    fn timeline_entry(&self, id: BriefId, root: &str) -> Result<Value, Diagnostic> {
+        let html = self.fragment(id, Fragment::TimelineEntry)?;
+        Ok(Value::safe_string(
+            &html.as_str().unwrap_or_default().replace(ROOT_MARK, root),
+        ))
     }
 
     /// One of a brief's fragments: made once per build, or kept from the last.

@@ -28,6 +28,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/partials/timeline.html"),
     ),
     (
+        "partials/timeline-entry.html",
+        include_str!("../../templates/partials/timeline-entry.html"),
+    ),
+    (
         "partials/byline.html",
         include_str!("../../templates/partials/byline.html"),
     ),
@@ -57,6 +61,12 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("page.html", include_str!("../../templates/page.html")),
     ("author.html", include_str!("../../templates/author.html")),
     ("authors.html", include_str!("../../templates/authors.html")),
+    (
+        "timeline.html",
+        include_str!("../../templates/timeline.html"),
+    ),
+    ("sources.html", include_str!("../../templates/sources.html")),
+    ("source.html", include_str!("../../templates/source.html")),
     ("404.html", include_str!("../../templates/404.html")),
     (
         "redirect.html",

@@ -10,13 +10,15 @@
 //!   uncaught exception or failed request (the server also records every 4xx).
 //! - No horizontal scroll at 375 px (and 320 px) on every page, opened from disk.
 //! - axe-core (from `node_modules`, pinned in `package-lock.json`) is injected into the front
-//!   page, a brief, a topic, an entity page and the archive, in light and dark schemes: no
-//!   violations.
+//!   page, a brief, a topic, an entity page, the archive, the authors' pages, the timeline, a
+//!   topic's timeline and the sources, in light and dark schemes: no violations.
 //! - The sample site's old addresses (aliases) lead to the pages now there, served and from disk.
 //! - The print stylesheet hides the navigation and shows the sources' URLs, and prints the
-//!   activity chart black; its bars change colour in the dark scheme.
+//!   activity chart black (its bars change colour in the dark scheme); on a timeline it keeps the
+//!   line, its markers and the dates, in black.
 //! - Screenshots of the front page, a brief and a topic at phone and desktop widths, light and
-//!   dark, go to `target/screenshots/` for people to look at.
+//!   dark, and of a brief and the timeline in print, go to `target/screenshots/` for people to
+//!   look at.
 //!
 //! A missing Chromium fails the tests with what to install; they never pass without a browser.
 
@@ -263,6 +265,20 @@ fn pages_pass_axe_print_cleanly_and_are_photographed() {
         printed, r#"["none","none","inline"]"#,
         "print: masthead, topic navigation, source URL display"
     );
+    // A timeline on paper: no navigation or links to other timelines; the line, its markers
+    // and the dates in black.
+    open(&tab, &format!("{base}{TIMELINE}"));
+    let printed = string(
+        &tab,
+        "(() => { const s = q => getComputedStyle(document.querySelector(q)); \
+         const line = s('.chronology'), dot = getComputedStyle(document.querySelector('.chronology-entry'), '::before'); \
+         return JSON.stringify([s('.masthead').display, s('.site-footer').display, s('.timeline-topics').display, \
+         line.borderLeftStyle, line.borderLeftColor, dot.borderTopColor, s('.chronology-date').color]); })()",
+    );
+    assert_eq!(
+        printed, r#"["none","none","none","solid","rgb(0, 0, 0)","rgb(0, 0, 0)","rgb(0, 0, 0)"]"#,
+        "print: masthead, footer, topics' timelines; the line, a marker and a date"
+    );
     chrome.media(&tab, "", false);
 
     // The activity chart: bars in the accent colour, lighter in the dark scheme, black on paper.
@@ -284,7 +300,8 @@ fn pages_pass_axe_print_cleanly_and_are_photographed() {
     );
     chrome.media(&tab, "", false);
 
-    // Screenshots for people: phone and desktop, light and dark, and a brief on paper.
+    // Screenshots for people: phone and desktop, light and dark, and a brief and the timeline
+    // on paper.
     let dir = repo_root().join("target/screenshots");
     std::fs::create_dir_all(&dir).expect("create target/screenshots");
     let mut taken = Vec::new();
@@ -309,12 +326,14 @@ fn pages_pass_axe_print_cleanly_and_are_photographed() {
     }
     chrome.viewport(&tab, DESKTOP, false);
     chrome.color_scheme(&tab, false);
-    open(&tab, &format!("{base}{BRIEF}"));
-    chrome.media(&tab, "print", false);
-    let file = dir.join("brief-print.png");
-    chrome.full_page_screenshot(&tab, DESKTOP, false, &file);
-    taken.push(file);
-    chrome.media(&tab, "", false);
+    for (name, page) in [("brief", BRIEF), ("timeline", TIMELINE)] {
+        open(&tab, &format!("{base}{page}"));
+        chrome.media(&tab, "print", false);
+        let file = dir.join(format!("{name}-print.png"));
+        chrome.full_page_screenshot(&tab, DESKTOP, false, &file);
+        taken.push(file);
+        chrome.media(&tab, "", false);
+    }
 
     tab.problems.assert_none("axe and screenshot pages");
     assert!(server.failures().is_empty(), "{:?}", server.failures());
@@ -350,17 +369,25 @@ const MOVED: [(&str, &str); 5] = [
 ];
 /// The sample site's brief with a lead image.
 const LEAD_IMAGE: &str = "briefs/us-russia-contacts-timeline/index.html";
+/// The site's timeline.
+const TIMELINE: &str = "timeline/index.html";
 /// One page of each main kind.
-const KEY_PAGES: [(&str, &str); 9] = [
+const KEY_PAGES: [(&str, &str); 12] = [
     ("front page", "index.html"),
     ("brief", BRIEF),
     ("brief with a lead image", LEAD_IMAGE),
     ("topic", TOPIC),
     ("person with a profile", "people/dmitry-peskov/index.html"),
-    ("organization with a profile", "organizations/un-security-council/index.html"),
+    (
+        "organization with a profile",
+        "organizations/un-security-council/index.html",
+    ),
     ("archive", "archive/index.html"),
     ("author", "authors/marta-kowalczyk/index.html"),
     ("authors", "authors/index.html"),
+    ("timeline", TIMELINE),
+    ("topic's timeline", "timeline/us-russia/index.html"),
+    ("sources", "sources/index.html"),
 ];
 
 /// Loads each URL in a frame `width` px wide and lists those whose content is wider.

@@ -593,7 +593,7 @@ fn drafts_are_left_out_by_default() {
     let topic = site.output("topics/diplomacy/index.html");
     assert_eq!(
         texts(&topic, ".meta").first().map(String::as_str),
-        Some("4 briefs · Atom feed")
+        Some("4 briefs · Timeline view · Atom feed")
     );
 }
 

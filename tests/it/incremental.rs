@@ -130,6 +130,8 @@ enum Field {
     People,
     /// The byline: none (the site's `author`), or some of [`AUTHORS`].
     Authors,
+    /// The sources: another spelling of an outlet, another outlet, or one cited twice.
+    Sources,
 }
 
 /// The authors bylines and profiles name: (name, slug).
@@ -182,6 +184,7 @@ fn op() -> impl Strategy<Value = Op> {
         Just(Field::Topics),
         Just(Field::People),
         Just(Field::Authors),
+        Just(Field::Sources),
     ];
     let template = prop_oneof![
         Just(TemplateEdit::Card),
@@ -606,6 +609,18 @@ impl Lab {
                     _ => &[1, 2],
                 };
                 brief.authors = names.iter().map(|&a| AUTHORS[a].0.to_string()).collect();
+            }
+            Field::Sources => {
+                // Outlets have pages, named by their most used spelling.
+                let (name, url) = brief.sources[0].clone();
+                match value % 3 {
+                    0 => brief.sources[0].0 = name.to_uppercase(),
+                    1 => brief.sources[0].0 = format!("Outlet Number{}", value % 7),
+                    _ if brief.sources.len() > 1 => {
+                        brief.sources.pop();
+                    }
+                    _ => brief.sources.push((name, format!("{url}-again"))),
+                }
             }
         }
     }

@@ -20,6 +20,15 @@ use serde::Deserialize;
 /// Where `npm ci` puts the checker, relative to the repository root.
 const VNU_JAR: &str = "node_modules/vnu-jar/build/dist/vnu.jar";
 
+/// Pages of kinds the sample site must have, so their templates are checked: the pages across
+/// the site (the timeline, a topic's timeline, the sources and an outlet's page).
+const KINDS: [&str; 4] = [
+    "timeline/index.html",
+    "timeline/us-russia/index.html",
+    "sources/index.html",
+    "sources/anadolu-ajansi/index.html",
+];
+
 #[test]
 fn sample_site_is_valid_html() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -48,6 +57,13 @@ fn sample_site_is_valid_html() {
         pages > 1 && files.iter().any(|f| f == &out.path().join("index.html")),
         "the build wrote too few pages to validate ({pages}): {files:?}"
     );
+    // Every page is checked; these kinds must be among them.
+    for page in KINDS {
+        assert!(
+            files.iter().any(|f| f == &out.path().join(page)),
+            "{page} is not in the sample site's output"
+        );
+    }
 
     let started = Instant::now();
     let messages = run_vnu(&jar, &files);

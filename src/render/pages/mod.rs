@@ -9,9 +9,12 @@ pub mod corrections;
 pub mod entities;
 pub mod entity;
 pub mod index;
+pub mod outlet;
+pub mod outlets;
 pub mod page;
 pub mod paginator;
 pub mod redirect;
+pub mod timeline;
 pub mod topic;
 pub mod topics;
 

@@ -12,8 +12,13 @@ use super::paginator::Paginator;
 
 /// The briefs on page `page` (1-based) of a topic.
 pub fn slice(briefs: &[BriefId], paginate: usize, page: usize) -> &[BriefId] {
-    let start = (page.saturating_sub(1) * paginate).min(briefs.len());
-    &briefs[start..(start + paginate).min(briefs.len())]
+    &briefs[range(briefs.len(), paginate, page)]
+}
+
+/// The positions on page `page` (1-based) of a listing of `len` briefs.
+pub fn range(len: usize, paginate: usize, page: usize) -> std::ops::Range<usize> {
+    let start = (page.saturating_sub(1) * paginate).min(len);
+    start..(start + paginate).min(len)
 }
 
 pub fn data(
