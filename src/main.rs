@@ -8,6 +8,13 @@ use std::time::Duration;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use briefing::BuildOptions;
+
+/// mimalloc (its v2, which keeps less memory than v3), not the system allocator: a build makes
+/// and frees millions of small strings and template values across threads, where glibc's malloc
+/// spent a tenth of the time. At 10,000 briefs it builds 12–16% faster for 20–25% more peak
+/// memory (README, "Performance").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use briefing::external::parse_duration;
 
 /// A static site generator for news-briefing sites.
