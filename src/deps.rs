@@ -238,12 +238,10 @@ pub fn deps(site: &Site, output: Output, mut f: impl FnMut(Dep)) {
             let range = crate::render::page_range(site.briefs.len(), site.config.paginate, page);
             cards(&mut range.map(BriefId::new), &mut f);
         }
-        Output::TopicTimeline(t, page) => {
+        Output::TopicTimeline(t) => {
             f(Dep::Template(crate::render::TIMELINE_ENTRY_TEMPLATE));
             f(Dep::TopicTimeline(t));
-            let briefs = &site.topic(t).briefs;
-            let slice = crate::render::topic_slice(briefs, site.config.paginate, page);
-            cards(&mut slice.iter().copied(), &mut f);
+            cards(&mut site.topic(t).briefs.iter().copied(), &mut f);
         }
         Output::Outlets => {
             for o in site.outlet_ids() {
@@ -1296,9 +1294,10 @@ mod tests {
             .topic_ids()
             .find(|&t| site.topic(t).slug() == "diplomacy")
             .expect("the topic");
-        let deps = deps_of(&site, Output::TopicTimeline(t, 1));
+        let deps = deps_of(&site, Output::TopicTimeline(t));
         assert!(deps.contains(&Dep::TopicTimeline(t)));
-        for &b in &site.topic(t).briefs[..per] {
+        // One page: all of the topic's briefs.
+        for &b in &site.topic(t).briefs {
             assert!(deps.contains(&Dep::Card(b)));
         }
     }

@@ -95,7 +95,7 @@ pub enum Output {
     /// The site's timeline: every brief on one dated line, newest first; 1-based page.
     Timeline(usize),
     /// One topic's timeline, paginated like the site's.
-    TopicTimeline(TopicId, usize),
+    TopicTimeline(TopicId),
     /// Every source outlet briefs cite, with how many briefs cite each.
     Outlets,
     /// A source outlet's page of the briefs citing it, 1-based.
@@ -265,7 +265,7 @@ impl Output {
             Output::EntityFeed(k, e) => entity_feed_url(k, shape.entity_slug(k, e)),
             Output::SocialCard(b) => social_card_url(shape.brief_slug(b)),
             Output::Timeline(page) => timeline_page_url(page),
-            Output::TopicTimeline(t, page) => topic_timeline_url(shape.topic_slug(t), page),
+            Output::TopicTimeline(t) => topic_timeline_url(shape.topic_slug(t)),
             Output::Outlets => OUTLETS.into(),
             Output::Outlet(o, page) => outlet_page_url(shape.outlet_slug(o), page),
         }
@@ -360,7 +360,7 @@ pub fn plan(shape: &impl Shape) -> Vec<Output> {
         let pages = topic_pages(shape.topic_size(t), shape.paginate());
         outputs.extend((1..=pages).map(|p| Output::Topic(t, p)));
         outputs.push(Output::TopicFeed(t));
-        outputs.extend((1..=pages).map(|p| Output::TopicTimeline(t, p)));
+        outputs.push(Output::TopicTimeline(t));
     }
     for kind in EntityKind::ALL {
         outputs.push(Output::Entities(kind));
@@ -474,14 +474,10 @@ pub fn timeline_page_url(page: usize) -> String {
     }
 }
 
-/// A topic's timeline, `page`-th page (1-based). A topic slugged `page` cannot meet the site
-/// timeline's further pages: those are a folder deeper (`timeline/page/2/`).
-pub fn topic_timeline_url(slug: &str, page: usize) -> String {
-    if page <= 1 {
-        format!("timeline/{slug}/index.html")
-    } else {
-        format!("timeline/{slug}/page/{page}/index.html")
-    }
+/// A topic's timeline: one page, its whole chronology, to read or print. A topic slugged `page`
+/// cannot meet the site timeline's further pages: those are a folder deeper (`timeline/page/2/`).
+pub fn topic_timeline_url(slug: &str) -> String {
+    format!("timeline/{slug}/index.html")
 }
 
 pub fn outlet_url(slug: &str) -> String {
@@ -613,7 +609,6 @@ mod tests {
             "authors/jane-doe/feed.xml",
             "timeline/index.html",
             "timeline/iran/index.html",
-            "timeline/iran/page/3/index.html",
             "sources/index.html",
             "sources/reuters/index.html",
             "sources/reuters/page/2/index.html",
@@ -628,9 +623,9 @@ mod tests {
                 .iter()
                 .any(|p| p == "authors/jane-doe/page/3/index.html")
         );
-        // Two briefs fit the timeline's first page; the topic's timeline has the topic's pages.
+        // Two briefs fit the timeline's first page; a topic's timeline is one page, whatever its size.
         assert!(!paths.iter().any(|p| p == "timeline/page/2/index.html"));
-        assert!(!paths.iter().any(|p| p == "timeline/iran/page/4/index.html"));
+        assert!(!paths.iter().any(|p| p.starts_with("timeline/iran/page/")));
         assert!(!paths.iter().any(|p| p == "sources/tass/page/2/index.html"));
         let mut unique = paths.clone();
         unique.sort();

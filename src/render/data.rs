@@ -305,7 +305,7 @@ impl<'a> TopicData<'a> {
             content: topic.body.html(),
             count: topic.briefs.len(),
             feed_url: layout::topic_feed_url(topic.slug()),
-            timeline_url: layout::topic_timeline_url(topic.slug(), 1),
+            timeline_url: layout::topic_timeline_url(topic.slug()),
             latest,
         }
     }

@@ -350,9 +350,7 @@ impl<'s> Renderer<'s> {
             Output::Author(a, page) => pages::author::data(self, &mut ctx, a, page, &root)?,
             Output::Authors => pages::authors::data(self, &mut ctx),
             Output::Timeline(page) => pages::timeline::site(self, &mut ctx, page, &root)?,
-            Output::TopicTimeline(t, page) => {
-                pages::timeline::topic(self, &mut ctx, t, page, &root)?;
-            }
+            Output::TopicTimeline(t) => pages::timeline::topic(self, &mut ctx, t, &root)?,
             Output::Outlets => pages::outlets::data(self, &mut ctx),
             Output::Outlet(o, page) => pages::outlet::data(self, &mut ctx, o, page, &root)?,
             _ => {}

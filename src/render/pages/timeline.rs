@@ -1,6 +1,6 @@
-//! `timeline/index.html` and its further pages: every brief on one dated line, newest first;
-//! and `timeline/<topic>/index.html` and its further pages: one topic's. Paginated like topic
-//! pages. Each page groups its briefs by month, marking where a year starts, and shows of each
+//! `timeline/index.html` and its further pages: every brief on one dated line, newest first,
+//! paginated like topic pages; and `timeline/<topic>/index.html`: one topic's, whole, on one
+//! page to read or print. Each page groups its briefs by month, marking where a year starts, and shows of each
 //! brief what its card says of it in brief: date, title, status and topics.
 
 use serde::Serialize;
@@ -13,7 +13,7 @@ use crate::render::Renderer;
 use crate::render::data::{month_key, month_label};
 
 use super::paginator::Paginator;
-use super::topic::{range, slice};
+use super::topic::range;
 
 /// What the page is the timeline of.
 #[derive(Serialize)]
@@ -71,7 +71,7 @@ pub fn site(
             .iter()
             .map(|t| TimelineLink {
                 title: t.title(),
-                url: topic_timeline_url(t.slug(), 1),
+                url: topic_timeline_url(t.slug()),
             })
             .collect()
     } else {
@@ -81,25 +81,18 @@ pub fn site(
     Ok(())
 }
 
-/// A topic's timeline, page `page`.
+/// A topic's timeline: all its briefs on one page, the topic's whole chronology.
 pub fn topic(
     r: &Renderer<'_>,
     ctx: &mut Context,
     t: TopicId,
-    page: usize,
     root: &str,
 ) -> Result<(), Diagnostic> {
     let topic = r.site.topic(t);
-    let per = r.site.config.paginate;
-    let total = layout::topic_pages(topic.briefs.len(), per);
-    let ids = slice(&topic.briefs, per, page);
-    insert(r, ctx, Some(t), topic.briefs.len(), ids, root)?;
+    insert(r, ctx, Some(t), topic.briefs.len(), &topic.briefs, root)?;
     ctx.insert("topic_timelines", &[] as &[TimelineLink<'_>]);
-    let slug = topic.slug();
-    ctx.insert(
-        "paginator",
-        &Paginator::new(page, total, |n| topic_timeline_url(slug, n)),
-    );
+    let url = topic_timeline_url(topic.slug());
+    ctx.insert("paginator", &Paginator::new(1, 1, |_| url.clone()));
     Ok(())
 }
 
