@@ -150,15 +150,16 @@ pub fn deps(site: &Site, output: Output, mut f: impl FnMut(Dep)) {
             f(Dep::Template(CARD_TEMPLATE));
             f(Dep::Entity(kind, e));
             f(Dep::EntityProfile(kind, e));
-            f(Dep::Related(kind, e));
-            for &(k, other, _) in &entity.related {
-                f(Dep::Entity(k, other));
-            }
             let slice = crate::render::topic_slice(&entity.briefs, site.config.paginate, page);
             cards(&mut slice.iter().copied(), &mut f);
-            // The chart of its first page counts all its briefs.
+            // Its first page: the chart, which counts all its briefs, and the names and topics
+            // it appears with.
             if page == 1 {
                 activity(&entity.briefs, &mut f);
+                f(Dep::Related(kind, e));
+                for &(k, other, _) in &entity.related {
+                    f(Dep::Entity(k, other));
+                }
             }
         }
         // Summaries only: the cards of all its published briefs (its `updated` is the newest of
@@ -938,12 +939,14 @@ mod tests {
             Dep::Template("entity.html"),
             Dep::Template("partials/card.html"),
             Dep::Entity(people, e),
-            Dep::Related(people, e),
             Dep::Card(briefs[2]),
             Dep::Card(briefs[3]),
         ] {
             assert!(deps.contains(&dep), "{dep:?} missing: {deps:?}");
         }
+        // The names and topics it appears with are on its first page only.
+        assert!(!deps.contains(&Dep::Related(people, e)), "{deps:?}");
+        assert!(deps_of(&site, Output::Entity(people, e, 1)).contains(&Dep::Related(people, e)));
         // The first page's briefs are not on the second.
         for &b in &briefs[..2] {
             assert!(!deps.contains(&Dep::Card(b)), "{b:?}: {deps:?}");
@@ -991,13 +994,14 @@ mod tests {
     }
 
     #[test]
-    fn a_brief_in_a_new_topic_redoes_every_page_of_its_entities() {
+    fn a_brief_in_a_new_topic_redoes_the_pages_of_its_entities_that_show_it() {
         let changed = changed_by(edit(
             SUMMIT,
             "topics: [diplomacy]",
             "topics: [diplomacy, energy]",
         ));
-        // Marco Rossi's first page lists none of the summit brief, but his topics with counts.
+        // Marco Rossi's first page lists none of the summit brief, but his topics with counts;
+        // the second lists the brief.
         for page in [
             "people/marco-rossi/index.html",
             "people/marco-rossi/page/2/index.html",
