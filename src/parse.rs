@@ -720,30 +720,13 @@ pub fn parse_profile(
             None
         }
     });
-    for link in &raw.links {
-        if link.name.trim().is_empty() {
-            errors.push(
-                Diagnostic::error(&path, "a link has an empty `name`")
-                    .with_code("invalid-field")
-                    .at_line_of(text, at("links"))
-                    .with_help("name every link, e.g. - name: Official site"),
-            );
-        }
-        if !is_safe_url(&link.url) {
-            errors.push(
-                Diagnostic::error(
-                    &path,
-                    format!(
-                        "link URL {:?} is not an http(s), mailto or relative URL",
-                        link.url
-                    ),
-                )
-                .with_code("invalid-field")
-                .at_line_of(text, at("links"))
-                .with_help("give a full address like https://example.org/about"),
-            );
-        }
-    }
+    errors.extend(check_links(
+        &path,
+        text,
+        at("links"),
+        &raw.links,
+        "Official site",
+    ));
     let image = raw.image.and_then(|img| {
         let offset = image_key(split.front).map_or(split.front_offset, |o| split.front_offset + o);
         image_field(&path, text, offset, img)
@@ -773,19 +756,60 @@ pub fn parse_profile(
         names,
         description: clean(raw.description),
         wikidata,
-        links: raw
-            .links
-            .into_iter()
-            .map(|l| ProfileLink {
-                name: l.name.trim().to_string(),
-                url: encode_url(l.url.trim()),
-            })
-            .collect(),
+        links: clean_links(raw.links),
         image,
         front_offset: split.front_offset,
         body_offset: split.body_offset,
         file,
     })
+}
+
+/// A profile's `links`, checked: each needs a name and an http(s), mailto or relative URL.
+/// `example` names a typical link in the help text.
+fn check_links(
+    path: &Path,
+    text: &str,
+    at: usize,
+    links: &[ProfileLink],
+    example: &str,
+) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    for link in links {
+        if link.name.trim().is_empty() {
+            errors.push(
+                Diagnostic::error(path, "a link has an empty `name`")
+                    .with_code("invalid-field")
+                    .at_line_of(text, at)
+                    .with_help(format!("name every link, e.g. - name: {example}")),
+            );
+        }
+        if !is_safe_url(&link.url) {
+            errors.push(
+                Diagnostic::error(
+                    path,
+                    format!(
+                        "link URL {:?} is not an http(s), mailto or relative URL",
+                        link.url
+                    ),
+                )
+                .with_code("invalid-field")
+                .at_line_of(text, at)
+                .with_help("give a full address like https://example.org/about"),
+            );
+        }
+    }
+    errors
+}
+
+/// Links as pages show them: trimmed, with URLs percent-encoded.
+fn clean_links(links: Vec<ProfileLink>) -> Vec<ProfileLink> {
+    links
+        .into_iter()
+        .map(|l| ProfileLink {
+            name: l.name.trim().to_string(),
+            url: encode_url(l.url.trim()),
+        })
+        .collect()
 }
 
 /// The item id of a Wikidata reference: `Q42`, or an address ending in one.
@@ -1289,30 +1313,13 @@ pub fn parse_author(file: SourceFile) -> Result<ParsedAuthor, Vec<Diagnostic>> {
             .at_line_of(text, split.front_offset)
             .with_help("give the author's name as bylines show it, e.g. `name: Jane Doe`")),
     };
-    for link in &raw.links {
-        if link.name.trim().is_empty() {
-            errors.push(
-                Diagnostic::error(&path, "a link has an empty `name`")
-                    .with_code("invalid-field")
-                    .at_line_of(text, at("links"))
-                    .with_help("name every link, e.g. - name: Homepage"),
-            );
-        }
-        if !is_safe_url(&link.url) {
-            errors.push(
-                Diagnostic::error(
-                    &path,
-                    format!(
-                        "link URL {:?} is not an http(s), mailto or relative URL",
-                        link.url
-                    ),
-                )
-                .with_code("invalid-field")
-                .at_line_of(text, at("links"))
-                .with_help("give a full address like https://example.org/jane-doe"),
-            );
-        }
-    }
+    errors.extend(check_links(
+        &path,
+        text,
+        at("links"),
+        &raw.links,
+        "Homepage",
+    ));
     let slug = slug_from_stem(&path, text);
     let (name, slug) = match (name, slug) {
         (Ok(n), Ok(s)) if errors.is_empty() => (n, s),
@@ -1329,14 +1336,7 @@ pub fn parse_author(file: SourceFile) -> Result<ParsedAuthor, Vec<Diagnostic>> {
         name: name.trim().to_string(),
         role: clean(raw.role),
         bio: clean(raw.bio),
-        links: raw
-            .links
-            .into_iter()
-            .map(|l| ProfileLink {
-                name: l.name.trim().to_string(),
-                url: encode_url(l.url.trim()),
-            })
-            .collect(),
+        links: clean_links(raw.links),
         front_offset,
         body_offset,
         file,

@@ -312,8 +312,16 @@ fn entity_pages_list_the_topics_of_their_briefs_with_counts() {
     // Diplomacy, not alphabetical); the further pages list briefs alone.
     assert!(pages.len() > 1);
     for p in &pages[1..] {
-        assert!(side_list(&p.path, &p.html, "entity-topics").is_empty(), "{}", p.path);
-        assert!(side_list(&p.path, &p.html, "entity-related").is_empty(), "{}", p.path);
+        assert!(
+            side_list(&p.path, &p.html, "entity-topics").is_empty(),
+            "{}",
+            p.path
+        );
+        assert!(
+            side_list(&p.path, &p.html, "entity-related").is_empty(),
+            "{}",
+            p.path
+        );
     }
     for p in &pages[..1] {
         assert_eq!(
