@@ -459,6 +459,7 @@ impl Site {
             Target::Brief(b) => (&self.brief(b).url, self.brief(b).title()),
             Target::Topic(t) => (&self.topic(t).url, self.topic(t).title()),
             Target::Page(p) => (&self.page(p).url, self.page(p).title()),
+            Target::Entity(k, e) => (&self.entity(k, e).url, &self.entity(k, e).name),
         }
     }
     pub fn author(&self, id: AuthorId) -> &Author {
@@ -1410,7 +1411,13 @@ fn structure(
         .into_iter()
         .map(|o| (o, o.path(&real)))
         .collect();
-    let redirects = redirects::collect(&docs, &real, &catalog.static_files, diags);
+    let redirects = redirects::collect(
+        &docs,
+        &real,
+        &catalog.static_files,
+        &catalog.entities,
+        diags,
+    );
     let view = View {
         docs: &docs,
         catalog: &catalog,

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::{BriefId, Docs, PageId, TopicId};
+use super::{BriefId, Docs, EntityEntry, EntityId, EntityKind, PageId, TopicId};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::layout::{self, HostingFile, Output};
 use crate::parse::Alias;
@@ -31,6 +31,8 @@ pub enum Target {
     Brief(BriefId),
     Topic(TopicId),
     Page(PageId),
+    /// A person's, place's, organization's or tag's page, from a spelling its profile claims.
+    Entity(EntityKind, EntityId),
 }
 
 /// Who already writes a path of the output.
@@ -62,11 +64,13 @@ pub(super) fn collect(
     docs: &Docs,
     real: &[(Output, String)],
     static_files: &[String],
+    entities: &[Vec<EntityEntry>; 4],
     diags: &mut Diagnostics,
 ) -> Vec<Redirect> {
     hosting_collisions(real, static_files, diags);
     let entries = entries(docs);
-    if entries.is_empty() {
+    let spellings = spellings(docs, entities);
+    if entries.is_empty() && spellings.is_empty() {
         return Vec::new();
     }
     let mut taken: HashMap<String, (&str, Claim)> =
@@ -84,6 +88,8 @@ pub(super) fn collect(
                 Target::Brief(_) => layout::brief_url(slug),
                 Target::Topic(_) => layout::topic_url(slug),
                 Target::Page(_) => layout::page_url(slug),
+                // Only written aliases are entries.
+                Target::Entity(kind, _) => layout::entity_url(kind, slug),
             },
             Address::Path(path) => path.clone(),
         })
@@ -144,7 +150,33 @@ pub(super) fn collect(
             });
         }
     }
+    // The pages a profile merged: a spelling it claims had a page of its own before (`Песков`
+    // at `people/peskov/`), whose address now leads to the profile's. Free addresses only: these
+    // are not written by hand, so one a page, static file or alias has is simply left to it.
+    for (path, target) in spellings {
+        let key = fold(&path);
+        if taken.contains_key(&key) || folders(&path).any(|d| taken.contains_key(&fold(d))) {
+            continue;
+        }
+        out.push(Redirect { path, target });
+    }
     out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+/// The page address of every spelling a profile claims besides its own slug, with its entity.
+fn spellings(docs: &Docs, entities: &[Vec<EntityEntry>; 4]) -> Vec<(String, Target)> {
+    let mut out = Vec::new();
+    for p in &docs.profiles {
+        let list = &entities[p.kind.index()];
+        let Ok(i) = list.binary_search_by(|e| e.slug.as_str().cmp(&p.slug)) else {
+            continue;
+        };
+        let target = Target::Entity(p.kind, EntityId::new(i));
+        for name in p.names.iter().filter(|n| **n != p.slug) {
+            out.push((layout::entity_url(p.kind, name), target));
+        }
+    }
     out
 }
 

@@ -6,7 +6,7 @@
 //! Every test works on a copy of the `basic` fixture, where Marco Rossi is named by four briefs
 //! and Olena Ivanova by three.
 
-use crate::util::{Site, attrs, texts};
+use crate::util::{Site, attrs, refresh_url, texts};
 
 const RU: &str = "content/briefs/2025/02/2025-02-14-переговоры-в-стамбуле.md";
 const SUMMIT: &str = "content/briefs/2025/02/2025-02-03-summit-date-set.md";
@@ -32,6 +32,13 @@ fn h1(site: &Site, page: &str) -> String {
     texts(&site.output(page), "h1").join(" ")
 }
 
+/// Where a redirect page sends readers.
+fn refresh(html: &str) -> String {
+    let content = attrs(html, r#"meta[http-equiv="refresh"]"#, "content");
+    let content = content.first().expect("a redirect page");
+    refresh_url(content).expect("a refresh URL").to_string()
+}
+
 /// How many briefs an entity page says name it (its pages hold `paginate` each).
 fn appears_in(html: &str) -> usize {
     let at = html.find("Appears in ").expect("a count") + "Appears in ".len();
@@ -54,11 +61,23 @@ fn aliases_merge_spellings_in_any_script_onto_the_profile_page() {
     site.write(ROSSI, ROSSI_PROFILE);
     site.edit(SUMMIT, "people: [Marco Rossi]", "people: [M. Rossi]");
     site.build_ok(&[]);
+    // The page the Cyrillic spelling had now leads to the profile's, as does each alias's
+    // address; the old page's list of briefs is gone.
+    for old in ["people/marko-rossi/index.html", "people/m-rossi/index.html"] {
+        let html = site.output(old);
+        assert_eq!(
+            refresh(&html),
+            "../../people/marco-rossi/index.html",
+            "{old}"
+        );
+        assert!(texts(&html, ".card-title a").is_empty(), "{old}");
+    }
     assert!(
-        !site.out.join("people/marko-rossi/index.html").exists(),
-        "the alias lands on the profile's page"
+        site.output("_redirects")
+            .contains("/people/marko-rossi/ /people/marco-rossi/ 301"),
+        "{}",
+        site.output("_redirects")
     );
-    assert!(!site.out.join("people/m-rossi/index.html").exists());
     let page = site.output("people/marco-rossi/index.html");
     assert_eq!(h1(&site, "people/marco-rossi/index.html"), "Marco Rossi");
     assert_eq!(
@@ -286,7 +305,11 @@ fn names_that_differ_only_in_case_or_punctuation_are_warned_about() {
     assert!(!run.stderr.contains("near-duplicate-name"), "{run}");
     assert!(!run.stderr.contains("name-variant"), "{run}");
     site.build_ok(&[]);
-    assert!(!site.out.join("people/marcorossi").exists());
+    // The page "MarcoRossi" had is now a redirect to the one page.
+    assert_eq!(
+        refresh(&site.output("people/marcorossi/index.html")),
+        "../../people/marco-rossi/index.html"
+    );
     assert_eq!(appears_in(&site.output("people/marco-rossi/index.html")), 4);
 }
 
