@@ -241,6 +241,13 @@ const FIELDS: &[&str] = &[
     "order",
     "aliases",
     "topic",
+    // Profiles' (authors' and entities').
+    "name",
+    "role",
+    "bio",
+    "links",
+    "description",
+    "wikidata",
     "",
 ];
 
@@ -369,7 +376,8 @@ fn markdown_body() -> impl Strategy<Value = String> {
 
 // ---- Property tests: the library ---------------------------------------------------------------
 
-/// Front matter, fields and bodies of every shape: parsing never panics, every error is located
+/// Front matter, fields and bodies of every shape, parsed as a brief, topic, page, author profile
+/// and entity profile: parsing never panics, every error is located
 /// in the file it is about, at a line the file has.
 #[test]
 fn front_matter_parsing_never_panics() {
@@ -391,6 +399,12 @@ fn front_matter_parsing_never_panics() {
             errs.extend(parse::parse_brief(file.clone()).err().unwrap_or_default());
             errs.extend(parse::parse_topic(file.clone()).err().unwrap_or_default());
             errs.extend(parse::parse_page(file.clone()).err().unwrap_or_default());
+            errs.extend(parse::parse_author(file.clone()).err().unwrap_or_default());
+            errs.extend(
+                parse::parse_profile(file.clone(), briefing::model::EntityKind::People)
+                    .err()
+                    .unwrap_or_default(),
+            );
             errs
         }));
         let errs = outcomes.map_err(|_| TestCaseError::fail(format!("panicked on {text:?}")))?;
