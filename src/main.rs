@@ -11,7 +11,7 @@ use briefing::BuildOptions;
 
 /// mimalloc (its v2, which keeps less memory than v3), not the system allocator: a build makes
 /// and frees millions of small strings and template values across threads, where glibc's malloc
-/// spent a tenth of the time. At 10,000 briefs it builds 12–16% faster for 20–25% more peak
+/// spent a tenth of the time. At 10,000 briefs it builds 12–16% faster for about a third more peak
 /// memory (README, "Performance").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
