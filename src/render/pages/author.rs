@@ -10,8 +10,7 @@ use crate::model::AuthorId;
 use crate::parse::ProfileLink;
 use crate::render::Renderer;
 
-use super::paginator::Paginator;
-use super::topic::slice;
+use super::paginator::listing;
 
 #[derive(Serialize)]
 struct AuthorData<'a> {
@@ -37,9 +36,6 @@ pub fn data(
     root: &str,
 ) -> Result<(), Diagnostic> {
     let author = r.site.author(a);
-    let per = r.site.config.paginate;
-    let total = layout::topic_pages(author.briefs.len(), per);
-    let briefs = slice(&author.briefs, per, page);
     let doc = author.profile.as_ref().map(|p| &p.doc);
     ctx.insert(
         "author",
@@ -56,12 +52,9 @@ pub fn data(
             profile: doc.is_some(),
         },
     );
-    ctx.insert_value("briefs", r.card_list(briefs));
-    ctx.insert("months", &r.months(briefs, root)?);
     let slug = &author.slug;
-    ctx.insert(
-        "paginator",
-        &Paginator::new(page, total, |n| author_page_url(slug, n)),
-    );
+    listing(r, ctx, &author.briefs, page, root, |n| {
+        author_page_url(slug, n)
+    })?;
     Ok(())
 }

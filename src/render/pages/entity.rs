@@ -12,8 +12,7 @@ use crate::parse::ProfileLink;
 use crate::render::data::{ImageData, script_json};
 use crate::render::{Renderer, activity};
 
-use super::paginator::Paginator;
-use super::topic::slice;
+use super::paginator::listing;
 
 #[derive(Serialize)]
 struct EntityData<'a> {
@@ -177,9 +176,6 @@ pub fn data(
     let entity = site.entity(kind, e);
     let profile = profile_data(r, entity);
     let json_ld = json_ld(entity, profile.as_ref(), site.config.base_url.as_deref());
-    let per = site.config.paginate;
-    let total = layout::topic_pages(entity.briefs.len(), per);
-    let briefs = slice(&entity.briefs, per, page);
     ctx.insert(
         "entity",
         &EntityData {
@@ -229,19 +225,16 @@ pub fn data(
                 .collect(),
         },
     );
-    ctx.insert_value("briefs", r.card_list(briefs));
-    ctx.insert("months", &r.months(briefs, root)?);
+    let slug = &entity.slug;
+    listing(r, ctx, &entity.briefs, page, root, |n| {
+        layout::entity_page_url(kind, slug, n)
+    })?;
     // The chart counts all its briefs, on its first page.
     ctx.insert(
         "activity",
         &(page == 1)
             .then(|| activity::of(site, &entity.briefs))
             .flatten(),
-    );
-    let slug = &entity.slug;
-    ctx.insert(
-        "paginator",
-        &Paginator::new(page, total, |n| layout::entity_page_url(kind, slug, n)),
     );
     Ok(())
 }

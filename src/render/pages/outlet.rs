@@ -5,12 +5,11 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::diagnostic::Diagnostic;
-use crate::layout::{self, outlet_page_url};
+use crate::layout::outlet_page_url;
 use crate::model::OutletId;
 use crate::render::Renderer;
 
-use super::paginator::Paginator;
-use super::topic::slice;
+use super::paginator::listing;
 
 #[derive(Serialize)]
 struct OutletData<'a> {
@@ -28,9 +27,6 @@ pub fn data(
     root: &str,
 ) -> Result<(), Diagnostic> {
     let outlet = r.site.outlet(o);
-    let per = r.site.config.paginate;
-    let total = layout::topic_pages(outlet.briefs.len(), per);
-    let briefs = slice(&outlet.briefs, per, page);
     ctx.insert(
         "outlet",
         &OutletData {
@@ -40,12 +36,9 @@ pub fn data(
             count: outlet.briefs.len(),
         },
     );
-    ctx.insert_value("briefs", r.card_list(briefs));
-    ctx.insert("months", &r.months(briefs, root)?);
     let slug = &outlet.slug;
-    ctx.insert(
-        "paginator",
-        &Paginator::new(page, total, |n| outlet_page_url(slug, n)),
-    );
+    listing(r, ctx, &outlet.briefs, page, root, |n| {
+        outlet_page_url(slug, n)
+    })?;
     Ok(())
 }

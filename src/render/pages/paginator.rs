@@ -1,7 +1,13 @@
-//! The paginator of listings split over pages (topics, authors): which page this is, the pages
-//! either side, and a short window of page links.
+//! Listings split over pages (topics, authors, names, outlets, the timeline): their paginator
+//! (which page this is, the pages either side, a short window of page links), and [`listing`],
+//! the page of cards all of them but the timeline show.
 
 use serde::Serialize;
+use tera::Context;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::BriefId;
+use crate::render::Renderer;
 
 #[derive(Serialize)]
 pub struct Paginator {
@@ -10,6 +16,28 @@ pub struct Paginator {
     prev_url: Option<String>,
     next_url: Option<String>,
     pages: Vec<PageLink>,
+}
+
+/// Page `page` (1-based) of a listing of `all` briefs split by the site's `paginate`, as topic,
+/// author, entity and outlet pages show it: its `briefs` (cards), the same by month (`months`),
+/// and the `paginator`, whose page `n` is at `url(n)`.
+pub fn listing(
+    r: &Renderer<'_>,
+    ctx: &mut Context,
+    all: &[BriefId],
+    page: usize,
+    root: &str,
+    url: impl Fn(usize) -> String,
+) -> Result<(), Diagnostic> {
+    let per = r.site.config.paginate;
+    let briefs = super::topic::slice(all, per, page);
+    ctx.insert_value("briefs", r.card_list(briefs));
+    ctx.insert("months", &r.months(briefs, root)?);
+    ctx.insert(
+        "paginator",
+        &Paginator::new(page, crate::layout::topic_pages(all.len(), per), url),
+    );
+    Ok(())
 }
 
 /// One entry of a paginator's list of pages; `number` and `url` are none for a gap (`…`).

@@ -4,11 +4,11 @@
 use tera::Context;
 
 use crate::diagnostic::Diagnostic;
-use crate::layout::{self, topic_page_url};
+use crate::layout::topic_page_url;
 use crate::model::{BriefId, TopicId};
 use crate::render::{Renderer, activity};
 
-use super::paginator::Paginator;
+use super::paginator::listing;
 
 /// The briefs on page `page` (1-based) of a topic.
 pub fn slice(briefs: &[BriefId], paginate: usize, page: usize) -> &[BriefId] {
@@ -29,23 +29,17 @@ pub fn data(
     root: &str,
 ) -> Result<(), Diagnostic> {
     let topic = r.site.topic(t);
-    let per = r.site.config.paginate;
-    let total = layout::topic_pages(topic.briefs.len(), per);
-    let briefs = slice(&topic.briefs, per, page);
     let slug = topic.slug();
     ctx.insert("topic", &super::topic_data(r, t));
-    ctx.insert_value("briefs", r.card_list(briefs));
-    ctx.insert("months", &r.months(briefs, root)?);
+    listing(r, ctx, &topic.briefs, page, root, |n| {
+        topic_page_url(slug, n)
+    })?;
     // The chart counts every brief of the topic: on its first page only.
     ctx.insert(
         "activity",
         &(page == 1)
             .then(|| activity::of(r.site, &topic.briefs))
             .flatten(),
-    );
-    ctx.insert(
-        "paginator",
-        &Paginator::new(page, total, |n| topic_page_url(slug, n)),
     );
     Ok(())
 }
