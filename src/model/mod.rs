@@ -1758,15 +1758,7 @@ fn collect_entities(
                 let mut mine: Vec<usize> = Vec::new();
                 for (name, slug) in b.names(list).iter().zip(&b.name_slugs[list]) {
                     if slug.is_empty() {
-                        errors.push(
-                            Diagnostic::error(
-                                &b.file.path,
-                                format!("cannot make a URL slug for {} {name:?}", kind.key()),
-                            )
-                            .at_line_of(&b.file.text, b.key_offset(kind.key()))
-                            .with_code("invalid-field")
-                            .with_help("use a name with letters or digits"),
-                        );
+                        errors.push(no_name_slug(b, kind.key(), kind.key(), name));
                         continue;
                     }
                     let key = claims
@@ -1932,15 +1924,7 @@ fn collect_outlets(briefs: &[Arc<ParsedBrief>], diags: &mut Diagnostics) -> Vec<
             if slug.is_empty() {
                 // An empty name is the parser's error already.
                 if !name.is_empty() {
-                    diags.push(
-                        Diagnostic::error(
-                            &b.file.path,
-                            format!("cannot make a URL slug for the source {name:?}"),
-                        )
-                        .at_line_of(&b.file.text, b.key_offset("sources"))
-                        .with_code("invalid-field")
-                        .with_help("use a name with letters or digits"),
-                    );
+                    diags.push(no_name_slug(b, "the source", "sources", name));
                 }
                 continue;
             }
@@ -1998,15 +1982,7 @@ fn collect_authors(
         };
         for (name, slug) in byline {
             if slug.is_empty() {
-                diags.push(
-                    Diagnostic::error(
-                        &b.file.path,
-                        format!("cannot make a URL slug for the author {name:?}"),
-                    )
-                    .at_line_of(&b.file.text, b.key_offset("authors"))
-                    .with_code("invalid-field")
-                    .with_help("use a name with letters or digits"),
-                );
+                diags.push(no_name_slug(b, "the author", "authors", name));
                 continue;
             }
             let i = author_entry(&mut index, &mut found, slug, name);
@@ -2389,6 +2365,18 @@ fn check_unique<'a>(
             seen.insert(slug, path);
         }
     }
+}
+
+/// A name in a brief's list `key` (`what` it is, in words) that has no letters or digits, so no
+/// page address.
+fn no_name_slug(b: &ParsedBrief, what: &str, key: &str, name: &str) -> Diagnostic {
+    Diagnostic::error(
+        &b.file.path,
+        format!("cannot make a URL slug for {what} {name:?}"),
+    )
+    .at_line_of(&b.file.text, b.key_offset(key))
+    .with_code("invalid-field")
+    .with_help("use a name with letters or digits")
 }
 
 fn unknown_topic(b: &ParsedBrief, name: &str, topics: &HashMap<&str, TopicId>) -> Diagnostic {
