@@ -451,16 +451,27 @@ impl ParsedBrief {
 
     /// Byte offset in the file of the line that sets `key`, or of the front matter.
     pub fn key_offset(&self, key: &str) -> usize {
-        let front = &self.file.text[self.front_offset..self.body_offset];
-        find_key(front, key).map_or(self.front_offset, |o| self.front_offset + o)
+        in_front(&self.file, self.front_offset, self.body_offset, |f| {
+            find_key(f, key)
+        })
     }
 
     /// Byte offset of the line that sets `image` (`image:`, `image =` or a TOML `[image]`
     /// table), or of the front matter.
     pub fn image_offset(&self) -> usize {
-        let front = &self.file.text[self.front_offset..self.body_offset];
-        image_key(front).map_or(self.front_offset, |o| self.front_offset + o)
+        in_front(&self.file, self.front_offset, self.body_offset, image_key)
     }
+}
+
+/// Byte offset in `file` of what `find` locates in its front matter (`front..body`), else of
+/// the front matter: where a diagnostic about a field points.
+fn in_front(
+    file: &SourceFile,
+    front: usize,
+    body: usize,
+    find: impl Fn(&str) -> Option<usize>,
+) -> usize {
+    find(&file.text[front..body]).map_or(front, |o| front + o)
 }
 
 /// Where `image` is set in front matter: as a key, or as a TOML table header.
@@ -665,14 +676,14 @@ pub struct ParsedProfile {
 impl ParsedProfile {
     /// Byte offset in the file of the line that sets `key`, or of the front matter.
     pub fn key_offset(&self, key: &str) -> usize {
-        let front = &self.file.text[self.front_offset..self.body_offset];
-        find_key(front, key).map_or(self.front_offset, |o| self.front_offset + o)
+        in_front(&self.file, self.front_offset, self.body_offset, |f| {
+            find_key(f, key)
+        })
     }
 
     /// Byte offset of the line that sets `image`, or of the front matter.
     pub fn image_offset(&self) -> usize {
-        let front = &self.file.text[self.front_offset..self.body_offset];
-        image_key(front).map_or(self.front_offset, |o| self.front_offset + o)
+        in_front(&self.file, self.front_offset, self.body_offset, image_key)
     }
 }
 
