@@ -32,20 +32,16 @@ const MAX_BAR: f64 = 40.0;
 /// The longest span, in months, drawn a bar per month.
 const MAX_MONTHS: i32 = 120;
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+/// A month numbered `year * 12 + month - 1` in words, `format` being a jiff `strftime` pattern
+/// (`%B %Y`: "March 2025", `%b %Y`: "Mar 2025"); `YYYY-MM` for a month jiff cannot hold.
+fn month_name(p: i32, format: &str) -> String {
+    let (year, month) = (p.div_euclid(12), p.rem_euclid(12) + 1);
+    i16::try_from(year)
+        .ok()
+        .and_then(|y| Date::new(y, month as i8, 1).ok())
+        .and_then(|d| jiff::fmt::strtime::format(format, d).ok())
+        .unwrap_or_else(|| format!("{year:04}-{month:02}"))
+}
 
 /// `activity`, the template data of the chart.
 #[derive(Serialize, Debug)]
@@ -169,7 +165,7 @@ impl Activity {
             if by_year {
                 p.to_string()
             } else {
-                format!("{} {}", MONTHS[p.rem_euclid(12) as usize], p.div_euclid(12))
+                month_name(p, "%B %Y")
             }
         };
         let key = |p: i32| {
@@ -237,11 +233,7 @@ fn ticks(first: i32, last: i32, by_year: bool, slot: f64) -> Vec<Tick> {
         return (first..=last)
             .map(|m| Tick {
                 x: tenth((f64::from(m - first) + 0.5) * slot),
-                label: format!(
-                    "{} {}",
-                    &MONTHS[m.rem_euclid(12) as usize][..3],
-                    m.div_euclid(12)
-                ),
+                label: month_name(m, "%b %Y"),
                 anchor: "middle",
             })
             .collect();
