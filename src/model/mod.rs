@@ -1329,10 +1329,8 @@ pub fn structure_key(config: &Config, input: &Input, opts: &Options) -> u64 {
     // names the page everywhere.
     for p in &input.profiles {
         put(p.file.path.as_os_str().as_encoded_bytes());
+        // Its path, title and aliases: the names it claims are made from them.
         put(p.title.as_bytes());
-        for n in &p.names {
-            put(n.as_bytes());
-        }
         for a in &p.aliases {
             put(a.as_bytes());
         }
