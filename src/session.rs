@@ -274,8 +274,26 @@ impl Session {
             (plan.clone(), None)
         };
 
+        // The search index, made from the rendered pages on a full render.
+        // TODO(search): an incremental render re-renders only changed pages.
+        let indexer = (site.config.search && todo.len() == plan.len())
+            .then(|| crate::search::Indexer::start(&site.config.language));
+        let indexed: rustc_hash::FxHashSet<&str> = match &indexer {
+            Some(_) => plan
+                .iter()
+                .zip(&paths)
+                .filter(|(o, _)| crate::search::indexed(**o))
+                .map(|(_, p)| p.as_str())
+                .collect(),
+            None => Default::default(),
+        };
         let written = std::sync::Mutex::new(Vec::new());
         let stats = renderer.render_some(&todo, |path, bytes| {
+            if let Some(index) = &indexer
+                && indexed.contains(path)
+            {
+                index.add(path, bytes);
+            }
             sink.write(path, bytes)?;
             written
                 .lock()
@@ -284,6 +302,13 @@ impl Session {
             Ok(())
         })?;
         let mut written = written.into_inner().unwrap_or_else(|p| p.into_inner());
+        if let Some(index) = indexer {
+            for (path, bytes) in index.finish()? {
+                sink.write(&path, &bytes)?;
+                written.push(path);
+            }
+            mark("search index");
+        }
         let static_now: BTreeSet<String> = site.static_files().iter().cloned().collect();
         let to_copy: Vec<&String> = match &self.last {
             Some(last) => static_now
