@@ -1,124 +1,242 @@
-//! Full-text search with [Pagefind](https://pagefind.app), used as a library: pages are handed to
-//! its indexer as they are rendered, on a thread of its own, and its bundle (JavaScript,
-//! WebAssembly, index shards) comes back as files to write into the output like any other, under
-//! `pagefind/`. Nothing is downloaded, and nothing reads the output folder back.
+//! Full-text search with [Pagefind](https://pagefind.app), used as a library: the rendered
+//! pages are handed to its indexer in memory, and its bundle (JavaScript, WebAssembly, index
+//! shards) comes back as files written into the output like any other, under `pagefind/`.
+//! Nothing is downloaded, and nothing reads the output folder back.
+//!
+//! What a page gives the index is marked in the templates with Pagefind's attributes: the
+//! region to index (`data-pagefind-body`), what to leave out (`data-pagefind-ignore`), weights,
+//! filters, metadata and the date to sort by. The default theme's `search.js` reads them back.
+//!
+//! Pages go to Pagefind sorted by path, on one thread: its page numbers follow the order pages
+//! arrive in, so that order is what keeps the bundle byte-identical from build to build, and
+//! the same after `serve`'s rebuilds as after a full build.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::mpsc;
-use std::thread::JoinHandle;
+use std::sync::{Arc, Condvar, Mutex};
 
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 
 use crate::diagnostic::Diagnostic;
+use crate::layout::Output;
+use crate::session::Sink;
 
 /// Where the bundle goes in the output.
 pub const BUNDLE_DIR: &str = "pagefind";
 
 /// Whether a page goes into the index: briefs, and the first page of topics and of people,
-/// places, organizations and tags (their profiles and introductions).
-pub fn indexed(output: crate::layout::Output) -> bool {
-    use crate::layout::Output;
+/// places, organizations and tags (their introductions and profiles).
+pub fn indexed(output: Output) -> bool {
     matches!(
         output,
         Output::Brief(_) | Output::Topic(_, 1) | Output::Entity(_, _, 1)
     )
 }
 
-/// An index being built: [`Indexer::add`] from any thread, then [`Indexer::finish`].
-pub struct Indexer {
-    pages: Option<mpsc::Sender<(String, String)>>,
-    worker: Option<JoinHandle<Result<Vec<(String, Vec<u8>)>, String>>>,
+/// Pages to index, by root-relative path (`briefs/x/index.html`), with their HTML.
+pub type Pages = BTreeMap<String, Arc<str>>;
+
+/// The bundle's files, as (root-relative output path, bytes), sorted by path.
+pub type Bundle = Vec<(String, Vec<u8>)>;
+
+/// Indexes `pages` and returns the bundle. `language` is the site's BCP 47 tag; Pagefind takes
+/// its language subtag to choose the stemmer.
+pub fn bundle(language: &str, pages: &Pages) -> Result<Bundle, Diagnostic> {
+    run(language, pages).map_err(|m| {
+        Diagnostic::global(format!("the search index could not be built: {m}"))
+            .with_code("search")
+            .with_help(
+                "this is a bug in briefing or Pagefind; set `search = false` in site.toml to \
+                 build without search meanwhile",
+            )
+    })
 }
 
-impl Indexer {
-    /// Starts the indexing thread; `language` is the site's (a BCP 47 tag, of which Pagefind
-    /// takes the language).
-    pub fn start(language: &str) -> Indexer {
-        let (tx, rx) = mpsc::channel::<(String, String)>();
-        let language = language
-            .split('-')
-            .next()
-            .unwrap_or("en")
-            .to_ascii_lowercase();
-        let worker = std::thread::spawn(move || -> Result<Vec<(String, Vec<u8>)>, String> {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .build()
-                .map_err(|e| e.to_string())?;
-            runtime.block_on(async move {
-                let config = PagefindServiceConfig::builder()
-                    .force_language(language)
-                    .keep_index_url(true)
-                    .build();
-                let mut index = PagefindIndex::new(Some(config)).map_err(|e| e.to_string())?;
-                // Pages arrive in whatever order threads render them; Pagefind sorts its
-                // output, so the bundle does not depend on it.
-                for (url, html) in rx {
-                    index
-                        .add_html_file(None, Some(url), html)
-                        .await
-                        .map_err(|e| e.to_string())?;
-                }
-                let files = index.get_files().await.map_err(|e| e.to_string())?;
-                let mut out: Vec<(String, Vec<u8>)> = files
-                    .into_iter()
-                    .map(|f| {
-                        let name = f.filename.to_string_lossy().replace('\\', "/");
-                        let name = name.trim_start_matches("./").trim_start_matches('/');
-                        let name = name.strip_prefix("pagefind/").unwrap_or(name);
-                        (format!("{BUNDLE_DIR}/{name}"), f.contents)
-                    })
-                    .collect();
-                out.sort_by(|a, b| a.0.cmp(&b.0));
-                Ok(out)
+fn run(language: &str, pages: &Pages) -> Result<Bundle, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let language = language
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("en")
+        .to_ascii_lowercase();
+    runtime.block_on(async move {
+        let config = PagefindServiceConfig::builder()
+            .force_language(language)
+            .keep_index_url(true)
+            .build();
+        let mut index = PagefindIndex::new(Some(config)).map_err(|e| e.to_string())?;
+        for (path, html) in pages {
+            index
+                .add_html_file(None, Some(format!("/{path}")), html.to_string())
+                .await
+                .map_err(|e| format!("{path}: {e}"))?;
+        }
+        let files = index.get_files().await.map_err(|e| e.to_string())?;
+        let mut out: Bundle = files
+            .into_iter()
+            .map(|f| {
+                let name = f.filename.to_string_lossy().replace('\\', "/");
+                let name = name.trim_start_matches("./").trim_start_matches('/');
+                let name = name.strip_prefix("pagefind/").unwrap_or(name);
+                (format!("{BUNDLE_DIR}/{name}"), f.contents)
             })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
+    })
+}
+
+/// What one rebuild under `serve` changed for the index.
+pub struct Change {
+    /// The site's language, or `None` when search is now off.
+    pub language: Option<String>,
+    /// Pages rendered again (or for the first time).
+    pub pages: Vec<(String, Arc<str>)>,
+    /// Paths no longer in the site.
+    pub removed: Vec<String>,
+    /// Where the bundle goes.
+    pub sink: Box<dyn Sink + Send>,
+}
+
+/// The index kept by `serve`: every indexed page's HTML, and a thread that rebuilds the bundle
+/// after each change without holding up the rebuild that made it. Changes that arrive while
+/// it works are taken together.
+pub struct Background {
+    jobs: Option<mpsc::Sender<Change>>,
+    progress: Arc<(Mutex<Progress>, Condvar)>,
+    worker: Option<std::thread::JoinHandle<()>>,
+}
+
+#[derive(Default)]
+struct Progress {
+    sent: u64,
+    done: u64,
+    /// The last bundle that failed, reported by the next rebuild.
+    failed: Option<Diagnostic>,
+}
+
+impl Background {
+    pub fn start() -> Background {
+        let (tx, rx) = mpsc::channel::<Change>();
+        let progress: Arc<(Mutex<Progress>, Condvar)> = Arc::default();
+        let shared = Arc::clone(&progress);
+        let worker = std::thread::spawn(move || {
+            let mut pages = Pages::new();
+            let mut written: BTreeSet<String> = BTreeSet::new();
+            while let Ok(first) = rx.recv() {
+                let mut taken = 1;
+                let mut last = apply(&mut pages, first);
+                while let Ok(more) = rx.try_recv() {
+                    taken += 1;
+                    last = apply(&mut pages, more);
+                }
+                let (language, sink) = last;
+                let result = match &language {
+                    Some(language) => bundle(language, &pages).and_then(|files| {
+                        for (path, bytes) in &files {
+                            sink.write(path, bytes)?;
+                        }
+                        let now: BTreeSet<String> = files.into_iter().map(|(p, _)| p).collect();
+                        for stale in written.difference(&now) {
+                            sink.remove(stale)?;
+                        }
+                        written = now;
+                        Ok(())
+                    }),
+                    None => {
+                        pages.clear();
+                        let mut result = Ok(());
+                        for stale in std::mem::take(&mut written) {
+                            result = result.and(sink.remove(&stale));
+                        }
+                        result
+                    }
+                };
+                let (lock, done) = &*shared;
+                let mut p = lock.lock().unwrap_or_else(|p| p.into_inner());
+                p.done += taken;
+                if let Err(e) = result {
+                    p.failed = Some(e);
+                }
+                done.notify_all();
+            }
         });
-        Indexer {
-            pages: Some(tx),
+        Background {
+            jobs: Some(tx),
+            progress,
             worker: Some(worker),
         }
     }
 
-    /// Indexes a rendered page at its root-relative `path`.
-    pub fn add(&self, path: &str, html: &[u8]) {
-        if let Some(tx) = &self.pages {
-            // The indexer stops only on an error, which `finish` reports.
-            let _ = tx.send((
-                format!("/{path}"),
-                String::from_utf8_lossy(html).into_owned(),
-            ));
+    /// Hands a rebuild's changes to the thread.
+    pub fn send(&self, change: Change) {
+        let (lock, _) = &*self.progress;
+        let mut p = lock.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(jobs) = &self.jobs
+            && jobs.send(change).is_ok()
+        {
+            p.sent += 1;
         }
     }
 
-    /// The bundle's files: (output path, bytes), sorted by path.
-    pub fn finish(mut self) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
-        drop(self.pages.take());
-        let worker = self.worker.take().expect("finish runs once");
-        let failed = |m: String| {
-            Diagnostic::global(format!("the search index could not be built: {m}"))
-                .with_code("search")
-                .with_help("this is a bug in briefing or Pagefind; set `search = false` in site.toml to build without search meanwhile")
-        };
-        match worker.join() {
-            Ok(result) => result.map_err(failed),
-            Err(_) => Err(failed("the indexing thread stopped".into())),
+    /// The error of the last bundle that could not be made, once.
+    pub fn take_failure(&self) -> Option<Diagnostic> {
+        let (lock, _) = &*self.progress;
+        lock.lock().unwrap_or_else(|p| p.into_inner()).failed.take()
+    }
+
+    /// Waits until every change sent so far is in the written bundle.
+    pub fn settle(&self) {
+        let (lock, done) = &*self.progress;
+        let mut p = lock.lock().unwrap_or_else(|p| p.into_inner());
+        while p.done < p.sent {
+            p = done.wait(p).unwrap_or_else(|p| p.into_inner());
         }
     }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        drop(self.jobs.take());
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.join();
+        }
+    }
+}
+
+fn apply(pages: &mut Pages, change: Change) -> (Option<String>, Box<dyn Sink + Send>) {
+    for path in &change.removed {
+        pages.remove(path);
+    }
+    pages.extend(change.pages);
+    (change.language, change.sink)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn page(title: &str, body: &str) -> Arc<str> {
+        format!(
+            "<!DOCTYPE html><html lang=en><body><nav>Menu</nav><main data-pagefind-body><h1>{title}</h1><p>{body}</p></main></body></html>"
+        )
+        .into()
+    }
+
     #[test]
     fn indexes_pages_into_a_bundle_of_files() {
-        let index = Indexer::start("en-GB");
-        index.add(
-            "briefs/a/index.html",
-            b"<html lang=en><body><main data-pagefind-body><h1>Peskov speaks</h1><p>The Kremlin said so.</p></main></body></html>",
+        let mut pages = Pages::new();
+        pages.insert(
+            "briefs/a/index.html".into(),
+            page("Peskov speaks", "The Kremlin said so."),
         );
-        let files = index.finish().expect("a bundle");
+        let files = bundle("en-GB", &pages).expect("a bundle");
         let names: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
         assert!(names.contains(&"pagefind/pagefind.js"), "{names:?}");
+        assert!(names.contains(&"pagefind/wasm.en.pagefind"), "{names:?}");
         assert!(
             names
                 .iter()
@@ -127,5 +245,19 @@ mod tests {
         );
         assert!(names.iter().any(|n| n.ends_with(".pf_meta")), "{names:?}");
         assert!(names.iter().any(|n| n.contains("/fragment/")), "{names:?}");
+    }
+
+    #[test]
+    fn the_same_pages_give_the_same_bundle() {
+        let mut pages = Pages::new();
+        for i in 0..40 {
+            pages.insert(
+                format!("briefs/b{i}/index.html"),
+                page(&format!("Brief {i}"), &format!("Talks in round {i} on sanctions")),
+            );
+        }
+        let one = bundle("en", &pages).expect("a bundle");
+        let two = bundle("en", &pages).expect("a bundle");
+        assert_eq!(one, two);
     }
 }

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -37,6 +37,17 @@ pub trait Sink: Sync {
     fn copy(&self, from: &Path, path: &str) -> Result<(), Diagnostic>;
     /// Removes an output file that the site no longer has.
     fn remove(&self, path: &str) -> Result<(), Diagnostic>;
+    /// Whether what is written is kept: `check` keeps nothing, so work done only for the
+    /// output (the search index) is skipped.
+    fn keeps(&self) -> bool {
+        true
+    }
+    /// A handle that writes into the same place from another thread, after the build has
+    /// returned: `serve`'s folder has one, and its search index is made in the background.
+    /// `None` where the output must be whole when the build ends (a staging folder).
+    fn detached(&self) -> Option<Box<dyn Sink + Send>> {
+        None
+    }
 }
 
 /// A sink that keeps nothing, for `check`.
@@ -51,6 +62,9 @@ impl Sink for NullSink {
     }
     fn remove(&self, _: &str) -> Result<(), Diagnostic> {
         Ok(())
+    }
+    fn keeps(&self) -> bool {
+        false
     }
 }
 
@@ -118,6 +132,8 @@ pub struct Session {
     last: Option<Last>,
     /// Whether to keep what later builds reuse; a one-off build does not.
     incremental: bool,
+    /// The search index `serve` keeps up to date in the background.
+    search: Option<crate::search::Background>,
 }
 
 impl Session {
@@ -143,6 +159,7 @@ impl Session {
             lead_images: FxHashMap::default(),
             last: None,
             incremental: true,
+            search: None,
         }
     }
 
@@ -152,6 +169,14 @@ impl Session {
         Session {
             incremental: false,
             ..Session::new(opts)
+        }
+    }
+
+    /// Waits until the search index `serve` makes in the background has caught up with the
+    /// last build (for tests and tools that read the output right after a build).
+    pub fn settle_search(&self) {
+        if let Some(search) = &self.search {
+            search.settle();
         }
     }
 
@@ -241,6 +266,10 @@ impl Session {
             warnings.splice(0..0, std::mem::take(&mut c.warnings));
         }
         warnings.extend(site.warnings.iter().cloned());
+        // The index `serve` makes in the background fails after its rebuild has been reported.
+        if let Some(failed) = self.search.as_ref().and_then(|s| s.take_failure()) {
+            warnings.push(failed.warning());
+        }
         mark("structure, markdown, model");
         let mut renderer = Renderer::new(&site, &templates);
         mark("template data");
@@ -274,25 +303,26 @@ impl Session {
             (plan.clone(), None)
         };
 
-        // The search index, made from the rendered pages on a full render.
-        // TODO(search): an incremental render re-renders only changed pages.
-        let indexer = (site.config.search && todo.len() == plan.len())
-            .then(|| crate::search::Indexer::start(&site.config.language));
-        let indexed: rustc_hash::FxHashSet<&str> = match &indexer {
-            Some(_) => plan
-                .iter()
+        // Pages for the search index, as they are rendered.
+        let searching = site.config.search && sink.keeps();
+        let indexed: FxHashSet<&str> = if searching {
+            plan.iter()
                 .zip(&paths)
                 .filter(|(o, _)| crate::search::indexed(**o))
                 .map(|(_, p)| p.as_str())
-                .collect(),
-            None => Default::default(),
+                .collect()
+        } else {
+            Default::default()
         };
+        let to_index = std::sync::Mutex::new(Vec::new());
         let written = std::sync::Mutex::new(Vec::new());
         let stats = renderer.render_some(&todo, |path, bytes| {
-            if let Some(index) = &indexer
-                && indexed.contains(path)
-            {
-                index.add(path, bytes);
+            if indexed.contains(path) {
+                let html: Arc<str> = String::from_utf8_lossy(bytes).into();
+                to_index
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push((path.to_string(), html));
             }
             sink.write(path, bytes)?;
             written
@@ -302,12 +332,43 @@ impl Session {
             Ok(())
         })?;
         let mut written = written.into_inner().unwrap_or_else(|p| p.into_inner());
-        if let Some(index) = indexer {
-            for (path, bytes) in index.finish()? {
-                sink.write(&path, &bytes)?;
-                written.push(path);
+        let to_index = to_index.into_inner().unwrap_or_else(|p| p.into_inner());
+        let background = sink.detached().filter(|_| self.incremental);
+        match background {
+            // Under `serve` the index follows in the background; the reload does not wait.
+            Some(detached) => {
+                let removed: Vec<String> = match &self.last {
+                    Some(last) => {
+                        let now: FxHashSet<&str> = paths.iter().map(String::as_str).collect();
+                        last.signatures
+                            .keys()
+                            .filter(|p| !now.contains(p.as_str()))
+                            .cloned()
+                            .collect()
+                    }
+                    None => Vec::new(),
+                };
+                let change = crate::search::Change {
+                    language: searching.then(|| site.config.language.clone()),
+                    pages: to_index,
+                    removed,
+                    sink: detached,
+                };
+                if searching || self.search.is_some() {
+                    self.search
+                        .get_or_insert_with(crate::search::Background::start)
+                        .send(change);
+                }
             }
-            mark("search index");
+            None if searching => {
+                let pages: crate::search::Pages = to_index.into_iter().collect();
+                for (path, bytes) in crate::search::bundle(&site.config.language, &pages)? {
+                    sink.write(&path, &bytes)?;
+                    written.push(path);
+                }
+                mark("search index");
+            }
+            None => {}
         }
         let static_now: BTreeSet<String> = site.static_files().iter().cloned().collect();
         let to_copy: Vec<&String> = match &self.last {
