@@ -397,6 +397,8 @@ impl Lab {
         match self.session.build(&paths, &self.sink) {
             Ok(update) => {
                 self.ok = true;
+                // The search index follows in the background, as under `serve`.
+                self.session.settle_search();
                 update
             }
             Err(session) => match briefing::check(&self.opts()) {
