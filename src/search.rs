@@ -41,9 +41,14 @@ pub type Pages = BTreeMap<String, Arc<str>>;
 pub type Bundle = Vec<(String, Vec<u8>)>;
 
 /// Indexes `pages` and returns the bundle. `language` is the site's BCP 47 tag; Pagefind takes
-/// its language subtag to choose the stemmer.
-pub fn bundle(language: &str, pages: &Pages) -> Result<Bundle, Diagnostic> {
-    run(language, pages).map_err(|m| {
+/// its language subtag to choose the stemmer. `stage` is told when reading the pages and making
+/// the bundle are done (for `--timings`).
+pub fn bundle(
+    language: &str,
+    pages: &Pages,
+    stage: &mut dyn FnMut(&'static str),
+) -> Result<Bundle, Diagnostic> {
+    run(language, pages, stage).map_err(|m| {
         Diagnostic::global(format!("the search index could not be built: {m}"))
             .with_code("search")
             .with_help(
@@ -53,7 +58,11 @@ pub fn bundle(language: &str, pages: &Pages) -> Result<Bundle, Diagnostic> {
     })
 }
 
-fn run(language: &str, pages: &Pages) -> Result<Bundle, String> {
+fn run(
+    language: &str,
+    pages: &Pages,
+    stage: &mut dyn FnMut(&'static str),
+) -> Result<Bundle, String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| e.to_string())?;
@@ -74,7 +83,9 @@ fn run(language: &str, pages: &Pages) -> Result<Bundle, String> {
                 .await
                 .map_err(|e| format!("{path}: {e}"))?;
         }
+        stage("search index: read pages");
         let files = index.get_files().await.map_err(|e| e.to_string())?;
+        stage("search index: make bundle");
         let mut out: Bundle = files
             .into_iter()
             .map(|f| {
@@ -95,8 +106,10 @@ pub struct Change {
     pub language: Option<String>,
     /// Pages rendered again (or for the first time).
     pub pages: Vec<(String, Arc<str>)>,
-    /// Paths no longer in the site.
-    pub removed: Vec<String>,
+    /// Every page the index now has, whether rendered again or not: others are dropped
+    /// (pages gone, or no longer indexed, such as a brief's old address that became a
+    /// redirect).
+    pub indexed: BTreeSet<String>,
     /// Where the bundle goes.
     pub sink: Box<dyn Sink + Send>,
 }
@@ -135,7 +148,7 @@ impl Background {
                 }
                 let (language, sink) = last;
                 let result = match &language {
-                    Some(language) => bundle(language, &pages).and_then(|files| {
+                    Some(language) => bundle(language, &pages, &mut |_| {}).and_then(|files| {
                         for (path, bytes) in &files {
                             sink.write(path, bytes)?;
                         }
@@ -208,10 +221,8 @@ impl Drop for Background {
 }
 
 fn apply(pages: &mut Pages, change: Change) -> (Option<String>, Box<dyn Sink + Send>) {
-    for path in &change.removed {
-        pages.remove(path);
-    }
     pages.extend(change.pages);
+    pages.retain(|path, _| change.indexed.contains(path));
     (change.language, change.sink)
 }
 
@@ -233,7 +244,7 @@ mod tests {
             "briefs/a/index.html".into(),
             page("Peskov speaks", "The Kremlin said so."),
         );
-        let files = bundle("en-GB", &pages).expect("a bundle");
+        let files = bundle("en-GB", &pages, &mut |_| {}).expect("a bundle");
         let names: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
         assert!(names.contains(&"pagefind/pagefind.js"), "{names:?}");
         assert!(names.contains(&"pagefind/wasm.en.pagefind"), "{names:?}");
@@ -253,11 +264,14 @@ mod tests {
         for i in 0..40 {
             pages.insert(
                 format!("briefs/b{i}/index.html"),
-                page(&format!("Brief {i}"), &format!("Talks in round {i} on sanctions")),
+                page(
+                    &format!("Brief {i}"),
+                    &format!("Talks in round {i} on sanctions"),
+                ),
             );
         }
-        let one = bundle("en", &pages).expect("a bundle");
-        let two = bundle("en", &pages).expect("a bundle");
+        let one = bundle("en", &pages, &mut |_| {}).expect("a bundle");
+        let two = bundle("en", &pages, &mut |_| {}).expect("a bundle");
         assert_eq!(one, two);
     }
 }

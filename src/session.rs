@@ -333,25 +333,15 @@ impl Session {
         })?;
         let mut written = written.into_inner().unwrap_or_else(|p| p.into_inner());
         let to_index = to_index.into_inner().unwrap_or_else(|p| p.into_inner());
+        mark("render and write pages");
         let background = sink.detached().filter(|_| self.incremental);
         match background {
             // Under `serve` the index follows in the background; the reload does not wait.
             Some(detached) => {
-                let removed: Vec<String> = match &self.last {
-                    Some(last) => {
-                        let now: FxHashSet<&str> = paths.iter().map(String::as_str).collect();
-                        last.signatures
-                            .keys()
-                            .filter(|p| !now.contains(p.as_str()))
-                            .cloned()
-                            .collect()
-                    }
-                    None => Vec::new(),
-                };
                 let change = crate::search::Change {
                     language: searching.then(|| site.config.language.clone()),
                     pages: to_index,
-                    removed,
+                    indexed: indexed.iter().map(|p| p.to_string()).collect(),
                     sink: detached,
                 };
                 if searching || self.search.is_some() {
@@ -362,11 +352,13 @@ impl Session {
             }
             None if searching => {
                 let pages: crate::search::Pages = to_index.into_iter().collect();
-                for (path, bytes) in crate::search::bundle(&site.config.language, &pages)? {
+                for (path, bytes) in
+                    crate::search::bundle(&site.config.language, &pages, &mut mark)?
+                {
                     sink.write(&path, &bytes)?;
                     written.push(path);
                 }
-                mark("search index");
+                mark("search index: write");
             }
             None => {}
         }
@@ -401,7 +393,7 @@ impl Session {
             .collect();
         copy_all(&copies, sink)?;
         written.extend(assets_to_copy.into_iter().map(|(dest, _)| dest.clone()));
-        mark("render and write");
+        mark("copy static files and assets");
         // Lead images' paths name their content: one written before is still right.
         let images_now: BTreeSet<String> = site.images.iter().map(|(p, _)| p.clone()).collect();
         let images_to_write: Vec<&(String, Blob)> = site

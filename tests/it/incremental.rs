@@ -808,8 +808,8 @@ impl Lab {
             ),
             TemplateEdit::Brief | TemplateEdit::RemoveBrief => (
                 "templates/brief.html",
-                "<p class=\"lede\">",
-                format!("<p class=\"lede\" data-revision=\"{c}\">"),
+                "<p class=\"lede\"",
+                format!("<p class=\"lede\" data-revision=\"{c}\""),
             ),
         };
         let remove = matches!(edit, TemplateEdit::RemoveCard | TemplateEdit::RemoveBrief);

@@ -25,7 +25,11 @@ fn gunzip(path: &std::path::Path) -> Vec<u8> {
     flate2::read::GzDecoder::new(file)
         .read_to_end(&mut bytes)
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    assert!(bytes.starts_with(MAGIC), "{} is not a bundle file", path.display());
+    assert!(
+        bytes.starts_with(MAGIC),
+        "{} is not a bundle file",
+        path.display()
+    );
     bytes.split_off(MAGIC.len())
 }
 
@@ -49,9 +53,11 @@ fn fragments(out: &std::path::Path) -> BTreeMap<String, Fragment> {
 
 /// Whether any index shard holds `word` (shards store words as plain UTF-8 strings).
 fn index_has_word(out: &std::path::Path, word: &str) -> bool {
-    files_ending(out, ".pf_index")
-        .iter()
-        .any(|rel| gunzip(&out.join(rel)).windows(word.len()).any(|w| w == word.as_bytes()))
+    files_ending(out, ".pf_index").iter().any(|rel| {
+        gunzip(&out.join(rel))
+            .windows(word.len())
+            .any(|w| w == word.as_bytes())
+    })
 }
 
 /// The basic fixture plus a draft, a scheduled brief and a brief whose title only the related
@@ -84,7 +90,11 @@ fn the_index_holds_published_pages_and_only_their_content() {
     assert!(briefs.len() >= 7, "{briefs:?}");
     for b in &briefs {
         let url = format!("/briefs/{b}");
-        assert!(pages.contains_key(&url), "{url} is not indexed: {:?}", pages.keys());
+        assert!(
+            pages.contains_key(&url),
+            "{url} is not indexed: {:?}",
+            pages.keys()
+        );
     }
     assert!(pages.contains_key("/topics/energy/index.html"));
     assert!(pages.contains_key("/people/olena-ivanova/index.html"));
@@ -99,11 +109,18 @@ fn the_index_holds_published_pages_and_only_their_content() {
                 || url.starts_with("/tags/"),
             "{url} should not be indexed"
         );
-        assert!(!url.contains("/page/"), "{url}: only first pages are indexed");
+        assert!(
+            !url.contains("/page/"),
+            "{url}: only first pages are indexed"
+        );
     }
 
     // Drafts and briefs not yet out are neither pages nor words of the index.
-    assert!(!pages.keys().any(|u| u.contains("marmoset") || u.contains("pangolin")));
+    assert!(
+        !pages
+            .keys()
+            .any(|u| u.contains("marmoset") || u.contains("pangolin"))
+    );
     assert!(!index_has_word(&site.out, "marmoset"));
     assert!(!index_has_word(&site.out, "pangolin"));
     assert!(index_has_word(&site.out, "quokka"));
@@ -135,7 +152,10 @@ fn the_index_holds_published_pages_and_only_their_content() {
         transit.meta.get("title").map(String::as_str),
         Some("Gas transit through the region ends")
     );
-    assert_eq!(transit.meta.get("date").map(String::as_str), Some("2025-01-10"));
+    assert_eq!(
+        transit.meta.get("date").map(String::as_str),
+        Some("2025-01-10")
+    );
     let filter = |k: &str| transit.filters.get(k).cloned().unwrap_or_default();
     assert_eq!(filter("type"), ["Brief"]);
     assert_eq!(filter("topic"), ["Energy"]);
@@ -147,14 +167,24 @@ fn the_index_holds_published_pages_and_only_their_content() {
 
     // A name's page is indexed by what it says of the name, not by its list of briefs.
     let person = &pages["/people/olena-ivanova/index.html"];
-    assert_eq!(person.filters.get("type").cloned().unwrap_or_default(), ["Person"]);
-    assert!(!person.content.contains("Gas stopped"), "{}", person.content);
+    assert_eq!(
+        person.filters.get("type").cloned().unwrap_or_default(),
+        ["Person"]
+    );
+    assert!(
+        !person.content.contains("Gas stopped"),
+        "{}",
+        person.content
+    );
     assert!(!person.content.contains("Quokka"), "{}", person.content);
 
     // Built with `--drafts` and `--future`, they are part of the site, and of its index.
     let all = tempfile::tempdir().expect("a temp folder");
-    site.build_into(all.path(), &["--drafts", "--future", "--now", "2025-03-15T00:00:00Z"])
-        .success();
+    site.build_into(
+        all.path(),
+        &["--drafts", "--future", "--now", "2025-03-15T00:00:00Z"],
+    )
+    .success();
     assert!(index_has_word(all.path(), "marmoset"));
     assert!(index_has_word(all.path(), "pangolin"));
 }
@@ -167,7 +197,10 @@ fn search_false_leaves_no_index_box_or_page() {
     assert!(site.out.join("search/index.html").is_file());
     assert!(site.out.join("search.js").is_file());
     assert!(site.output("index.html").contains("search/index.html"));
-    assert!(!site.output("sitemap.xml").contains("search/"), "the search page is not for crawlers");
+    assert!(
+        !site.output("sitemap.xml").contains("search/"),
+        "the search page is not for crawlers"
+    );
 
     site.edit("site.toml", "paginate = 2", "paginate = 2\nsearch = false");
     site.build_ok(&[]);
@@ -176,12 +209,20 @@ fn search_false_leaves_no_index_box_or_page() {
     assert!(!site.out.join("search.js").exists());
     let crawl = crawl(&site.out);
     assert_links_ok(&crawl, 50, 1);
-    for (path, html) in files_ending(&site.out, ".html")
-        .iter()
-        .map(|p| (p, std::fs::read_to_string(site.out.join(p)).unwrap_or_default()))
-    {
-        assert!(!html.contains("search.js"), "{path} loads the search script");
-        assert!(!html.contains("search/index.html"), "{path} links the search page");
+    for (path, html) in files_ending(&site.out, ".html").iter().map(|p| {
+        (
+            p,
+            std::fs::read_to_string(site.out.join(p)).unwrap_or_default(),
+        )
+    }) {
+        assert!(
+            !html.contains("search.js"),
+            "{path} loads the search script"
+        );
+        assert!(
+            !html.contains("search/index.html"),
+            "{path} links the search page"
+        );
     }
 }
 
