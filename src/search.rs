@@ -137,6 +137,10 @@ impl Background {
         let progress: Arc<(Mutex<Progress>, Condvar)> = Arc::default();
         let shared = Arc::clone(&progress);
         let worker = std::thread::spawn(move || {
+            // Rebuilds the editor waits for come first; the index can lag behind them. (On
+            // Linux a thread has its own niceness: this lowers only this one.)
+            #[cfg(target_os = "linux")]
+            let _ = rustix::process::setpriority_process(None, 10);
             let mut pages = Pages::new();
             let mut written: BTreeSet<String> = BTreeSet::new();
             while let Ok(first) = rx.recv() {
