@@ -40,12 +40,13 @@ pub type Pages = BTreeMap<String, Arc<str>>;
 /// The bundle's files, as (root-relative output path, bytes), sorted by path.
 pub type Bundle = Vec<(String, Vec<u8>)>;
 
-/// Indexes `pages` and returns the bundle. `language` is the site's BCP 47 tag; Pagefind takes
+/// Indexes `pages`, in the order given (sorted by path, for a bundle that does not change from
+/// build to build), and returns the bundle. `language` is the site's BCP 47 tag; Pagefind takes
 /// its language subtag to choose the stemmer. `stage` is told when reading the pages and making
 /// the bundle are done (for `--timings`).
 pub fn bundle(
     language: &str,
-    pages: &Pages,
+    pages: impl IntoIterator<Item = (String, Arc<str>)>,
     stage: &mut dyn FnMut(&'static str),
 ) -> Result<Bundle, Diagnostic> {
     run(language, pages, stage).map_err(|m| {
@@ -60,7 +61,7 @@ pub fn bundle(
 
 fn run(
     language: &str,
-    pages: &Pages,
+    pages: impl IntoIterator<Item = (String, Arc<str>)>,
     stage: &mut dyn FnMut(&'static str),
 ) -> Result<Bundle, String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -77,6 +78,7 @@ fn run(
             .keep_index_url(true)
             .build();
         let mut index = PagefindIndex::new(Some(config)).map_err(|e| e.to_string())?;
+        // Each page's HTML is let go once read: the index needs a lot of memory of its own.
         for (path, html) in pages {
             index
                 .add_html_file(None, Some(format!("/{path}")), html.to_string())
@@ -152,17 +154,19 @@ impl Background {
                 }
                 let (language, sink) = last;
                 let result = match &language {
-                    Some(language) => bundle(language, &pages, &mut |_| {}).and_then(|files| {
-                        for (path, bytes) in &files {
-                            sink.write(path, bytes)?;
-                        }
-                        let now: BTreeSet<String> = files.into_iter().map(|(p, _)| p).collect();
-                        for stale in written.difference(&now) {
-                            sink.remove(stale)?;
-                        }
-                        written = now;
-                        Ok(())
-                    }),
+                    Some(language) => {
+                        bundle(language, pages.clone(), &mut |_| {}).and_then(|files| {
+                            for (path, bytes) in &files {
+                                sink.write(path, bytes)?;
+                            }
+                            let now: BTreeSet<String> = files.into_iter().map(|(p, _)| p).collect();
+                            for stale in written.difference(&now) {
+                                sink.remove(stale)?;
+                            }
+                            written = now;
+                            Ok(())
+                        })
+                    }
                     None => {
                         pages.clear();
                         let mut result = Ok(());
@@ -248,7 +252,7 @@ mod tests {
             "briefs/a/index.html".into(),
             page("Peskov speaks", "The Kremlin said so."),
         );
-        let files = bundle("en-GB", &pages, &mut |_| {}).expect("a bundle");
+        let files = bundle("en-GB", pages, &mut |_| {}).expect("a bundle");
         let names: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
         assert!(names.contains(&"pagefind/pagefind.js"), "{names:?}");
         assert!(names.contains(&"pagefind/wasm.en.pagefind"), "{names:?}");
@@ -274,8 +278,8 @@ mod tests {
                 ),
             );
         }
-        let one = bundle("en", &pages, &mut |_| {}).expect("a bundle");
-        let two = bundle("en", &pages, &mut |_| {}).expect("a bundle");
+        let one = bundle("en", pages.clone(), &mut |_| {}).expect("a bundle");
+        let two = bundle("en", pages.clone(), &mut |_| {}).expect("a bundle");
         assert_eq!(one, two);
     }
 }

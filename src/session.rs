@@ -352,8 +352,7 @@ impl Session {
             }
             None if searching => {
                 let pages: crate::search::Pages = to_index.into_iter().collect();
-                for (path, bytes) in
-                    crate::search::bundle(&site.config.language, &pages, &mut mark)?
+                for (path, bytes) in crate::search::bundle(&site.config.language, pages, &mut mark)?
                 {
                     sink.write(&path, &bytes)?;
                     written.push(path);
