@@ -102,6 +102,26 @@ fn run(
     })
 }
 
+/// The part of a rendered page the indexer reads. Pagefind takes only what `data-pagefind-*`
+/// attributes mark, and the default theme marks only inside `<main>`: the head, header,
+/// navigation and footer around it are parsed for nothing. A page with marks outside `<main>`
+/// (a template of the site's own) is given whole.
+pub fn indexable(html: &str) -> Arc<str> {
+    const MARK: &str = "data-pagefind";
+    match (html.find("<main"), html.rfind("</main>")) {
+        (Some(start), Some(end))
+            if start < end && !html[..start].contains(MARK) && !html[end..].contains(MARK) =>
+        {
+            format!(
+                "<html><body>{}</body></html>",
+                &html[start..end + "</main>".len()]
+            )
+            .into()
+        }
+        _ => html.into(),
+    }
+}
+
 /// What one rebuild under `serve` changed for the index.
 pub struct Change {
     /// The site's language, or `None` when search is now off.
@@ -264,6 +284,19 @@ mod tests {
         );
         assert!(names.iter().any(|n| n.ends_with(".pf_meta")), "{names:?}");
         assert!(names.iter().any(|n| n.contains("/fragment/")), "{names:?}");
+    }
+
+    #[test]
+    fn only_main_is_read_unless_marks_are_outside_it() {
+        let page = "<!DOCTYPE html><html lang=en><head><title>T</title></head><body><nav>Menu</nav><main id=main><article data-pagefind-body>Text</article></main><footer>F</footer></body></html>";
+        assert_eq!(
+            &*indexable(page),
+            "<html><body><main id=main><article data-pagefind-body>Text</article></main></body></html>"
+        );
+        let marked_outside = page.replace("<nav>", "<nav data-pagefind-ignore>");
+        assert_eq!(&*indexable(&marked_outside), marked_outside);
+        let no_main = "<html><body><div data-pagefind-body>Text</div></body></html>";
+        assert_eq!(&*indexable(no_main), no_main);
     }
 
     #[test]

@@ -318,7 +318,7 @@ impl Session {
         let written = std::sync::Mutex::new(Vec::new());
         let stats = renderer.render_some(&todo, |path, bytes| {
             if indexed.contains(path) {
-                let html: Arc<str> = String::from_utf8_lossy(bytes).into();
+                let html = crate::search::indexable(&String::from_utf8_lossy(bytes));
                 to_index
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
