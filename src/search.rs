@@ -49,24 +49,29 @@ pub fn bundle(
     pages: impl IntoIterator<Item = (String, Arc<str>)>,
     stage: &mut dyn FnMut(&'static str),
 ) -> Result<Bundle, Diagnostic> {
-    run(language, pages, stage).map_err(|m| {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| failed(e.to_string()))?;
+    run(&runtime, language, pages, stage).map_err(failed)
+}
+
+fn failed(m: String) -> Diagnostic {
+    {
         Diagnostic::global(format!("the search index could not be built: {m}"))
             .with_code("search")
             .with_help(
                 "this is a bug in briefing or Pagefind; set `search = false` in site.toml to \
                  build without search meanwhile",
             )
-    })
+    }
 }
 
 fn run(
+    runtime: &tokio::runtime::Runtime,
     language: &str,
     pages: impl IntoIterator<Item = (String, Arc<str>)>,
     stage: &mut dyn FnMut(&'static str),
 ) -> Result<Bundle, String> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .map_err(|e| e.to_string())?;
     let language = language
         .split(['-', '_'])
         .next()
@@ -159,10 +164,17 @@ impl Background {
         let progress: Arc<(Mutex<Progress>, Condvar)> = Arc::default();
         let shared = Arc::clone(&progress);
         let worker = std::thread::spawn(move || {
-            // Rebuilds the editor waits for come first; the index can lag behind them. (On
-            // Linux a thread has its own niceness: this lowers only this one.)
-            #[cfg(target_os = "linux")]
-            let _ = rustix::process::setpriority_process(None, 10);
+            // Rebuilds the editor waits for come first; the index can lag behind them. Pagefind
+            // works on this thread, on tokio's blocking threads and on rayon's: all of them get
+            // a lower priority, and its rayon work one thread of its own.
+            lower_priority();
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .on_thread_start(lower_priority)
+                .build();
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .start_handler(|_| lower_priority())
+                .build();
             let mut pages = Pages::new();
             let mut written: BTreeSet<String> = BTreeSet::new();
             while let Ok(first) = rx.recv() {
@@ -174,19 +186,24 @@ impl Background {
                 }
                 let (language, sink) = last;
                 let result = match &language {
-                    Some(language) => {
-                        bundle(language, pages.clone(), &mut |_| {}).and_then(|files| {
-                            for (path, bytes) in &files {
-                                sink.write(path, bytes)?;
-                            }
-                            let now: BTreeSet<String> = files.into_iter().map(|(p, _)| p).collect();
-                            for stale in written.difference(&now) {
-                                sink.remove(stale)?;
-                            }
-                            written = now;
-                            Ok(())
-                        })
+                    Some(language) => match (&runtime, &pool) {
+                        (Ok(runtime), Ok(pool)) => pool
+                            .install(|| run(runtime, language, pages.clone(), &mut |_| {}))
+                            .map_err(failed),
+                        (Err(e), _) => Err(failed(e.to_string())),
+                        (_, Err(e)) => Err(failed(e.to_string())),
                     }
+                    .and_then(|files| {
+                        for (path, bytes) in &files {
+                            sink.write(path, bytes)?;
+                        }
+                        let now: BTreeSet<String> = files.into_iter().map(|(p, _)| p).collect();
+                        for stale in written.difference(&now) {
+                            sink.remove(stale)?;
+                        }
+                        written = now;
+                        Ok(())
+                    }),
                     None => {
                         pages.clear();
                         let mut result = Ok(());
@@ -246,6 +263,12 @@ impl Drop for Background {
             let _ = worker.join();
         }
     }
+}
+
+/// Lowers the calling thread's priority (on Linux a thread has a niceness of its own).
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    let _ = rustix::process::setpriority_process(None, 10);
 }
 
 fn apply(pages: &mut Pages, change: Change) -> (Option<String>, Box<dyn Sink + Send>) {
