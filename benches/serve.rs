@@ -3,6 +3,7 @@
 //!
 //!     cargo bench --bench serve                      # 10,000 briefs
 //!     BRIEFING_BENCH_N=1000 cargo bench --bench serve
+//!     BRIEFING_BENCH_SEARCH=0 cargo bench --bench serve  # with `search = false`
 //!
 //! Generates a corpus (`tests/corpus`, seed 1) in a temp folder (`TMPDIR` chooses where), times
 //! one full `briefing build` of it, then starts `briefing serve` on a free port and runs two
@@ -66,6 +67,13 @@ fn run() -> Result<(), String> {
     let root = tmp.path().join("site");
     eprintln!("generating {n} briefs in {}", root.display());
     let mut corpus = corpus::generate(&root, n, 1);
+    let search = std::env::var("BRIEFING_BENCH_SEARCH").map_or(true, |v| v != "0");
+    if !search {
+        let toml = root.join("site.toml");
+        let text = std::fs::read_to_string(&toml).map_err(|e| format!("site.toml: {e}"))?;
+        std::fs::write(&toml, format!("{text}search = false\n"))
+            .map_err(|e| format!("site.toml: {e}"))?;
+    }
 
     let binary = env!("CARGO_BIN_EXE_briefing");
     let start = Instant::now();
@@ -99,7 +107,10 @@ fn run() -> Result<(), String> {
     })?;
 
     println!();
-    println!("briefing serve, {n} briefs (tests/corpus, seed 1), {EDITS} edits per series:");
+    println!(
+        "briefing serve, {n} briefs (tests/corpus, seed 1), search {}, {EDITS} edits per series:",
+        if search { "on" } else { "off" }
+    );
     println!();
     println!("| measure | median | min | max | p90 | goal |");
     println!("|---|---:|---:|---:|---:|---|");

@@ -42,6 +42,8 @@ pub struct Config {
     pub hosting_files: bool,
     /// Draw a social card (`briefs/<slug>/card.png`) for every brief without a lead image.
     pub social_cards: bool,
+    /// Build a full-text search index (Pagefind) into `pagefind/`.
+    pub search: bool,
     /// Problems that do not stop a build, for the build's report.
     #[serde(skip)]
     pub warnings: Vec<Diagnostic>,
@@ -61,6 +63,7 @@ const SETTINGS: &[(&str, &str)] = &[
     ("feed_entries", "feed_entries = 20"),
     ("hosting_files", "hosting_files = true"),
     ("social_cards", "social_cards = true"),
+    ("search", "search = false"),
 ];
 
 /// The code of the warning for a site without `base_url`.
@@ -124,6 +127,7 @@ impl Config {
         let feed_entries = s.count("feed_entries");
         let hosting_files = s.boolean("hosting_files");
         let social_cards = s.boolean("social_cards");
+        let search = s.boolean("search");
         let Settings { mut problems, .. } = s;
         if !problems.is_empty() {
             problems.sort_by_key(|d| (d.line, d.column));
@@ -147,6 +151,7 @@ impl Config {
             feed_entries: feed_entries.unwrap_or(20),
             hosting_files: hosting_files.unwrap_or(true),
             social_cards: social_cards.unwrap_or(false),
+            search: search.unwrap_or(true),
             warnings,
         })
     }

@@ -261,7 +261,9 @@ pub fn deps(site: &Site, output: Output, mut f: impl FnMut(Dep)) {
         | Output::NotFound
         | Output::Robots
         | Output::Stylesheet
-        | Output::Icon => {}
+        | Output::Icon
+        | Output::Search
+        | Output::SearchScript => {}
     }
 }
 

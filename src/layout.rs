@@ -19,6 +19,10 @@ pub const STYLESHEET: &str = "style.css";
 /// The site icon's output path; referenced by `base.html` as `{{ root }}{{ site.icon }}`, so
 /// browsers do not ask for `/favicon.ico` at the host's root, outside the site's folder.
 pub const ICON: &str = "favicon.svg";
+/// The search page.
+pub const SEARCH: &str = "search/index.html";
+/// The script of the search box and page.
+pub const SEARCH_SCRIPT: &str = "search.js";
 /// The site-wide Atom feed.
 pub const FEED: &str = "feed.xml";
 pub const INDEX: &str = "index.html";
@@ -100,6 +104,11 @@ pub enum Output {
     Outlets,
     /// A source outlet's page of the briefs citing it, 1-based.
     Outlet(OutletId, usize),
+    /// The search page (`search = true`, the default): results, filters and the query in its
+    /// address.
+    Search,
+    /// The theme's script that runs the search box and page on the Pagefind bundle.
+    SearchScript,
 }
 
 /// A kind of output: what `--timings` reports per line, and the template that makes it.
@@ -129,11 +138,13 @@ pub enum OutputKind {
     Timeline,
     Outlets,
     Outlet,
+    Search,
+    SearchScript,
 }
 
 impl OutputKind {
     /// Every kind, in the order `--timings` lists them.
-    pub const ALL: [OutputKind; 24] = [
+    pub const ALL: [OutputKind; 26] = [
         OutputKind::Brief,
         OutputKind::Topic,
         OutputKind::Entity,
@@ -158,6 +169,8 @@ impl OutputKind {
         OutputKind::Timeline,
         OutputKind::Outlets,
         OutputKind::Outlet,
+        OutputKind::Search,
+        OutputKind::SearchScript,
     ];
 
     /// The template that renders this kind, or `None` for files made without one.
@@ -183,6 +196,8 @@ impl OutputKind {
             OutputKind::Timeline => "timeline.html",
             OutputKind::Outlets => "sources.html",
             OutputKind::Outlet => "source.html",
+            OutputKind::Search => "search.html",
+            OutputKind::SearchScript => "search.js",
             OutputKind::Feed | OutputKind::Sitemap | OutputKind::Robots | OutputKind::Hosting => {
                 return None;
             }
@@ -235,6 +250,8 @@ impl Output {
             Output::Timeline(_) | Output::TopicTimeline(..) => OutputKind::Timeline,
             Output::Outlets => OutputKind::Outlets,
             Output::Outlet(..) => OutputKind::Outlet,
+            Output::Search => OutputKind::Search,
+            Output::SearchScript => OutputKind::SearchScript,
         }
     }
 
@@ -268,6 +285,8 @@ impl Output {
             Output::TopicTimeline(t) => topic_timeline_url(shape.topic_slug(t)),
             Output::Outlets => OUTLETS.into(),
             Output::Outlet(o, page) => outlet_page_url(shape.outlet_slug(o), page),
+            Output::Search => SEARCH.into(),
+            Output::SearchScript => SEARCH_SCRIPT.into(),
         }
     }
 
@@ -282,6 +301,7 @@ impl Output {
                 | Output::Robots
                 | Output::Stylesheet
                 | Output::Icon
+                | Output::SearchScript
                 | Output::Hosting(_)
                 | Output::AuthorFeed(_)
                 | Output::EntityFeed(..)
@@ -312,6 +332,8 @@ pub trait Shape {
     fn redirect_path(&self, r: RedirectId) -> &str;
     /// Whether the files for static hosts are written (`hosting_files` in `site.toml`).
     fn hosting_files(&self) -> bool;
+    /// Whether the site has search (`search` in `site.toml`).
+    fn search(&self) -> bool;
     fn author_count(&self) -> usize;
     fn author_slug(&self, a: AuthorId) -> &str;
     /// How many briefs the author's pages list.
@@ -374,6 +396,9 @@ pub fn plan(shape: &impl Shape) -> Vec<Output> {
     outputs.extend((0..shape.redirect_count()).map(|r| Output::Redirect(RedirectId::new(r))));
     if shape.hosting_files() {
         outputs.extend(HostingFile::ALL.map(Output::Hosting));
+    }
+    if shape.search() {
+        outputs.extend([Output::Search, Output::SearchScript]);
     }
     outputs.push(Output::Authors);
     for a in (0..shape.author_count()).map(AuthorId::new) {
@@ -559,6 +584,9 @@ mod tests {
             "2025/03/old.html"
         }
         fn hosting_files(&self) -> bool {
+            true
+        }
+        fn search(&self) -> bool {
             true
         }
         fn author_count(&self) -> usize {

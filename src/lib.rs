@@ -45,6 +45,7 @@ pub mod model;
 pub mod parse;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod session;
 pub mod write;

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -37,6 +37,17 @@ pub trait Sink: Sync {
     fn copy(&self, from: &Path, path: &str) -> Result<(), Diagnostic>;
     /// Removes an output file that the site no longer has.
     fn remove(&self, path: &str) -> Result<(), Diagnostic>;
+    /// Whether what is written is kept: `check` keeps nothing, so work done only for the
+    /// output (the search index) is skipped.
+    fn keeps(&self) -> bool {
+        true
+    }
+    /// A handle that writes into the same place from another thread, after the build has
+    /// returned: `serve`'s folder has one, and its search index is made in the background.
+    /// `None` where the output must be whole when the build ends (a staging folder).
+    fn detached(&self) -> Option<Box<dyn Sink + Send>> {
+        None
+    }
 }
 
 /// A sink that keeps nothing, for `check`.
@@ -51,6 +62,9 @@ impl Sink for NullSink {
     }
     fn remove(&self, _: &str) -> Result<(), Diagnostic> {
         Ok(())
+    }
+    fn keeps(&self) -> bool {
+        false
     }
 }
 
@@ -118,6 +132,8 @@ pub struct Session {
     last: Option<Last>,
     /// Whether to keep what later builds reuse; a one-off build does not.
     incremental: bool,
+    /// The search index `serve` keeps up to date in the background.
+    search: Option<crate::search::Background>,
 }
 
 impl Session {
@@ -143,6 +159,7 @@ impl Session {
             lead_images: FxHashMap::default(),
             last: None,
             incremental: true,
+            search: None,
         }
     }
 
@@ -152,6 +169,14 @@ impl Session {
         Session {
             incremental: false,
             ..Session::new(opts)
+        }
+    }
+
+    /// Waits until the search index `serve` makes in the background has caught up with the
+    /// last build (for tests and tools that read the output right after a build).
+    pub fn settle_search(&self) {
+        if let Some(search) = &self.search {
+            search.settle();
         }
     }
 
@@ -241,6 +266,10 @@ impl Session {
             warnings.splice(0..0, std::mem::take(&mut c.warnings));
         }
         warnings.extend(site.warnings.iter().cloned());
+        // The index `serve` makes in the background fails after its rebuild has been reported.
+        if let Some(failed) = self.search.as_ref().and_then(|s| s.take_failure()) {
+            warnings.push(failed.warning());
+        }
         mark("structure, markdown, model");
         let mut renderer = Renderer::new(&site, &templates);
         mark("template data");
@@ -274,8 +303,27 @@ impl Session {
             (plan.clone(), None)
         };
 
+        // Pages for the search index, as they are rendered.
+        let searching = site.config.search && sink.keeps();
+        let indexed: FxHashSet<&str> = if searching {
+            plan.iter()
+                .zip(&paths)
+                .filter(|(o, _)| crate::search::indexed(**o))
+                .map(|(_, p)| p.as_str())
+                .collect()
+        } else {
+            Default::default()
+        };
+        let to_index = std::sync::Mutex::new(Vec::new());
         let written = std::sync::Mutex::new(Vec::new());
         let stats = renderer.render_some(&todo, |path, bytes| {
+            if indexed.contains(path) {
+                let html = crate::search::indexable(&String::from_utf8_lossy(bytes));
+                to_index
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push((path.to_string(), html));
+            }
             sink.write(path, bytes)?;
             written
                 .lock()
@@ -284,6 +332,35 @@ impl Session {
             Ok(())
         })?;
         let mut written = written.into_inner().unwrap_or_else(|p| p.into_inner());
+        let to_index = to_index.into_inner().unwrap_or_else(|p| p.into_inner());
+        mark("render and write pages");
+        let background = sink.detached().filter(|_| self.incremental);
+        match background {
+            // Under `serve` the index follows in the background; the reload does not wait.
+            Some(detached) => {
+                let change = crate::search::Change {
+                    language: searching.then(|| site.config.language.clone()),
+                    pages: to_index,
+                    indexed: indexed.iter().map(|p| p.to_string()).collect(),
+                    sink: detached,
+                };
+                if searching || self.search.is_some() {
+                    self.search
+                        .get_or_insert_with(crate::search::Background::start)
+                        .send(change);
+                }
+            }
+            None if searching => {
+                let pages: crate::search::Pages = to_index.into_iter().collect();
+                for (path, bytes) in crate::search::bundle(&site.config.language, pages, &mut mark)?
+                {
+                    sink.write(&path, &bytes)?;
+                    written.push(path);
+                }
+                mark("search index: write");
+            }
+            None => {}
+        }
         let static_now: BTreeSet<String> = site.static_files().iter().cloned().collect();
         let to_copy: Vec<&String> = match &self.last {
             Some(last) => static_now
@@ -315,7 +392,7 @@ impl Session {
             .collect();
         copy_all(&copies, sink)?;
         written.extend(assets_to_copy.into_iter().map(|(dest, _)| dest.clone()));
-        mark("render and write");
+        mark("copy static files and assets");
         // Lead images' paths name their content: one written before is still right.
         let images_now: BTreeSet<String> = site.images.iter().map(|(p, _)| p.clone()).collect();
         let images_to_write: Vec<&(String, Blob)> = site

@@ -614,6 +614,12 @@ impl crate::session::Sink for DirSink {
         })
     }
 
+    fn detached(&self) -> Option<Box<dyn crate::session::Sink + Send>> {
+        Some(Box::new(DirSink {
+            dir: self.dir.clone(),
+        }))
+    }
+
     fn remove(&self, path: &str) -> Result<(), Diagnostic> {
         let target = self.path_for(path)?;
         match fs::remove_file(&target) {

@@ -519,6 +519,9 @@ impl Shape for Site {
     fn hosting_files(&self) -> bool {
         self.config.hosting_files
     }
+    fn search(&self) -> bool {
+        self.config.search
+    }
     fn author_count(&self) -> usize {
         self.authors.len()
     }
@@ -1319,7 +1322,7 @@ pub fn structure_key(config: &Config, input: &Input, opts: &Options) -> u64 {
         .collect();
     put(&held);
     put(&(config.paginate as u64).to_le_bytes());
-    put(&[u8::from(config.hosting_files)]);
+    put(&[u8::from(config.hosting_files), u8::from(config.search)]);
     put(config.author.as_bytes());
     for a in &input.authors {
         put(a.file.path.as_os_str().as_encoded_bytes());
@@ -1465,6 +1468,8 @@ pub struct Catalog {
     pub paginate: usize,
     /// Whether the files for static hosts are written.
     pub hosting_files: bool,
+    /// Whether the site has search.
+    pub search: bool,
     /// Each brief's topics, in the order it lists them.
     pub brief_topics: Vec<Vec<TopicId>>,
     /// Each brief's entities per kind, in the order it lists them.
@@ -1570,6 +1575,9 @@ impl Shape for View<'_> {
     fn hosting_files(&self) -> bool {
         self.catalog.hosting_files
     }
+    fn search(&self) -> bool {
+        self.catalog.search
+    }
     fn author_count(&self) -> usize {
         self.catalog.authors.len()
     }
@@ -1629,6 +1637,7 @@ fn catalog(
     Catalog {
         paginate: config.paginate,
         hosting_files: config.hosting_files,
+        search: config.search,
         brief_topics,
         brief_entities,
         topic_briefs,

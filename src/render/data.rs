@@ -20,8 +20,18 @@ pub struct SiteData<'a> {
     stylesheet: &'a str,
     icon: &'a str,
     feed_url: &'static str,
+    /// Where the search page and its script are, when the site has search.
+    search: Option<SearchLinks>,
     pages: Vec<Link<'a>>,
     topics: Vec<Link<'a>>,
+}
+
+#[derive(Serialize)]
+struct SearchLinks {
+    url: &'static str,
+    script: &'static str,
+    /// The Pagefind bundle's folder, with a trailing slash.
+    bundle: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -42,6 +52,11 @@ pub fn site_value(site: &Site) -> Value {
         stylesheet: layout::STYLESHEET,
         icon: layout::ICON,
         feed_url: layout::FEED,
+        search: config.search.then(|| SearchLinks {
+            url: layout::SEARCH,
+            script: layout::SEARCH_SCRIPT,
+            bundle: format!("{}/", crate::search::BUNDLE_DIR),
+        }),
         pages: site
             .pages
             .iter()

@@ -277,7 +277,11 @@ pub fn sitemap(site: &Site, outputs: &[(Output, String)]) -> Vec<u8> {
     );
     for (output, path) in outputs {
         let draft = matches!(output, Output::Brief(b) if site.brief(*b).unlisted());
-        let listed = output.is_page() && !matches!(output, Output::NotFound | Output::Redirect(_));
+        let listed = output.is_page()
+            && !matches!(
+                output,
+                Output::NotFound | Output::Redirect(_) | Output::Search
+            );
         if !listed || draft {
             continue;
         }

@@ -72,6 +72,8 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         "redirect.html",
         include_str!("../../templates/redirect.html"),
     ),
+    ("search.html", include_str!("../../templates/search.html")),
+    ("search.js", include_str!("../../templates/search.js")),
     ("style.css", include_str!("../../templates/style.css")),
     ("favicon.svg", include_str!("../../templates/favicon.svg")),
     (

@@ -129,7 +129,11 @@ fn front_matter_variants_come_out_right() {
     assert_eq!(texts(&crlf, "h1"), ["Pipeline repairs disputed"]);
     assert_eq!(texts(&crlf, ".content h2"), ["Claims"]);
     assert!(crlf.contains("status-disputed"));
+    // (The search index's binary files aside.)
     for (path, bytes) in read_tree(&site.out) {
+        if path.starts_with("pagefind/") {
+            continue;
+        }
         assert!(!bytes.contains(&b'\r'), "{path} contains a carriage return");
         assert!(
             !bytes.starts_with(b"\xef\xbb\xbf"),
@@ -487,8 +491,8 @@ fn feeds_and_sitemap_use_relative_links_without_base_url() {
     assert_eq!(titles.len(), PUBLISHED.len());
     assert_eq!(titles[0], "Talks resume after the border incident");
 
-    // Every HTML page but 404.html and the redirect pages of the topic's aliases is in the
-    // sitemap, once, and nothing else.
+    // Every HTML page but 404.html, the search page and the redirect pages of the topic's
+    // aliases is in the sitemap, once, and nothing else.
     let locs = sitemap_locs(&site.output("sitemap.xml"));
     let mut listed: Vec<String> = locs.iter().map(|l| resolve("sitemap.xml", l)).collect();
     listed.sort();
@@ -496,7 +500,10 @@ fn feeds_and_sitemap_use_relative_links_without_base_url() {
     pages.retain(|p| {
         !matches!(
             p.as_str(),
-            "404.html" | "topics/talks/index.html" | "topics/negotiations/index.html"
+            "404.html"
+                | "search/index.html"
+                | "topics/talks/index.html"
+                | "topics/negotiations/index.html"
         )
     });
     pages.sort();
@@ -660,6 +667,8 @@ const HOSTILE_SUMMARY: &str = r#"Summary <script>alert(1)</script> "quotes" & am
 const HOSTILE_URL: &str = r#"https://example.com/search?a=1&b="2""#;
 
 const JSON_LD_OPEN: &str = r#"<script type="application/ld+json">"#;
+/// The theme's search script, which every page loads (`data-root` leads to the site root).
+const SEARCH_SCRIPT: &str = r#"search.js" defer data-root="#;
 
 /// No live script (only JSON-LD data blocks, which must hold valid JSON with no raw `<`), event
 /// handler or `javascript:` URL in any HTML page, and no double escaping.
@@ -667,21 +676,31 @@ fn assert_no_live_markup(out: &Path) {
     let script = scraper::Selector::parse("script").expect("selector");
     let all = scraper::Selector::parse("*").expect("selector");
     for (path, bytes) in read_tree(out) {
-        let text = String::from_utf8_lossy(&bytes);
-        // The only scripts allowed are the brief pages' JSON-LD data blocks.
-        assert_eq!(
-            text.matches("<script").count(),
-            text.matches(JSON_LD_OPEN).count(),
-            "{path} holds a raw <script tag:\n{text}"
-        );
         if !path.ends_with(".html") {
             continue;
         }
+        let text = String::from_utf8_lossy(&bytes);
+        // The only scripts allowed are the brief pages' JSON-LD data blocks and the theme's
+        // search script, once per page.
+        let theme = text.matches(SEARCH_SCRIPT).count();
+        assert!(theme <= 1, "{path} loads the search script {theme} times");
+        assert_eq!(
+            text.matches("<script").count(),
+            text.matches(JSON_LD_OPEN).count() + theme,
+            "{path} holds a raw <script tag:\n{text}"
+        );
         for double in ["&amp;amp;", "&amp;lt;", "&amp;quot;", "&amp;#"] {
             assert!(!text.contains(double), "{path} is escaped twice ({double})");
         }
         let doc = scraper::Html::parse_document(&text);
         for data in doc.select(&script) {
+            if data
+                .value()
+                .attr("src")
+                .is_some_and(|s| s.ends_with("search.js"))
+            {
+                continue;
+            }
             assert_eq!(
                 data.value().attr("type"),
                 Some("application/ld+json"),
@@ -799,7 +818,11 @@ fn unsafe_html_keeps_raw_html_but_still_escapes_front_matter() {
     );
     // Only the body's script is live; the title, summary and names are still text.
     assert_eq!(
-        texts(&page, "script:not([type='application/ld+json'])").len(),
+        texts(
+            &page,
+            "script:not([type='application/ld+json']):not([src$='search.js'])"
+        )
+        .len(),
         1
     );
     assert_eq!(texts(&page, "h1"), [HOSTILE_TITLE]);
@@ -891,7 +914,10 @@ fn timings_list_each_stage_and_each_template() {
     for stage in [
         "read, parse front matter",
         "structure, markdown, model",
-        "render and write",
+        "render and write pages",
+        "search index: read pages",
+        "search index: make bundle",
+        "copy static files and assets",
         "swap in",
     ] {
         assert!(

@@ -397,6 +397,8 @@ impl Lab {
         match self.session.build(&paths, &self.sink) {
             Ok(update) => {
                 self.ok = true;
+                // The search index follows in the background, as under `serve`.
+                self.session.settle_search();
                 update
             }
             Err(session) => match briefing::check(&self.opts()) {
@@ -806,8 +808,8 @@ impl Lab {
             ),
             TemplateEdit::Brief | TemplateEdit::RemoveBrief => (
                 "templates/brief.html",
-                "<p class=\"lede\">",
-                format!("<p class=\"lede\" data-revision=\"{c}\">"),
+                "<p class=\"lede\"",
+                format!("<p class=\"lede\" data-revision=\"{c}\""),
             ),
         };
         let remove = matches!(edit, TemplateEdit::RemoveCard | TemplateEdit::RemoveBrief);

@@ -508,5 +508,6 @@ fn a_session_redoes_the_sources_pages_when_a_source_is_renamed() {
     let mut full = read_tree(&fresh);
     // The mark a full build leaves on its output folder.
     full.remove(".briefing-output");
+    session.settle_search();
     assert_same_tree(&full, &read_tree(&site.out));
 }

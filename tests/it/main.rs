@@ -19,6 +19,8 @@ mod profiles;
 mod publishing;
 mod redirects;
 mod reliability;
+mod search;
+mod search_index;
 mod serve;
 mod tools;
 mod util;

@@ -98,7 +98,7 @@ fn aliases_merge_spellings_in_any_script_onto_the_profile_page() {
     // The brief written in Cyrillic links to the one page, under the profile's name.
     let ru = site.output("briefs/peregovory-v-stambule/index.html");
     assert!(
-        ru.contains(r#"href="../../people/marco-rossi/index.html">Marco Rossi</a>"#),
+        ru.contains(r#"href="../../people/marco-rossi/index.html" data-pagefind-filter="person">Marco Rossi</a>"#),
         "{ru}"
     );
     // The people index lists one Marco Rossi.

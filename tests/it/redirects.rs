@@ -435,6 +435,7 @@ fn a_session_adds_moves_and_removes_redirect_pages() {
             .written
             .contains(&"topics/talks/index.html".to_string())
     );
+    session.settle_search();
     assert_same_tree(&read_tree(&served), &full("alias added"));
 
     site.edit(TALKS, "Talks resume after", "Talks restart after");
@@ -446,6 +447,7 @@ fn a_session_adds_moves_and_removes_redirect_pages() {
             .written
             .contains(&"briefs/old-talks/index.html".to_string())
     );
+    session.settle_search();
     assert_same_tree(&read_tree(&served), &full("retitled"));
 
     site.edit(
@@ -471,6 +473,7 @@ fn a_session_adds_moves_and_removes_redirect_pages() {
             .expect("a redirect page")
             .contains("url=../../briefs/talks-restart/index.html")
     );
+    session.settle_search();
     assert_same_tree(&read_tree(&served), &full("renamed"));
 
     site.edit(TALKS, "aliases: [old-talks, talks-resume]\n", "");
@@ -487,6 +490,7 @@ fn a_session_adds_moves_and_removes_redirect_pages() {
             .removed
             .contains(&"briefs/talks-resume/index.html".to_string())
     );
+    session.settle_search();
     assert_same_tree(&read_tree(&served), &full("aliases removed"));
 
     // A broken alias fails the session as it fails a build; the fix builds again.
@@ -501,5 +505,6 @@ fn a_session_adds_moves_and_removes_redirect_pages() {
         .build(std::slice::from_ref(&talks), &sink)
         .expect("fixed");
     assert!(served.join("x/index.html").is_file());
+    session.settle_search();
     assert_same_tree(&read_tree(&served), &full("fixed"));
 }

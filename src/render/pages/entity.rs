@@ -21,6 +21,8 @@ struct EntityData<'a> {
     url: &'a str,
     kind: EntityKind,
     kind_title: &'static str,
+    /// "person", "place", "organization" or "tag": the search filter the page sets.
+    kind_singular: &'static str,
     kind_url: String,
     count: usize,
     feed_url: String,
@@ -184,6 +186,7 @@ pub fn data(
             url: &entity.url,
             kind,
             kind_title: kind.title(),
+            kind_singular: kind.singular(),
             kind_url: layout::entities_url(kind),
             count: entity.briefs.len(),
             feed_url: layout::entity_feed_url(kind, &entity.slug),
