@@ -1048,27 +1048,22 @@ impl Server {
                         Some((body, kind)) => (200, body, kind),
                         None => (404, b"not found".to_vec(), "text/plain; charset=utf-8"),
                     };
-                    eprintln!("SERVED {port} {status} {path}");
                     log.lock().expect("log").push((path, status));
                     let header = tiny_http::Header::from_bytes("Content-Type", kind)
                         .expect("content type header");
-                    let close = tiny_http::Header::from_bytes("Connection", "close")
-                        .expect("connection header");
+                    // Nothing kept: the search page fetches the index's files several at a time,
+                    // and a cached copy being written held up a second fetch of the same file.
+                    let no_store = tiny_http::Header::from_bytes("Cache-Control", "no-store")
+                        .expect("cache header");
                     let response = tiny_http::Response::from_data(body)
                         .with_status_code(status)
                         .with_header(header)
-                        .with_header(close);
-                    let response = if std::env::var_os("NOSTORE").is_some() {
-                        response.with_header(
-                            tiny_http::Header::from_bytes("Cache-Control", "no-store").unwrap(),
-                        )
-                    } else {
-                        response
-                    };
+                        .with_header(no_store);
+                    // Answered on a thread of its own, so a slow reader holds up no other.
                     // A client that went away is not the server's problem.
-                    let t = std::time::Instant::now();
-                    let r = request.respond(response);
-                    eprintln!("RESPONDED {port} {:?} {:?}", t.elapsed(), r.err());
+                    thread::spawn(move || {
+                        let _ = request.respond(response);
+                    });
                 }
             })
         };
