@@ -99,7 +99,10 @@
     const ready = (async () => {
       const pagefind = await import(new URL("pagefind.js", bundle).href);
       // Results come back as the index holds them, from the site root: `/briefs/x/index.html`.
-      await pagefind.options({ baseUrl: "/" });
+      // On the page's own thread: with Pagefind's web worker the page stalled at start in about
+      // one load in six (seen with Python's http.server, bench/search_bytes.py), and the worker
+      // fetched the index's metadata and WebAssembly a second time.
+      await pagefind.options({ baseUrl: "/", noWorker: true });
       fill(await pagefind.filters());
       return pagefind;
     })();
