@@ -1021,55 +1021,43 @@ impl SampleSite {
 }
 
 /// A static file server for the site under [`SUB`], on 127.0.0.1 and a random port.
+///
+/// One thread per connection, and every connection closed after one response, like a plain
+/// static host. (tiny_http was used here before; its connection pool can leave a new
+/// connection unserved while its threads hold keep-alive connections open, and the search
+/// page's burst of parallel requests for index files then hung until some other request came.)
 pub(crate) struct Server {
     pub(crate) origin: String,
-    server: Arc<tiny_http::Server>,
+    address: std::net::SocketAddr,
+    stop: Arc<std::sync::atomic::AtomicBool>,
     log: Arc<Mutex<Vec<(String, u16)>>>,
     thread: Option<thread::JoinHandle<()>>,
 }
 
 impl Server {
     pub(crate) fn start(root: &Path) -> Server {
-        let server =
-            Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind a port on 127.0.0.1"));
-        let port = server.server_addr().to_ip().expect("an IP address").port();
+        let listener =
+            std::net::TcpListener::bind("127.0.0.1:0").expect("bind a port on 127.0.0.1");
+        let address = listener.local_addr().expect("the bound address");
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let log = Arc::new(Mutex::new(Vec::new()));
         let thread = {
-            let (server, log, root) = (server.clone(), log.clone(), root.to_path_buf());
+            let (stop, log, root) = (stop.clone(), log.clone(), root.to_path_buf());
             thread::spawn(move || {
-                for request in server.incoming_requests() {
-                    let path = request
-                        .url()
-                        .split(['?', '#'])
-                        .next()
-                        .unwrap_or("")
-                        .to_string();
-                    let (status, body, kind) = match serve(&root, &path) {
-                        Some((body, kind)) => (200, body, kind),
-                        None => (404, b"not found".to_vec(), "text/plain; charset=utf-8"),
-                    };
-                    log.lock().expect("log").push((path, status));
-                    let header = tiny_http::Header::from_bytes("Content-Type", kind)
-                        .expect("content type header");
-                    // Nothing kept: the search page fetches the index's files several at a time,
-                    // and a cached copy being written held up a second fetch of the same file.
-                    let no_store = tiny_http::Header::from_bytes("Cache-Control", "no-store")
-                        .expect("cache header");
-                    let response = tiny_http::Response::from_data(body)
-                        .with_status_code(status)
-                        .with_header(header)
-                        .with_header(no_store);
-                    // Answered on a thread of its own, so a slow reader holds up no other.
-                    // A client that went away is not the server's problem.
-                    thread::spawn(move || {
-                        let _ = request.respond(response);
-                    });
+                for stream in listener.incoming() {
+                    if stop.load(std::sync::atomic::Ordering::SeqCst) {
+                        break;
+                    }
+                    let Ok(stream) = stream else { continue };
+                    let (log, root) = (log.clone(), root.clone());
+                    thread::spawn(move || answer(stream, &root, &log));
                 }
             })
         };
         Server {
-            origin: format!("http://127.0.0.1:{port}"),
-            server,
+            origin: format!("http://{address}"),
+            address,
+            stop,
             log,
             thread: Some(thread),
         }
@@ -1097,11 +1085,56 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        self.server.unblock();
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        // Wakes the accepting thread so that it sees the flag.
+        let _ = std::net::TcpStream::connect(self.address);
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
     }
+}
+
+/// Reads one request from `stream`, answers it with the file under `root` and closes.
+fn answer(stream: std::net::TcpStream, root: &Path, log: &Mutex<Vec<(String, u16)>>) {
+    use std::io::{BufRead, BufReader, Write};
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let mut reader = BufReader::new(&stream);
+    let mut line = String::new();
+    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+        return; // The waking connection of `Drop`, or a client that went away.
+    }
+    let mut parts = line.split_whitespace();
+    let method = parts.next().unwrap_or("").to_string();
+    let target = parts.next().unwrap_or("").to_string();
+    // The headers, up to the blank line; none of them matters here.
+    let mut header = String::new();
+    while reader.read_line(&mut header).unwrap_or(0) > 2 {
+        header.clear();
+    }
+    let path = target.split(['?', '#']).next().unwrap_or("").to_string();
+    let (status, reason, body, kind) = match serve(root, &path) {
+        Some((body, kind)) => (200, "OK", body, kind),
+        None => (
+            404,
+            "Not Found",
+            b"not found".to_vec(),
+            "text/plain; charset=utf-8",
+        ),
+    };
+    log.lock().expect("log").push((path, status));
+    let head = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n",
+        body.len()
+    );
+    let mut out = &stream;
+    // A client that went away is not the server's problem.
+    let _ = out.write_all(head.as_bytes());
+    if method != "HEAD" {
+        let _ = out.write_all(&body);
+    }
+    let _ = out.flush();
+    let _ = stream.shutdown(std::net::Shutdown::Both);
 }
 
 /// The file behind a request path under [`SUB`], with its content type.
