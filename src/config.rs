@@ -44,9 +44,102 @@ pub struct Config {
     pub social_cards: bool,
     /// Build a full-text search index (Pagefind) into `pagefind/`.
     pub search: bool,
+    /// Every language the site is written in, `language` (the default) first. A site in one
+    /// language has one; each further language gets its own tree (`ru/…`).
+    pub languages: Vec<Language>,
+    /// What a language's tree does with briefs and pages not translated into it.
+    pub untranslated: Untranslated,
+    /// The tree this configuration builds: the default language's at the root, or another's
+    /// under its prefix. Set per language by the session; the default's for one language.
+    #[serde(skip)]
+    pub tree: Tree,
     /// Problems that do not stop a build, for the build's report.
     #[serde(skip)]
     pub warnings: Vec<Diagnostic>,
+}
+
+/// One language of a site: its BCP 47 tag, and the site's title and description in it when
+/// they differ from the defaults (`[languages.ru] title = "…"`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Language {
+    pub tag: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+}
+
+/// What a language's tree does with content that has no translation into it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Untranslated {
+    /// Leave it out of the tree: the tree has only what was written in its language (the
+    /// default, as in Hugo and Zola).
+    #[default]
+    Omit,
+    /// Show it in its original language, marked so (`lang` on the text).
+    Original,
+}
+
+/// Which language's tree a build of the site makes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tree {
+    /// Index into [`Config::languages`]; 0 is the default language.
+    pub index: usize,
+    /// The tree's folder in the output with a trailing slash (`ru/`); empty for the default.
+    pub prefix: String,
+}
+
+impl Tree {
+    /// The way from this tree's root up to the output's root (`../` under `ru/`).
+    pub fn up(&self) -> String {
+        "../".repeat(self.prefix.matches('/').count())
+    }
+}
+
+impl Config {
+    /// Whether the site is written in more than one language.
+    pub fn multilingual(&self) -> bool {
+        self.languages.len() > 1
+    }
+
+    /// The output folder of a language's tree: empty for the default, else its tag in lower
+    /// case (`ru/`, `pt-br/`).
+    pub fn prefix_of(&self, index: usize) -> String {
+        match index {
+            0 => String::new(),
+            i => format!("{}/", self.languages[i].tag.to_ascii_lowercase()),
+        }
+    }
+
+    /// This configuration for the tree of language `index`: its tag as `language`, its title,
+    /// description and base URL (under the tree's folder).
+    pub fn for_language(&self, index: usize) -> Config {
+        let mut c = self.clone();
+        let lang = &self.languages[index];
+        c.language = lang.tag.clone();
+        if let Some(t) = &lang.title {
+            c.title = t.clone();
+        }
+        if let Some(d) = &lang.description {
+            c.description = d.clone();
+        }
+        c.tree = Tree {
+            index,
+            prefix: self.prefix_of(index),
+        };
+        if let Some(base) = &mut c.base_url {
+            base.push_str(&c.tree.prefix);
+        }
+        if index > 0 {
+            // `_redirects` and `_headers` are read at the output's root only.
+            c.hosting_files = false;
+        }
+        c
+    }
+
+    /// The way from the root of language `index`'s tree up to the output's root.
+    pub fn tree_up(&self, index: usize) -> String {
+        "../".repeat(self.prefix_of(index).matches('/').count())
+    }
 }
 
 /// Every key `site.toml` may set, with a line that sets it well (for help texts).
@@ -64,6 +157,8 @@ const SETTINGS: &[(&str, &str)] = &[
     ("hosting_files", "hosting_files = true"),
     ("social_cards", "social_cards = true"),
     ("search", "search = false"),
+    ("languages", "languages = [\"en\", \"ru\"]"),
+    ("untranslated", "untranslated = \"original\""),
 ];
 
 /// The code of the warning for a site without `base_url`.
@@ -128,6 +223,9 @@ impl Config {
         let hosting_files = s.boolean("hosting_files");
         let social_cards = s.boolean("social_cards");
         let search = s.boolean("search");
+        let language = language.unwrap_or_else(|| "en".into());
+        let languages = s.languages(&language);
+        let untranslated = s.untranslated();
         let Settings { mut problems, .. } = s;
         if !problems.is_empty() {
             problems.sort_by_key(|d| (d.line, d.column));
@@ -142,7 +240,7 @@ impl Config {
             title: title.unwrap_or_default(),
             description: description.unwrap_or_default(),
             base_url,
-            language: language.unwrap_or_else(|| "en".into()),
+            language,
             author: author.unwrap_or_default(),
             output_dir: output_dir.unwrap_or_else(|| PathBuf::from("public")),
             unsafe_html: unsafe_html.unwrap_or(false),
@@ -152,6 +250,9 @@ impl Config {
             hosting_files: hosting_files.unwrap_or(true),
             social_cards: social_cards.unwrap_or(false),
             search: search.unwrap_or(true),
+            languages,
+            untranslated: untranslated.unwrap_or_default(),
+            tree: Tree::default(),
             warnings,
         })
     }
@@ -405,21 +506,148 @@ impl<'a> Settings<'a> {
         Some(author)
     }
 
+    /// `languages`: a list of tags, or a table of tags each with an optional `title` and
+    /// `description`. The default `language` comes first whether listed or not.
+    fn languages(&mut self, default: &str) -> Vec<Language> {
+        let mut out = vec![Language {
+            tag: default.to_string(),
+            title: None,
+            description: None,
+        }];
+        let Some(value) = self.get("languages") else {
+            return out;
+        };
+        let mut entries: Vec<(String, Range<usize>, Option<&'a DeTable<'a>>)> = Vec::new();
+        match value.get_ref() {
+            DeValue::Array(items) => {
+                for item in items {
+                    match item.get_ref() {
+                        DeValue::String(s) => entries.push((s.to_string(), item.span(), None)),
+                        other => self.problem(
+                            "config-type",
+                            item.span(),
+                            format!("each of `languages` must be a language tag in quotes, not {}", found(other)),
+                            "write it like `languages = [\"en\", \"ru\"]`".into(),
+                        ),
+                    }
+                }
+            }
+            DeValue::Table(table) => {
+                for (key, v) in table.iter() {
+                    match v.get_ref() {
+                        DeValue::Table(t) => entries.push((key.get_ref().to_string(), key.span(), Some(t))),
+                        other => self.problem(
+                            "config-type",
+                            v.span(),
+                            format!("`languages.{}` must be a table, not {}", key.get_ref(), found(other)),
+                            format!("write it as a section: `[languages.{}]` with `title = \"…\"` under it", key.get_ref()),
+                        ),
+                    }
+                }
+            }
+            _ => {
+                self.wrong_type("languages", value, "a list of language tags");
+                return out;
+            }
+        }
+        for (tag, span, table) in entries {
+            self.check_tag("languages", &tag, span.clone());
+            let (title, description) = match table {
+                Some(t) => self.language_section(t, &tag),
+                None => (None, None),
+            };
+            if tag.eq_ignore_ascii_case(default) {
+                out[0].title = title;
+                out[0].description = description;
+                continue;
+            }
+            if out.iter().any(|l| l.tag.eq_ignore_ascii_case(&tag)) {
+                self.problem(
+                    "config-value",
+                    span,
+                    format!("`languages` lists {tag:?} twice"),
+                    "list each language once".into(),
+                );
+                continue;
+            }
+            out.push(Language { tag, title, description });
+        }
+        out
+    }
+
+    /// The `title` and `description` of one language's section, checked.
+    fn language_section(
+        &mut self,
+        table: &'a DeTable<'a>,
+        tag: &str,
+    ) -> (Option<String>, Option<String>) {
+        let (mut title, mut description) = (None, None);
+        for (k, v) in table.iter() {
+            let key: &str = k.get_ref();
+            let slot = match key {
+                "title" => &mut title,
+                "description" => &mut description,
+                _ => {
+                    self.problem(
+                        "unknown-config-key",
+                        k.span(),
+                        format!("unknown setting `languages.{tag}.{key}`"),
+                        did_you_mean(key, &["title", "description"], "settings of a language"),
+                    );
+                    continue;
+                }
+            };
+            match v.get_ref() {
+                DeValue::String(s) => *slot = Some(s.to_string()),
+                other => self.problem(
+                    "config-type",
+                    v.span(),
+                    format!(
+                        "`languages.{tag}.{key}` must be text in quotes, not {}",
+                        found(other)
+                    ),
+                    format!("write it like `{key} = \"…\"`"),
+                ),
+            }
+        }
+        (title, description)
+    }
+
+    /// `untranslated`: `"omit"` or `"original"`.
+    fn untranslated(&mut self) -> Option<Untranslated> {
+        let (value, span) = self.text("untranslated")?;
+        match value.as_str() {
+            "omit" => Some(Untranslated::Omit),
+            "original" => Some(Untranslated::Original),
+            _ => {
+                self.problem(
+                    "config-value",
+                    span,
+                    format!("`untranslated` must be \"omit\" or \"original\", not {value:?}"),
+                    "\"omit\" leaves untranslated briefs and pages out of a language's pages; \"original\" shows them in the language they were written in".into(),
+                );
+                None
+            }
+        }
+    }
+
     fn language(&mut self) -> Option<String> {
         let (language, span) = self.text("language")?;
-        let valid = !language.is_empty()
-            && language
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-');
+        self.check_tag("language", &language, span);
+        Some(language)
+    }
+
+    /// Reports a value of `key` that is not a language tag.
+    fn check_tag(&mut self, key: &str, tag: &str, span: Range<usize>) {
+        let valid = !tag.is_empty() && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
         if !valid {
             self.problem(
                 "config-value",
                 span,
-                format!("`language` {language:?} is not a language tag"),
+                format!("`{key}` {tag:?} is not a language tag"),
                 "use a BCP 47 tag such as \"en\", \"en-GB\" or \"ru\"".into(),
             );
         }
-        Some(language)
     }
 }
 

@@ -332,6 +332,11 @@ pub trait Shape {
     fn redirect_path(&self, r: RedirectId) -> &str;
     /// Whether the files for static hosts are written (`hosting_files` in `site.toml`).
     fn hosting_files(&self) -> bool;
+    /// Whether this tree is at the output's root: the sitemap and `robots.txt` are written
+    /// once, by the default language's tree of a multilingual site.
+    fn site_root(&self) -> bool {
+        true
+    }
     /// Whether the site has search (`search` in `site.toml`).
     fn search(&self) -> bool;
     fn author_count(&self) -> usize;
@@ -364,11 +369,12 @@ pub fn plan(shape: &impl Shape) -> Vec<Output> {
         Output::Corrections,
         Output::NotFound,
         Output::Feed,
-        Output::Sitemap,
-        Output::Robots,
         Output::Stylesheet,
         Output::Icon,
     ];
+    if shape.site_root() {
+        outputs.extend([Output::Sitemap, Output::Robots]);
+    }
     let timeline = topic_pages(shape.brief_count(), shape.paginate());
     outputs.extend((1..=timeline).map(Output::Timeline));
     outputs.extend((0..shape.brief_count()).map(|b| Output::Brief(BriefId::new(b))));

@@ -48,6 +48,7 @@ pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod session;
+pub mod translations;
 pub mod write;
 
 use std::path::PathBuf;

@@ -121,19 +121,86 @@ pub struct Session {
     assets_changed: BTreeSet<PathBuf>,
     /// Static files to copy again although they were there before (the watcher saw them change).
     static_changed: BTreeSet<String>,
+    /// What is kept per language tree: one for most sites (see [`crate::translations`]).
+    trees: Vec<TreeState>,
+    /// The languages `trees` are for, default first: a change of languages starts afresh.
+    tree_languages: Vec<String>,
+    /// Lead images as the last good build processed them, by source path; an image the
+    /// watcher saw change loses its entry.
+    lead_images: FxHashMap<PathBuf, Arc<Processed>>,
+    /// Whether to keep what later builds reuse; a one-off build does not.
+    incremental: bool,
+}
+
+/// What a session keeps of one language's tree between builds.
+#[derive(Default)]
+struct TreeState {
     /// Each file's body as rendered by the last good build, by source key; a file read again
     /// loses its entry.
     bodies: FxHashMap<SourceKey, Arc<Body>>,
     /// Pieces of brief HTML that listings repeat, from the last build.
     fragments: Fragments,
-    /// Lead images as the last good build processed them, by source path; an image the
-    /// watcher saw change loses its entry.
-    lead_images: FxHashMap<PathBuf, Arc<Processed>>,
     last: Option<Last>,
-    /// Whether to keep what later builds reuse; a one-off build does not.
-    incremental: bool,
     /// The search index `serve` keeps up to date in the background.
     search: Option<crate::search::Background>,
+}
+
+/// What writing one tree did, for the build's [`Update`] and report.
+struct Emitted {
+    written: Vec<String>,
+    removed: Vec<String>,
+    moved: Vec<(String, String)>,
+    stats: crate::render::Stats,
+    social_cards: (usize, usize),
+}
+
+/// A sink that writes under a language tree's folder (`ru/`).
+struct Prefixed<'a> {
+    inner: &'a dyn Sink,
+    prefix: &'a str,
+}
+
+impl Sink for Prefixed<'_> {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.inner.write(&format!("{}{path}", self.prefix), bytes)
+    }
+    fn copy(&self, from: &Path, path: &str) -> Result<(), Diagnostic> {
+        self.inner.copy(from, &format!("{}{path}", self.prefix))
+    }
+    fn remove(&self, path: &str) -> Result<(), Diagnostic> {
+        self.inner.remove(&format!("{}{path}", self.prefix))
+    }
+    fn keeps(&self) -> bool {
+        self.inner.keeps()
+    }
+    fn detached(&self) -> Option<Box<dyn Sink + Send>> {
+        let inner = self.inner.detached()?;
+        Some(Box::new(PrefixedOwned {
+            inner,
+            prefix: self.prefix.to_string(),
+        }))
+    }
+}
+
+/// [`Prefixed`] for another thread.
+struct PrefixedOwned {
+    inner: Box<dyn Sink + Send>,
+    prefix: String,
+}
+
+impl Sink for PrefixedOwned {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.inner.write(&format!("{}{path}", self.prefix), bytes)
+    }
+    fn copy(&self, from: &Path, path: &str) -> Result<(), Diagnostic> {
+        self.inner.copy(from, &format!("{}{path}", self.prefix))
+    }
+    fn remove(&self, path: &str) -> Result<(), Diagnostic> {
+        self.inner.remove(&format!("{}{path}", self.prefix))
+    }
+    fn keeps(&self) -> bool {
+        self.inner.keeps()
+    }
 }
 
 impl Session {
@@ -154,12 +221,10 @@ impl Session {
             assets: Vec::new(),
             assets_changed: BTreeSet::new(),
             static_changed: BTreeSet::new(),
-            bodies: FxHashMap::default(),
-            fragments: Fragments::default(),
+            trees: Vec::new(),
+            tree_languages: Vec::new(),
             lead_images: FxHashMap::default(),
-            last: None,
             incremental: true,
-            search: None,
         }
     }
 
@@ -175,7 +240,7 @@ impl Session {
     /// Waits until the search index `serve` makes in the background has caught up with the
     /// last build (for tests and tools that read the output right after a build).
     pub fn settle_search(&self) {
-        if let Some(search) = &self.search {
+        for search in self.trees.iter().filter_map(|t| t.search.as_ref()) {
             search.settle();
         }
     }
@@ -188,7 +253,7 @@ impl Session {
     /// The site of the last good build, with its templates: to render single pages outside a
     /// build (benchmarks, tools).
     pub fn last_site(&self) -> Option<(&Site, &Templates)> {
-        let last = self.last.as_ref()?;
+        let last = self.trees.first()?.last.as_ref()?;
         Some((&last.site, self.templates.as_deref()?))
     }
 
@@ -200,16 +265,13 @@ impl Session {
         let start = Instant::now();
         let mut timings = Vec::new();
         let mut lap = Instant::now();
-        let mut mark = |name: &'static str| {
-            timings.push((name, lap.elapsed()));
-            lap = Instant::now();
-        };
         if !self.loaded {
             self.load_all();
         } else {
             self.refresh(changed);
         }
-        mark("read, parse front matter");
+        timings.push(("read, parse front matter", lap.elapsed()));
+        lap = Instant::now();
         // Every problem is reported in one run: a broken site.toml, unreadable files and
         // template errors do not stop the rest of the site from being checked.
         let mut problems = Diagnostics::default();
@@ -229,7 +291,12 @@ impl Session {
         );
         let templates = self.compiled_templates();
         self.forget_measured();
-        let input = self.model_input();
+        let languages: Vec<String> = config.languages.iter().map(|l| l.tag.clone()).collect();
+        if self.tree_languages != languages {
+            self.trees = languages.iter().map(|_| TreeState::default()).collect();
+            self.tree_languages = languages;
+        }
+        let inputs = self.model_inputs(&config);
         let opts = model::Options {
             drafts: self.opts.drafts,
             fingerprints: self.incremental,
@@ -238,20 +305,32 @@ impl Session {
             // first rebuild after its time.
             now: Some(self.opts.now.unwrap_or_else(jiff::Timestamp::now)),
         };
-        let bodies = &self.bodies;
-        let cached = |path: &Path| bodies.get(&SourceKey::of(path)).cloned();
-        let previous = self.last.as_ref().map(|l| &l.site.structure);
-        let site = model::build(config, input, &opts, &cached, previous);
-        let (site, templates) = match (site, templates) {
-            (Ok(s), Ok(t)) if !problems.has_errors() => (s, t),
-            (s, t) => {
-                if let Err(e) = s {
-                    problems.extend(e.0);
-                }
+        let multilingual = config.multilingual();
+        let mut sites = Vec::with_capacity(inputs.len());
+        for (tree, input) in inputs.into_iter().enumerate() {
+            let tree_config = if multilingual {
+                config.for_language(tree)
+            } else {
+                config.clone()
+            };
+            let state = &self.trees[tree];
+            let bodies = &state.bodies;
+            let cached = |path: &Path| bodies.get(&SourceKey::of(path)).cloned();
+            let previous = state.last.as_ref().map(|l| &l.site.structure);
+            match model::build(tree_config, input, &opts, &cached, previous) {
+                Ok(site) => sites.push(site),
+                Err(e) => problems.extend(e.0),
+            }
+        }
+        let templates = match templates {
+            Ok(t) if !problems.has_errors() => t,
+            t => {
                 if let Err(e) = t {
                     problems.extend(e.0);
                 }
                 problems.sort();
+                // A file shown in several trees is reported once.
+                problems.0.dedup();
                 return Err(problems);
             }
         };
@@ -265,13 +344,137 @@ impl Session {
         if let Some(c) = &mut self.config {
             warnings.splice(0..0, std::mem::take(&mut c.warnings));
         }
-        warnings.extend(site.warnings.iter().cloned());
-        // The index `serve` makes in the background fails after its rebuild has been reported.
-        if let Some(failed) = self.search.as_ref().and_then(|s| s.take_failure()) {
-            warnings.push(failed.warning());
+        for (tree, site) in sites.iter().enumerate() {
+            for w in &site.warnings {
+                // Another language's tree repeats the default's warnings about the files it
+                // shows untranslated ("a topic with no briefs" among them): only those about
+                // its own language's files are its own.
+                let own = tree == 0
+                    || w.path.as_deref().is_some_and(|p| {
+                        crate::translations::identify(p, &config).0 == tree
+                    });
+                if own && !warnings.contains(w) {
+                    warnings.push(w.clone());
+                }
+            }
         }
-        mark("structure, markdown, model");
-        let mut renderer = Renderer::new(&site, &templates);
+        // The index `serve` makes in the background fails after its rebuild has been reported.
+        for state in &self.trees {
+            if let Some(failed) = state.search.as_ref().and_then(|s| s.take_failure()) {
+                warnings.push(failed.warning());
+            }
+        }
+        timings.push(("structure, markdown, model", lap.elapsed()));
+        lap = Instant::now();
+        if multilingual {
+            let table = Arc::new(crate::translations::Translations::of(&config, &sites));
+            for site in &mut sites {
+                site.translations = Some(Arc::clone(&table));
+            }
+            timings.push(("translations", lap.elapsed()));
+        }
+        let report_counts = (
+            sites.iter().map(|s| s.briefs.len()).sum(),
+            sites.iter().map(|s| s.topics.len()).sum(),
+            sites.first().map(|s| s.image_stats.clone()).unwrap_or_default(),
+            sites.iter().flat_map(|s| s.scheduled.iter().cloned()).collect::<Vec<_>>(),
+        );
+        self.lead_images.clear();
+        let mut written = Vec::new();
+        let mut removed = Vec::new();
+        let mut moved = Vec::new();
+        let mut by_kind: Vec<crate::render::KindStats> = Vec::new();
+        let mut pages = 0;
+        let (mut drawn, mut cached) = (0, 0);
+        for (tree, site) in sites.into_iter().enumerate() {
+            let prefix = site.config.tree.prefix.clone();
+            let prefixed = Prefixed {
+                inner: sink,
+                prefix: &prefix,
+            };
+            let tree_sink: &dyn Sink = if prefix.is_empty() { sink } else { &prefixed };
+            let emitted = self.emit(tree, site, &templates, tree_sink, &mut timings)?;
+            let at = |p: String| format!("{prefix}{p}");
+            written.extend(emitted.written.into_iter().map(at));
+            removed.extend(emitted.removed.into_iter().map(at));
+            moved.extend(emitted.moved.into_iter().map(|(a, b)| (at(a), at(b))));
+            pages += emitted.stats.pages;
+            drawn += emitted.social_cards.0;
+            cached += emitted.social_cards.1;
+            for k in emitted.stats.by_kind {
+                match by_kind.iter_mut().find(|m| m.name == k.name) {
+                    Some(m) => {
+                        m.files += k.files;
+                        m.bytes += k.bytes;
+                        m.render += k.render;
+                    }
+                    None => by_kind.push(k),
+                }
+            }
+        }
+        self.static_changed.clear();
+        self.assets_changed.clear();
+        written.sort();
+        removed.sort();
+        moved.sort();
+        // A language's stages are timed once per tree: each stage is reported once, summed.
+        let mut summed: Vec<(&'static str, std::time::Duration)> = Vec::new();
+        for (name, t) in timings {
+            match summed.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, sum)) => *sum += t,
+                None => summed.push((name, t)),
+            }
+        }
+        let social_cards = images::Stats {
+            images: drawn + cached,
+            encoded: drawn,
+            cached,
+            time: by_kind
+                .iter()
+                .find(|k| k.name == crate::layout::OutputKind::SocialCard.name())
+                .map_or_else(Default::default, |k| k.render),
+        };
+        let (briefs, topics, image_stats, scheduled) = report_counts;
+        let report = Report {
+            briefs,
+            topics,
+            pages,
+            files: written.len(),
+            output: None,
+            elapsed: start.elapsed(),
+            timings: summed,
+            outputs: by_kind,
+            images: image_stats,
+            social_cards,
+            warnings,
+            scheduled,
+        };
+        Ok(Update {
+            report,
+            written,
+            removed,
+            moved,
+        })
+    }
+
+    /// Renders and writes one language tree's outputs (all of them, or those whose inputs
+    /// changed), copies its static files and assets, and keeps what the next build compares
+    /// with.
+    fn emit(
+        &mut self,
+        tree: usize,
+        site: Site,
+        templates: &Arc<Templates>,
+        sink: &dyn Sink,
+        timings: &mut Vec<(&'static str, std::time::Duration)>,
+    ) -> Result<Emitted, Diagnostics> {
+        let mut lap = Instant::now();
+        let mut mark = |name: &'static str| {
+            timings.push((name, lap.elapsed()));
+            lap = Instant::now();
+        };
+        let translations_fp = site.translations.as_ref().map(|t| t.fingerprint());
+        let mut renderer = Renderer::new(&site, templates);
         mark("template data");
 
         let plan: Vec<Output> = renderer.plan().to_vec();
@@ -279,15 +482,22 @@ impl Session {
         let (todo, signatures) = if self.incremental {
             let fps = crate::deps::fingerprints(&site, &paths);
             renderer = renderer.reusing(Reuse {
-                fragments: std::mem::take(&mut self.fragments),
-                env: fps.fragment_env(&templates),
+                fragments: std::mem::take(&mut self.trees[tree].fragments),
+                env: fps.fragment_env(templates),
                 cards: fps.cards().to_vec(),
             });
             let signatures: Vec<u64> = plan
                 .par_iter()
-                .map(|&o| crate::deps::signature(&site, &templates, &fps, o))
+                .map(|&o| {
+                    let sig = crate::deps::signature(&site, templates, &fps, o);
+                    // The language switcher and `hreflang` links follow the other trees.
+                    match translations_fp {
+                        Some(t) => crate::model::fingerprint(&[&sig.to_le_bytes(), &t.to_le_bytes()]),
+                        None => sig,
+                    }
+                })
                 .collect();
-            let todo: Vec<Output> = match &self.last {
+            let todo: Vec<Output> = match &self.trees[tree].last {
                 Some(last) => plan
                     .iter()
                     .zip(&paths)
@@ -344,8 +554,8 @@ impl Session {
                     indexed: indexed.iter().map(|p| p.to_string()).collect(),
                     sink: detached,
                 };
-                if searching || self.search.is_some() {
-                    self.search
+                if searching || self.trees[tree].search.is_some() {
+                    self.trees[tree].search
                         .get_or_insert_with(crate::search::Background::start)
                         .send(change);
                 }
@@ -362,7 +572,8 @@ impl Session {
             None => {}
         }
         let static_now: BTreeSet<String> = site.static_files().iter().cloned().collect();
-        let to_copy: Vec<&String> = match &self.last {
+        let last = self.trees[tree].last.as_ref();
+        let to_copy: Vec<&String> = match last {
             Some(last) => static_now
                 .iter()
                 .filter(|f| !last.static_files.contains(*f) || self.static_changed.contains(*f))
@@ -379,7 +590,7 @@ impl Session {
         let assets_now: BTreeMap<String, PathBuf> = site.assets.iter().cloned().collect();
         let assets_to_copy: Vec<(&String, &PathBuf)> = assets_now
             .iter()
-            .filter(|(dest, source)| match &self.last {
+            .filter(|(dest, source)| match last {
                 Some(last) => {
                     last.assets.get(*dest) != Some(*source) || self.assets_changed.contains(*source)
                 }
@@ -398,7 +609,7 @@ impl Session {
         let images_to_write: Vec<&(String, Blob)> = site
             .images
             .iter()
-            .filter(|(p, _)| self.last.as_ref().is_none_or(|l| !l.images.contains(p)))
+            .filter(|(p, _)| last.is_none_or(|l| !l.images.contains(p)))
             .collect();
         write_all(&images_to_write, sink)?;
         written.extend(images_to_write.iter().map(|(p, _)| p.clone()));
@@ -411,7 +622,7 @@ impl Session {
         let mut kept = None;
         if let Some(signatures) = signatures {
             let now: FxHashMap<String, u64> = paths.iter().cloned().zip(signatures).collect();
-            if let Some(last) = &self.last {
+            if let Some(last) = last {
                 removed.extend(
                     last.signatures
                         .keys()
@@ -447,54 +658,28 @@ impl Session {
             }
             kept = Some((now, static_now, assets_now, images_now));
         }
-        written.sort();
-        removed.sort();
-        self.static_changed.clear();
-        self.assets_changed.clear();
-        let (drawn, cached) = renderer.social_card_counts();
-        let social_cards = images::Stats {
-            images: drawn + cached,
-            encoded: drawn,
-            cached,
-            time: stats
-                .by_kind
-                .iter()
-                .find(|k| k.name == crate::layout::OutputKind::SocialCard.name())
-                .map_or_else(Default::default, |k| k.render),
-        };
-        let report = Report {
-            briefs: site.briefs.len(),
-            topics: site.topics.len(),
-            pages: stats.pages,
-            files: written.len(),
-            output: None,
-            elapsed: start.elapsed(),
-            timings,
-            outputs: stats.by_kind,
-            images: site.image_stats,
-            social_cards,
-            warnings,
-            scheduled: site.scheduled.clone(),
-        };
-        self.fragments = renderer.into_fragments();
+        let social_cards = renderer.social_card_counts();
+        self.trees[tree].fragments = renderer.into_fragments();
         match kept {
             Some((signatures, static_files, assets, images)) => {
-                self.keep(site, signatures, static_files, assets, images)
+                self.keep(tree, site, signatures, static_files, assets, images)
             }
             None => {
                 // Freeing a large site's millions of allocations takes a noticeable share of a
                 // build, and nothing waits for it: a thread does it (if one cannot be started,
                 // the error drops it here).
+                let templates = Arc::clone(templates);
                 let _ = std::thread::Builder::new()
                     .name("free-site".into())
                     .spawn(move || drop((site, templates)));
             }
         }
-        Ok(Update {
-            report,
+        Ok(Emitted {
             written,
             removed,
             moved,
+            stats,
+            social_cards,
         })
     }
 
@@ -659,7 +844,9 @@ impl Session {
             .collect();
         for f in &files {
             // Its text changed: its body must be rendered again.
-            self.bodies.remove(&SourceKey::of(&f.path));
+            for t in &mut self.trees {
+                t.bodies.remove(&SourceKey::of(&f.path));
+            }
         }
         enum Parsed {
             Brief(Entry<ParsedBrief>),
@@ -719,7 +906,9 @@ impl Session {
                     .with_help("pass an absolute URL such as https://example.org/briefs/")
             })?;
         }
-        self.bodies.clear();
+        for t in &mut self.trees {
+            t.bodies.clear();
+        }
         self.config = Some(config.clone());
         Ok(config)
     }
@@ -736,8 +925,10 @@ impl Session {
             .map(|f| Path::new(load::STATIC_DIR).join(f))
             .chain(self.assets_changed.iter().cloned())
             .collect();
-        self.bodies
-            .retain(|_, body| !body.rendered.measured_any(&changed));
+        for t in &mut self.trees {
+            t.bodies
+                .retain(|_, body| !body.rendered.measured_any(&changed));
+        }
         self.lead_images
             .retain(|source, _| !changed.contains(source));
     }
@@ -759,9 +950,10 @@ impl Session {
         Ok(t)
     }
 
-    /// The parsed files for the model; a one-off build hands its files over instead of sharing
-    /// them, so the model can free each brief's text once it is rendered.
-    fn model_input(&mut self) -> model::Input {
+    /// The parsed files for the model, one input per language tree; a one-off build of a
+    /// site in one language hands its files over instead of sharing them, so the model can
+    /// free each brief's text once it is rendered.
+    fn model_inputs(&mut self, config: &Config) -> Vec<model::Input> {
         let mut input = model::Input {
             static_files: self
                 .static_files
@@ -805,38 +997,88 @@ impl Session {
                 }
             }
         }
-        let keep = self.incremental;
+        let keep = self.incremental || config.multilingual();
         take(&mut self.briefs, keep, &mut input, |i| &mut i.briefs);
         take(&mut self.topics, keep, &mut input, |i| &mut i.topics);
         take(&mut self.pages, keep, &mut input, |i| &mut i.pages);
         take(&mut self.authors, keep, &mut input, |i| &mut i.authors);
         take(&mut self.profiles, keep, &mut input, |i| &mut i.profiles);
         input.broken.sort();
-        input
+        if !config.multilingual() {
+            return vec![input];
+        }
+        (0..config.languages.len())
+            .map(|tree| {
+                let tree_config = config.for_language(tree);
+                let mut aliases = Vec::new();
+                let mut elsewhere = Vec::new();
+                let briefs = crate::translations::select(&input.briefs, &tree_config, tree, false);
+                let topics = crate::translations::select(&input.topics, &tree_config, tree, true);
+                let pages = crate::translations::select(&input.pages, &tree_config, tree, false);
+                let authors = crate::translations::select(&input.authors, &tree_config, tree, true);
+                let profiles = crate::translations::select(&input.profiles, &tree_config, tree, true);
+                for sel in [
+                    (briefs.aliases, briefs.elsewhere),
+                    (topics.aliases, topics.elsewhere),
+                    (pages.aliases, pages.elsewhere),
+                    (authors.aliases, authors.elsewhere),
+                    (profiles.aliases, profiles.elsewhere),
+                ] {
+                    aliases.extend(sel.0);
+                    elsewhere.extend(sel.1);
+                }
+                model::Input {
+                    briefs: briefs.shown,
+                    topics: topics.shown,
+                    pages: pages.shown,
+                    authors: authors.shown,
+                    profiles: profiles.shown,
+                    static_files: input.static_files.clone(),
+                    assets: input.assets.clone(),
+                    broken: input.broken.clone(),
+                    reserved_ids: input.reserved_ids.clone(),
+                    root: input.root.clone(),
+                    // Each file's problems are reported by the default language's tree alone.
+                    diagnostics: if tree == 0 {
+                        input.diagnostics.clone()
+                    } else {
+                        Vec::new()
+                    },
+                    image_cache: input.image_cache.clone(),
+                    images: input.images.clone(),
+                    aliases,
+                    elsewhere,
+                }
+            })
+            .collect()
     }
 
     /// Keeps what the next build compares with and reuses.
     fn keep(
         &mut self,
+        tree: usize,
         site: Site,
         signatures: FxHashMap<String, u64>,
         static_files: BTreeSet<String>,
         assets: BTreeMap<String, PathBuf>,
         images: BTreeSet<String>,
     ) {
-        self.bodies.clear();
+        let state = &mut self.trees[tree];
+        state.bodies.clear();
         let profile_images = site
             .entities
             .iter()
             .flatten()
             .filter_map(|e| e.profile.as_ref()?.image.as_ref());
-        self.lead_images = site
+        let lead_images: Vec<(PathBuf, Arc<Processed>)> = site
             .briefs
             .iter()
             .filter_map(|b| b.image.as_ref())
             .chain(profile_images)
             .map(|p| (p.source.clone(), Arc::clone(p)))
             .collect();
+        self.lead_images.extend(lead_images);
+        let state = &mut self.trees[tree];
         let bodies = site
             .briefs
             .iter()
@@ -854,11 +1096,12 @@ impl Session {
                     .flatten()
                     .filter_map(|e| e.profile.as_ref().map(|p| (p.key, &p.body))),
             );
-        self.bodies
+        state
+            .bodies
             .extend(bodies.map(|(key, body)| (key, Arc::clone(body))));
         // The previous site is dropped here, after the new one is made: a rebuild's share of
         // freeing is one site's worth.
-        self.last = Some(Last {
+        state.last = Some(Last {
             signatures,
             static_files,
             images,

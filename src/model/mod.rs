@@ -412,6 +412,9 @@ pub struct Site {
     pub image_stats: images::Stats,
     /// Where the site's made images (lead images, social cards) are kept between builds.
     pub image_cache: images::Cache,
+    /// Which language trees have each page, on a multilingual site (set once every tree is
+    /// modelled).
+    pub translations: Option<Arc<crate::translations::Translations>>,
 }
 
 impl Site {
@@ -519,6 +522,9 @@ impl Shape for Site {
     fn hosting_files(&self) -> bool {
         self.config.hosting_files
     }
+    fn site_root(&self) -> bool {
+        self.config.tree.index == 0
+    }
     fn search(&self) -> bool {
         self.config.search
     }
@@ -572,6 +578,12 @@ pub struct Input {
     /// Lead images processed by an earlier build of a session, by source path: reused while
     /// their files are unchanged (the session drops the ones that changed).
     pub images: FxHashMap<PathBuf, Arc<Processed>>,
+    /// On a multilingual site, content files whose page in this tree is another file's
+    /// (an original whose translation this tree shows): (linked file, shown file).
+    pub aliases: Vec<(PathBuf, PathBuf)>,
+    /// On a multilingual site, content files with no page in this tree, and their page in
+    /// another tree as a path from this tree's root (`../briefs/x/index.html`).
+    pub elsewhere: Vec<(PathBuf, String)>,
 }
 
 /// What to build.
@@ -1346,6 +1358,15 @@ pub fn structure_key(config: &Config, input: &Input, opts: &Options) -> u64 {
         put(p.as_os_str().as_encoded_bytes());
     }
     put(&[0xff]);
+    put(config.tree.prefix.as_bytes());
+    for (a, b) in &input.aliases {
+        put(a.as_os_str().as_encoded_bytes());
+        put(b.as_os_str().as_encoded_bytes());
+    }
+    for (a, url) in &input.elsewhere {
+        put(a.as_os_str().as_encoded_bytes());
+        put(url.as_bytes());
+    }
     for id in &input.reserved_ids {
         put(id.as_bytes());
     }
@@ -1393,6 +1414,8 @@ fn structure(
     let assets = std::mem::take(&mut input.assets);
     let broken = std::mem::take(&mut input.broken);
     let reserved_ids = std::mem::take(&mut input.reserved_ids);
+    let aliases = std::mem::take(&mut input.aliases);
+    let elsewhere = std::mem::take(&mut input.elsewhere);
     let root = input.root.take();
     let scheduled: FxHashMap<PathBuf, jiff::Timestamp> = input
         .briefs
@@ -1425,6 +1448,14 @@ fn structure(
         redirects: &redirects,
     };
     let mut targets = link_targets(&view, real);
+    for (linked, shown) in &aliases {
+        if let Some(url) = targets.content.get(shown).cloned() {
+            targets.content.insert(linked.clone(), url);
+        }
+    }
+    for (file, url) in elsewhere {
+        targets.content.entry(file).or_insert(url);
+    }
     targets.assets = assets.into_iter().collect();
     targets.broken = broken.into_iter().collect();
     targets.reserved_key = fingerprint(
@@ -1436,12 +1467,17 @@ fn structure(
     targets.reserved_ids = reserved_ids.into_iter().collect();
     targets.root = root;
     targets.scheduled = scheduled;
-    let by_path = docs
+    let mut by_path: FxHashMap<std::ffi::OsString, BriefId> = docs
         .briefs
         .iter()
         .enumerate()
         .map(|(i, b)| (b.file.path.clone().into_os_string(), BriefId::new(i)))
         .collect();
+    for (linked, shown) in &aliases {
+        if let Some(&id) = by_path.get(shown.as_os_str()) {
+            by_path.insert(linked.clone().into_os_string(), id);
+        }
+    }
     let topic_nav = topic_nav(&catalog);
     let related = related::briefs(&catalog);
     let entity_related = related::entities(&catalog);
@@ -1468,6 +1504,8 @@ pub struct Catalog {
     pub paginate: usize,
     /// Whether the files for static hosts are written.
     pub hosting_files: bool,
+    /// Whether the tree is at the output's root (see [`layout::Shape::site_root`]).
+    pub site_root: bool,
     /// Whether the site has search.
     pub search: bool,
     /// Each brief's topics, in the order it lists them.
@@ -1575,6 +1613,9 @@ impl Shape for View<'_> {
     fn hosting_files(&self) -> bool {
         self.catalog.hosting_files
     }
+    fn site_root(&self) -> bool {
+        self.catalog.site_root
+    }
     fn search(&self) -> bool {
         self.catalog.search
     }
@@ -1637,6 +1678,7 @@ fn catalog(
     Catalog {
         paginate: config.paginate,
         hosting_files: config.hosting_files,
+        site_root: config.tree.index == 0,
         search: config.search,
         brief_topics,
         brief_entities,
@@ -2337,6 +2379,7 @@ fn assemble(
         images: bodies.lead.files,
         image_stats: bodies.lead.stats,
         image_cache: bodies.lead.cache,
+        translations: None,
     }
 }
 

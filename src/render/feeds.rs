@@ -270,11 +270,28 @@ pub fn entity_feed(site: &Site, kind: EntityKind, e: EntityId) -> Result<Vec<u8>
     )
 }
 
-/// `sitemap.xml` listing every HTML page but the 404 page and redirect pages.
+/// `sitemap.xml` listing every HTML page but the 404 page and redirect pages. On a
+/// multilingual site it is the one sitemap of every language's tree, written by the default's:
+/// each page of another tree in its own language is listed too, and a page with translations
+/// names each with an `xhtml:link` (Google's form of `hreflang` in sitemaps).
 pub fn sitemap(site: &Site, outputs: &[(Output, String)]) -> Vec<u8> {
+    let translations = site.translations.as_deref();
     let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"",
     );
+    if translations.is_some() {
+        out.push_str(" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
+    }
+    out.push_str(">\n");
+    let alternates = |out: &mut String, path: &str| {
+        for (tag, url) in translations.map(|t| t.sitemap_alternates(path)).unwrap_or_default() {
+            out.push_str(&format!(
+                "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                quick_xml::escape::escape(tag),
+                quick_xml::escape::escape(url.as_str())
+            ));
+        }
+    };
     for (output, path) in outputs {
         let draft = matches!(output, Output::Brief(b) if site.brief(*b).unlisted());
         let listed = output.is_page()
@@ -296,7 +313,23 @@ pub fn sitemap(site: &Site, outputs: &[(Output, String)]) -> Vec<u8> {
                 doc.updated.unwrap_or(doc.date).ymd()
             ));
         }
+        alternates(&mut out, path);
         out.push_str("</url>\n");
+    }
+    if let Some(t) = translations {
+        for (tree, language) in t.languages.iter().enumerate().skip(1) {
+            for path in t.pages_of(tree) {
+                if path == crate::layout::SEARCH {
+                    continue;
+                }
+                let loc = url_from(site, "sitemap.xml", &format!("{}{path}", language.prefix));
+                out.push_str("  <url><loc>");
+                out.push_str(&quick_xml::escape::escape(loc.as_str()));
+                out.push_str("</loc>");
+                alternates(&mut out, path);
+                out.push_str("</url>\n");
+            }
+        }
     }
     out.push_str("</urlset>\n");
     out.into_bytes()

@@ -334,6 +334,23 @@ impl<'s> Renderer<'s> {
             "permalink",
             &layout::permalink(site.config.base_url.as_deref(), path),
         );
+        if let Some(t) = &site.translations {
+            let tree = site.config.tree.index;
+            ctx.insert("languages", &t.switcher(tree, path, &root));
+            ctx.insert("hreflang", &t.hreflang(tree, path, &root));
+            // Text shown in another language than the tree's (`untranslated = "original"`).
+            let source = match output {
+                Output::Brief(b) => Some(&site.brief(b).doc.file.path),
+                Output::Topic(t, _) => Some(&site.topic(t).doc.file.path),
+                Output::Page(p) => Some(&site.page(p).doc.file.path),
+                _ => None,
+            };
+            if let Some(lang) =
+                source.and_then(|p| crate::translations::foreign_language(p, &site.config))
+            {
+                ctx.insert("content_language", &lang);
+            }
+        }
         match output {
             Output::Index => pages::index::data(self, &mut ctx),
             Output::Brief(b) => pages::brief::data(self, &mut ctx, b),

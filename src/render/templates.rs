@@ -40,6 +40,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/partials/pagination.html"),
     ),
     (
+        "partials/languages.html",
+        include_str!("../../templates/partials/languages.html"),
+    ),
+    (
         "partials/activity.html",
         include_str!("../../templates/partials/activity.html"),
     ),
