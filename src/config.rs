@@ -15,6 +15,9 @@ use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 
+mod language;
+pub use language::TextDirection;
+
 pub const CONFIG_FILE: &str = "site.toml";
 
 /// Validated site settings.
@@ -24,7 +27,10 @@ pub struct Config {
     pub description: String,
     /// Absolute base URL with a trailing slash, when the site is to publish absolute URLs.
     pub base_url: Option<String>,
+    /// The BCP 47 tag, in canonical case (`en-US`).
     pub language: String,
+    /// Which way the language's script runs: `dir` on every page.
+    pub dir: TextDirection,
     /// The default byline: the author of every brief that lists no `authors:` (empty: none).
     pub author: String,
     /// Output folder, relative to the site root unless absolute.
@@ -113,6 +119,7 @@ impl Config {
             text,
             table: table.get_ref(),
             problems: Vec::new(),
+            warnings: Vec::new(),
         };
         s.unknown_keys();
         let title = s.title();
@@ -128,21 +135,28 @@ impl Config {
         let hosting_files = s.boolean("hosting_files");
         let social_cards = s.boolean("social_cards");
         let search = s.boolean("search");
-        let Settings { mut problems, .. } = s;
+        let Settings {
+            mut problems,
+            warnings: mut found,
+            ..
+        } = s;
         if !problems.is_empty() {
             problems.sort_by_key(|d| (d.line, d.column));
             return Err(Diagnostics(problems));
         }
-        let (base_url, warnings) = match base_url {
+        let (base_url, mut warnings) = match base_url {
             Some(Ok(url)) => (Some(url), Vec::new()),
             Some(Err(span)) => (None, vec![base_url_missing(Some((text, span)))]),
             None => (None, vec![base_url_missing(None)]),
         };
+        warnings.append(&mut found);
+        let (language, dir) = language.unwrap_or_else(|| ("en".into(), TextDirection::Ltr));
         Ok(Config {
             title: title.unwrap_or_default(),
             description: description.unwrap_or_default(),
             base_url,
-            language: language.unwrap_or_else(|| "en".into()),
+            language,
+            dir,
             author: author.unwrap_or_default(),
             output_dir: output_dir.unwrap_or_else(|| PathBuf::from("public")),
             unsafe_html: unsafe_html.unwrap_or(false),
@@ -220,6 +234,8 @@ struct Settings<'a> {
     text: &'a str,
     table: &'a DeTable<'a>,
     problems: Vec<Diagnostic>,
+    /// Settings that are taken, but probably not as meant.
+    warnings: Vec<Diagnostic>,
 }
 
 impl<'a> Settings<'a> {
@@ -405,21 +421,27 @@ impl<'a> Settings<'a> {
         Some(author)
     }
 
-    fn language(&mut self) -> Option<String> {
-        let (language, span) = self.text("language")?;
-        let valid = !language.is_empty()
-            && language
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-');
-        if !valid {
-            self.problem(
-                "config-value",
-                span,
-                format!("`language` {language:?} is not a language tag"),
-                "use a BCP 47 tag such as \"en\", \"en-GB\" or \"ru\"".into(),
-            );
+    /// The language tag in canonical form, and its direction (see [`language`]).
+    fn language(&mut self) -> Option<(String, TextDirection)> {
+        let (written, span) = self.text("language")?;
+        match language::check(&written) {
+            Ok(checked) => {
+                if let Some((message, help)) = checked.warning {
+                    self.warnings.push(
+                        Diagnostic::error(CONFIG_FILE, message)
+                            .warning()
+                            .with_code("config-value")
+                            .with_help(help)
+                            .at_span(self.text, span),
+                    );
+                }
+                Some((checked.tag, checked.dir))
+            }
+            Err(e) => {
+                self.problem("config-value", span, e.message, e.help);
+                None
+            }
         }
-        Some(language)
     }
 }
 
