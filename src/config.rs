@@ -15,6 +15,9 @@ use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 
+mod language;
+pub use language::TextDirection;
+
 pub const CONFIG_FILE: &str = "site.toml";
 
 /// Validated site settings.
@@ -24,7 +27,10 @@ pub struct Config {
     pub description: String,
     /// Absolute base URL with a trailing slash, when the site is to publish absolute URLs.
     pub base_url: Option<String>,
+    /// The BCP 47 tag, in canonical case (`en-US`).
     pub language: String,
+    /// Which way the language's script runs: `dir` on every page.
+    pub dir: TextDirection,
     /// The default byline: the author of every brief that lists no `authors:` (empty: none).
     pub author: String,
     /// Output folder, relative to the site root unless absolute.
@@ -63,6 +69,8 @@ pub struct Config {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Language {
     pub tag: String,
+    /// Its direction of writing: `rtl` trees are laid out right to left.
+    pub dir: TextDirection,
     pub title: Option<String>,
     pub description: Option<String>,
 }
@@ -116,6 +124,7 @@ impl Config {
         let mut c = self.clone();
         let lang = &self.languages[index];
         c.language = lang.tag.clone();
+        c.dir = lang.dir;
         if let Some(t) = &lang.title {
             c.title = t.clone();
         }
@@ -208,6 +217,7 @@ impl Config {
             text,
             table: table.get_ref(),
             problems: Vec::new(),
+            warnings: Vec::new(),
         };
         s.unknown_keys();
         let title = s.title();
@@ -223,24 +233,30 @@ impl Config {
         let hosting_files = s.boolean("hosting_files");
         let social_cards = s.boolean("social_cards");
         let search = s.boolean("search");
-        let language = language.unwrap_or_else(|| "en".into());
-        let languages = s.languages(&language);
+        let (language, dir) = language.unwrap_or_else(|| ("en".into(), TextDirection::Ltr));
+        let languages = s.languages(&language, dir);
         let untranslated = s.untranslated();
-        let Settings { mut problems, .. } = s;
+        let Settings {
+            mut problems,
+            warnings: mut found,
+            ..
+        } = s;
         if !problems.is_empty() {
             problems.sort_by_key(|d| (d.line, d.column));
             return Err(Diagnostics(problems));
         }
-        let (base_url, warnings) = match base_url {
+        let (base_url, mut warnings) = match base_url {
             Some(Ok(url)) => (Some(url), Vec::new()),
             Some(Err(span)) => (None, vec![base_url_missing(Some((text, span)))]),
             None => (None, vec![base_url_missing(None)]),
         };
+        warnings.append(&mut found);
         Ok(Config {
             title: title.unwrap_or_default(),
             description: description.unwrap_or_default(),
             base_url,
             language,
+            dir,
             author: author.unwrap_or_default(),
             output_dir: output_dir.unwrap_or_else(|| PathBuf::from("public")),
             unsafe_html: unsafe_html.unwrap_or(false),
@@ -321,6 +337,8 @@ struct Settings<'a> {
     text: &'a str,
     table: &'a DeTable<'a>,
     problems: Vec<Diagnostic>,
+    /// Settings that are taken, but probably not as meant.
+    warnings: Vec<Diagnostic>,
 }
 
 impl<'a> Settings<'a> {
@@ -508,9 +526,10 @@ impl<'a> Settings<'a> {
 
     /// `languages`: a list of tags, or a table of tags each with an optional `title` and
     /// `description`. The default `language` comes first whether listed or not.
-    fn languages(&mut self, default: &str) -> Vec<Language> {
+    fn languages(&mut self, default: &str, dir: TextDirection) -> Vec<Language> {
         let mut out = vec![Language {
             tag: default.to_string(),
+            dir,
             title: None,
             description: None,
         }];
@@ -526,7 +545,10 @@ impl<'a> Settings<'a> {
                         other => self.problem(
                             "config-type",
                             item.span(),
-                            format!("each of `languages` must be a language tag in quotes, not {}", found(other)),
+                            format!(
+                                "each of `languages` must be a language tag in quotes, not {}",
+                                found(other)
+                            ),
                             "write it like `languages = [\"en\", \"ru\"]`".into(),
                         ),
                     }
@@ -551,7 +573,9 @@ impl<'a> Settings<'a> {
             }
         }
         for (tag, span, table) in entries {
-            self.check_tag("languages", &tag, span.clone());
+            let Some((tag, dir)) = self.check_tag("languages", &tag, span.clone()) else {
+                continue;
+            };
             let (title, description) = match table {
                 Some(t) => self.language_section(t, &tag),
                 None => (None, None),
@@ -570,7 +594,12 @@ impl<'a> Settings<'a> {
                 );
                 continue;
             }
-            out.push(Language { tag, title, description });
+            out.push(Language {
+                tag,
+                dir,
+                title,
+                description,
+            });
         }
         out
     }
@@ -631,22 +660,59 @@ impl<'a> Settings<'a> {
         }
     }
 
-    fn language(&mut self) -> Option<String> {
-        let (language, span) = self.text("language")?;
-        self.check_tag("language", &language, span);
-        Some(language)
+    /// The language tag in canonical form, and its direction (see [`language`]).
+    fn language(&mut self) -> Option<(String, TextDirection)> {
+        let (written, span) = self.text("language")?;
+        match language::check(&written) {
+            Ok(checked) => {
+                if let Some((message, help)) = checked.warning {
+                    self.warnings.push(
+                        Diagnostic::error(CONFIG_FILE, message)
+                            .warning()
+                            .with_code("config-value")
+                            .with_help(help)
+                            .at_span(self.text, span),
+                    );
+                }
+                Some((checked.tag, checked.dir))
+            }
+            Err(e) => {
+                self.problem("config-value", span, e.message, e.help);
+                None
+            }
+        }
     }
 
-    /// Reports a value of `key` that is not a language tag.
-    fn check_tag(&mut self, key: &str, tag: &str, span: Range<usize>) {
-        let valid = !tag.is_empty() && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-        if !valid {
-            self.problem(
-                "config-value",
-                span,
-                format!("`{key}` {tag:?} is not a language tag"),
-                "use a BCP 47 tag such as \"en\", \"en-GB\" or \"ru\"".into(),
-            );
+    /// A language tag of `key`, checked as `language` is: its canonical form and direction,
+    /// or `None` (the problem reported) when it is no tag.
+    fn check_tag(
+        &mut self,
+        key: &str,
+        written: &str,
+        span: Range<usize>,
+    ) -> Option<(String, TextDirection)> {
+        match language::check(written) {
+            Ok(checked) => {
+                if let Some((message, help)) = checked.warning {
+                    self.warnings.push(
+                        Diagnostic::error(CONFIG_FILE, message)
+                            .warning()
+                            .with_code("config-value")
+                            .with_help(help)
+                            .at_span(self.text, span),
+                    );
+                }
+                Some((checked.tag, checked.dir))
+            }
+            Err(e) => {
+                self.problem(
+                    "config-value",
+                    span,
+                    format!("in `{key}`: {}", e.message),
+                    e.help,
+                );
+                None
+            }
         }
     }
 }

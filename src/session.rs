@@ -350,9 +350,9 @@ impl Session {
                 // shows untranslated ("a topic with no briefs" among them): only those about
                 // its own language's files are its own.
                 let own = tree == 0
-                    || w.path.as_deref().is_some_and(|p| {
-                        crate::translations::identify(p, &config).0 == tree
-                    });
+                    || w.path
+                        .as_deref()
+                        .is_some_and(|p| crate::translations::identify(p, &config).0 == tree);
                 if own && !warnings.contains(w) {
                     warnings.push(w.clone());
                 }
@@ -376,8 +376,14 @@ impl Session {
         let report_counts = (
             sites.iter().map(|s| s.briefs.len()).sum(),
             sites.iter().map(|s| s.topics.len()).sum(),
-            sites.first().map(|s| s.image_stats.clone()).unwrap_or_default(),
-            sites.iter().flat_map(|s| s.scheduled.iter().cloned()).collect::<Vec<_>>(),
+            sites
+                .first()
+                .map(|s| s.image_stats.clone())
+                .unwrap_or_default(),
+            sites
+                .iter()
+                .flat_map(|s| s.scheduled.iter().cloned())
+                .collect::<Vec<_>>(),
         );
         self.lead_images.clear();
         let mut written = Vec::new();
@@ -492,7 +498,9 @@ impl Session {
                     let sig = crate::deps::signature(&site, templates, &fps, o);
                     // The language switcher and `hreflang` links follow the other trees.
                     match translations_fp {
-                        Some(t) => crate::model::fingerprint(&[&sig.to_le_bytes(), &t.to_le_bytes()]),
+                        Some(t) => {
+                            crate::model::fingerprint(&[&sig.to_le_bytes(), &t.to_le_bytes()])
+                        }
                         None => sig,
                     }
                 })
@@ -555,7 +563,8 @@ impl Session {
                     sink: detached,
                 };
                 if searching || self.trees[tree].search.is_some() {
-                    self.trees[tree].search
+                    self.trees[tree]
+                        .search
                         .get_or_insert_with(crate::search::Background::start)
                         .send(change);
                 }
@@ -1016,7 +1025,8 @@ impl Session {
                 let topics = crate::translations::select(&input.topics, &tree_config, tree, true);
                 let pages = crate::translations::select(&input.pages, &tree_config, tree, false);
                 let authors = crate::translations::select(&input.authors, &tree_config, tree, true);
-                let profiles = crate::translations::select(&input.profiles, &tree_config, tree, true);
+                let profiles =
+                    crate::translations::select(&input.profiles, &tree_config, tree, true);
                 for sel in [
                     (briefs.aliases, briefs.elsewhere),
                     (topics.aliases, topics.elsewhere),

@@ -88,7 +88,8 @@ impl Translatable for crate::parse::ParsedBrief {
     fn set_slug(&mut self, slug: &str) {
         self.slug = slug.to_string();
         // The slug is part of what decides the site's structure.
-        self.structure = crate::model::fingerprint(&[&self.structure.to_le_bytes(), slug.as_bytes()]);
+        self.structure =
+            crate::model::fingerprint(&[&self.structure.to_le_bytes(), slug.as_bytes()]);
     }
     fn url(&self) -> String {
         layout::brief_url(&self.slug)
@@ -172,14 +173,15 @@ pub fn select<T: Translatable>(
                 Arc::new(t)
             }
         };
-        let chosen = versions
-            .iter()
-            .find(|(lang, _)| *lang == tree)
-            .or_else(|| match config.untranslated {
-                _ if always => versions.first(),
-                Untranslated::Original => versions.first(),
-                Untranslated::Omit => None,
-            });
+        let chosen =
+            versions
+                .iter()
+                .find(|(lang, _)| *lang == tree)
+                .or_else(|| match config.untranslated {
+                    _ if always => versions.first(),
+                    Untranslated::Original => versions.first(),
+                    Untranslated::Omit => None,
+                });
         if let Some((_, f)) = chosen {
             let f = with_slug(f);
             if f.path() != key {
@@ -187,13 +189,20 @@ pub fn select<T: Translatable>(
             }
             for (_, other) in &versions {
                 if other.path() != f.path() && other.path() != key {
-                    out.aliases.push((other.path().to_path_buf(), f.path().to_path_buf()));
+                    out.aliases
+                        .push((other.path().to_path_buf(), f.path().to_path_buf()));
                 }
             }
             out.shown.push(f);
         } else {
             // Not in this tree: links to any version lead to that version's own tree.
-            let url = |lang: usize| format!("{up}{}{}", config.prefix_of(lang), layout_url(&slug, versions[0].1));
+            let url = |lang: usize| {
+                format!(
+                    "{up}{}{}",
+                    config.prefix_of(lang),
+                    layout_url(&slug, versions[0].1)
+                )
+            };
             let first = versions[0].0;
             out.elsewhere.push((key.clone(), url(first)));
             for (lang, other) in &versions {

@@ -261,10 +261,11 @@ impl Brief {
         self.body.html()
     }
     pub fn words(&self) -> usize {
-        self.body.rendered.words
+        self.body.rendered.words.words
     }
+    /// Minutes, at least 1 (see [`crate::markdown::WordCount`] for the rates).
     pub fn reading_time(&self) -> usize {
-        self.words().div_ceil(200).max(1)
+        self.body.rendered.words.reading_minutes()
     }
     /// Whether the byline is the site's `author`, standing in for a brief that lists none.
     pub fn byline_default(&self) -> bool {

@@ -16,6 +16,8 @@ pub struct SiteData<'a> {
     description: &'a str,
     base_url: Option<&'a str>,
     language: &'a str,
+    /// `ltr` or `rtl`: which way the language's script runs.
+    dir: &'static str,
     author: &'a str,
     stylesheet: &'a str,
     icon: &'a str,
@@ -48,6 +50,7 @@ pub fn site_value(site: &Site) -> Value {
         description: &config.description,
         base_url: config.base_url.as_deref(),
         language: &config.language,
+        dir: config.dir.as_str(),
         author: &config.author,
         stylesheet: layout::STYLESHEET,
         icon: layout::ICON,

@@ -284,7 +284,10 @@ pub fn sitemap(site: &Site, outputs: &[(Output, String)]) -> Vec<u8> {
     }
     out.push_str(">\n");
     let alternates = |out: &mut String, path: &str| {
-        for (tag, url) in translations.map(|t| t.sitemap_alternates(path)).unwrap_or_default() {
+        for (tag, url) in translations
+            .map(|t| t.sitemap_alternates(path))
+            .unwrap_or_default()
+        {
             out.push_str(&format!(
                 "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
                 quick_xml::escape::escape(tag),

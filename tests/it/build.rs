@@ -570,7 +570,10 @@ fn sample_site_feeds_parse_as_xml() {
         let xml = std::fs::read_to_string(out.join(&name)).expect("read feed");
         let feed = parse_feed_file(&name, &xml);
         // In the Russian tree an author or topic may have no translated briefs yet.
-        assert!(!feed.entries.is_empty() || name.starts_with("ru/"), "{name}");
+        assert!(
+            !feed.entries.is_empty() || name.starts_with("ru/"),
+            "{name}"
+        );
         // The sample site sets base_url.
         assert!(feed.entries.iter().all(|e| e.link.starts_with("https://")));
     }

@@ -78,14 +78,22 @@ fn the_sample_site_has_a_russian_tree_whose_pages_and_their_originals_link_each_
             ("x-default".to_string(), format!("{BASE}{url}")),
         ];
         assert_eq!(hreflangs(&en), expected, "{page}: hreflang of the original");
-        assert_eq!(hreflangs(&ru), expected, "ru/{page}: hreflang of the translation");
+        assert_eq!(
+            hreflangs(&ru),
+            expected,
+            "ru/{page}: hreflang of the translation"
+        );
         // The switcher leads from each to the other, and marks its own language.
         let from_en = switcher(&en);
         assert_eq!(
             from_en,
             vec![
                 ("en".into(), resolve_back(page, page), true),
-                ("ru".into(), resolve_back(page, &format!("ru/{page}")), false),
+                (
+                    "ru".into(),
+                    resolve_back(page, &format!("ru/{page}")),
+                    false
+                ),
             ],
             "{page}"
         );
@@ -94,7 +102,10 @@ fn the_sample_site_has_a_russian_tree_whose_pages_and_their_originals_link_each_
         }
         let ru_page = format!("ru/{page}");
         for (_, href, _) in switcher(&ru) {
-            assert!(out.join(resolve(&ru_page, &href)).is_file(), "{ru_page}: {href}");
+            assert!(
+                out.join(resolve(&ru_page, &href)).is_file(),
+                "{ru_page}: {href}"
+            );
         }
         assert_eq!(
             switcher(&ru)
@@ -117,7 +128,10 @@ fn the_sample_site_has_a_russian_tree_whose_pages_and_their_originals_link_each_
     let syria = "briefs/syria-coastal-clashes/index.html";
     assert!(!out.join("ru").join(syria).exists());
     let en = read(syria);
-    assert!(hreflangs(&en).is_empty(), "an untranslated page has no hreflang");
+    assert!(
+        hreflangs(&en).is_empty(),
+        "an untranslated page has no hreflang"
+    );
     let to_ru = &switcher(&en)[1];
     assert_eq!(resolve(syria, &to_ru.1), "ru/index.html");
 
@@ -134,7 +148,9 @@ fn the_sample_site_has_a_russian_tree_whose_pages_and_their_originals_link_each_
         "{ru_titles:?}"
     );
     assert!(
-        ru_titles.iter().all(|t| t.chars().any(|c| ('а'..='я').contains(&c))),
+        ru_titles
+            .iter()
+            .all(|t| t.chars().any(|c| ('а'..='я').contains(&c))),
         "{ru_titles:?}"
     );
     assert!(
@@ -172,7 +188,12 @@ fn the_sample_site_has_a_russian_tree_whose_pages_and_their_originals_link_each_
         let links: Vec<(&str, &str)> = url
             .children()
             .filter(|c| c.has_tag_name(("http://www.w3.org/1999/xhtml", "link")))
-            .map(|c| (c.attribute("hreflang").unwrap(), c.attribute("href").unwrap()))
+            .map(|c| {
+                (
+                    c.attribute("hreflang").unwrap(),
+                    c.attribute("href").unwrap(),
+                )
+            })
             .collect();
         assert_eq!(
             links,
@@ -229,7 +250,11 @@ fn untranslated_briefs_are_left_out_or_shown_in_their_own_language_as_the_site_s
     let first = &briefs[0];
     let translated = first.replace(".md", ".de.md");
     let text = omit.read(&format!("content/briefs/{first}"));
-    let title_line = text.lines().find(|l| l.starts_with("title:")).unwrap().to_string();
+    let title_line = text
+        .lines()
+        .find(|l| l.starts_with("title:"))
+        .unwrap()
+        .to_string();
     let german = text.replacen(&title_line, "title: \"Ein übersetzter Bericht\"", 1);
     omit.write(&format!("content/briefs/{translated}"), &german);
     omit.build_ok(&[]);
@@ -254,7 +279,10 @@ fn untranslated_briefs_are_left_out_or_shown_in_their_own_language_as_the_site_s
         .expect("an untranslated brief");
     let page = original.output(&format!("de/briefs/{untranslated}"));
     assert_eq!(html_lang(&page), "de");
-    assert_eq!(attrs(&page, "article.brief", "lang"), vec!["en".to_string()]);
+    assert_eq!(
+        attrs(&page, "article.brief", "lang"),
+        vec!["en".to_string()]
+    );
     assert!(hreflangs(&page).is_empty());
     assert_links_ok(&crawl(&original.out), 100, 0);
 }
