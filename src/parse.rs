@@ -337,6 +337,8 @@ pub const BRIEF_FIELDS: &[&str] = &[
     "aliases",
     "authors",
     "image",
+    "language",
+    "translation_of",
 ];
 
 #[derive(Deserialize)]
@@ -368,6 +370,8 @@ struct RawBrief {
     #[serde(default)]
     authors: StringList,
     image: Option<RawImage>,
+    language: Option<String>,
+    translation_of: Option<String>,
 }
 
 /// `image:` as written: `{src, alt, caption, credit}`.
@@ -390,6 +394,52 @@ pub struct ImageField {
     /// Plain text, with smart punctuation like titles.
     pub caption: Option<String>,
     pub credit: Option<String>,
+}
+
+/// What a content file's front matter says of its language, for multilingual sites (see
+/// [`crate::translations`]); checked against the site's languages there.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Translation {
+    /// `language:` as written, with the offset of its line.
+    pub language: Option<(String, usize)>,
+    /// `translation_of:`, the original's path relative to the site root, with the offset of
+    /// its line.
+    pub of: Option<(std::path::PathBuf, usize)>,
+}
+
+/// `language:` and `translation_of:` of the file at `path`, each with its line's offset; the
+/// original's path is resolved against the file's folder, as links are.
+fn translation_fields(
+    path: &Path,
+    text: &str,
+    language: (usize, Option<String>),
+    of: (usize, Option<String>),
+) -> Result<Translation, Diagnostic> {
+    let of = match of {
+        (at, Some(written)) => {
+            let written = written.trim();
+            let base = path.parent().unwrap_or(Path::new(""));
+            let target = crate::markdown::normalize(&base.join(written))
+                .filter(|t| t.extension().is_some_and(|e| e == "md") && t != path);
+            match target {
+                Some(t) => Some((t, at)),
+                None => {
+                    return Err(Diagnostic::error(
+                        path,
+                        format!("`translation_of: {written}` does not name another Markdown file of the site"),
+                    )
+                    .with_code("invalid-field")
+                    .at_line_of(text, at)
+                    .with_help("give the original's path relative to this file, as in a link: `translation_of: ../2025-02-18-riyadh-talks.md`"));
+                }
+            }
+        }
+        (_, None) => None,
+    };
+    Ok(Translation {
+        language: language.1.map(|l| (l.trim().to_string(), language.0)),
+        of,
+    })
 }
 
 /// A brief whose front matter is valid. Links and topics are not resolved yet.
@@ -432,6 +482,8 @@ pub struct ParsedBrief {
     /// The URL slug of every author, in the order of `authors`.
     pub author_slugs: Vec<String>,
     pub image: Option<ImageField>,
+    /// What the file says of its language (`language:`, `translation_of:`).
+    pub translation: Translation,
 }
 
 impl ParsedBrief {
@@ -540,9 +592,18 @@ struct RawTopic {
     order: Option<i64>,
     #[serde(default)]
     aliases: StringList,
+    language: Option<String>,
+    translation_of: Option<String>,
 }
 
-const TOPIC_FIELDS: &[&str] = &["title", "summary", "order", "aliases"];
+const TOPIC_FIELDS: &[&str] = &[
+    "title",
+    "summary",
+    "order",
+    "aliases",
+    "language",
+    "translation_of",
+];
 
 /// A topic file with valid front matter.
 #[derive(Debug, Clone)]
@@ -558,6 +619,8 @@ pub struct ParsedTopic {
     pub aliases: Vec<String>,
     /// Every alias (bare slugs and old paths), each kept working with a redirect page.
     pub old_addresses: Vec<Alias>,
+    /// What the file says of its language (`language:`, `translation_of:`).
+    pub translation: Translation,
 }
 
 #[derive(Deserialize)]
@@ -568,9 +631,18 @@ struct RawPage {
     summary: Option<String>,
     #[serde(default)]
     aliases: StringList,
+    language: Option<String>,
+    translation_of: Option<String>,
 }
 
-const PAGE_FIELDS: &[&str] = &["title", "order", "summary", "aliases"];
+const PAGE_FIELDS: &[&str] = &[
+    "title",
+    "order",
+    "summary",
+    "aliases",
+    "language",
+    "translation_of",
+];
 
 /// A free page with valid front matter.
 #[derive(Debug, Clone)]
@@ -583,6 +655,8 @@ pub struct ParsedPage {
     pub summary: Option<String>,
     /// Old addresses from `aliases:`, each kept working with a redirect page.
     pub old_addresses: Vec<Alias>,
+    /// What the file says of its language (`language:`, `translation_of:`).
+    pub translation: Translation,
 }
 
 /// One link of an author's profile (a homepage, a social account).
@@ -602,10 +676,20 @@ struct RawAuthor {
     bio: Option<String>,
     #[serde(default)]
     links: Vec<ProfileLink>,
+    language: Option<String>,
+    translation_of: Option<String>,
 }
 
 /// The fields an author's profile may have.
-pub const AUTHOR_FIELDS: &[&str] = &["name", "title", "role", "bio", "links"];
+pub const AUTHOR_FIELDS: &[&str] = &[
+    "name",
+    "title",
+    "role",
+    "bio",
+    "links",
+    "language",
+    "translation_of",
+];
 
 /// An author's profile (`content/authors/<slug>.md`) with valid front matter. The body, when
 /// there is one, is the long form of the bio.
@@ -622,6 +706,8 @@ pub struct ParsedAuthor {
     /// One plain-text line: the page's lede and its description.
     pub bio: Option<String>,
     pub links: Vec<ProfileLink>,
+    /// What the file says of its language (`language:`, `translation_of:`).
+    pub translation: Translation,
 }
 
 #[derive(Deserialize)]
@@ -635,6 +721,8 @@ struct RawProfile {
     #[serde(default)]
     links: Vec<ProfileLink>,
     image: Option<RawImage>,
+    language: Option<String>,
+    translation_of: Option<String>,
 }
 
 /// The fields an entity's profile may have.
@@ -645,6 +733,8 @@ pub const PROFILE_FIELDS: &[&str] = &[
     "wikidata",
     "links",
     "image",
+    "language",
+    "translation_of",
 ];
 
 /// A person's, place's, organisation's or tag's profile (`content/people/<slug>.md`, …) with
@@ -671,6 +761,8 @@ pub struct ParsedProfile {
     pub wikidata: Option<String>,
     pub links: Vec<ProfileLink>,
     pub image: Option<ImageField>,
+    /// What the file says of its language (`language:`, `translation_of:`).
+    pub translation: Translation,
 }
 
 impl ParsedProfile {
@@ -759,7 +851,15 @@ pub fn parse_profile(
         }
     }
     let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let translation = translation_fields(
+        &path,
+        text,
+        (at("language"), raw.language),
+        (at("translation_of"), raw.translation_of),
+    )
+    .map_err(|d| vec![d])?;
     Ok(ParsedProfile {
+        translation,
         kind,
         slug,
         title,
@@ -1170,7 +1270,15 @@ pub fn parse_brief(file: SourceFile) -> Result<ParsedBrief, Vec<Diagnostic>> {
         }
         h.digest()
     };
+    let translation = translation_fields(
+        &path,
+        text,
+        (at("language"), raw.language),
+        (at("translation_of"), raw.translation_of),
+    )
+    .map_err(|d| vec![d])?;
     Ok(ParsedBrief {
+        translation,
         title: crate::markdown::smart_punctuation(raw.title.trim()),
         date,
         updated,
@@ -1239,7 +1347,15 @@ pub fn parse_topic(file: SourceFile) -> Result<ParsedTopic, Vec<Diagnostic>> {
         })
         .collect();
     let (front_offset, body_offset) = (split.front_offset, split.body_offset);
+    let translation = translation_fields(
+        &path,
+        text,
+        (at("language"), raw.language),
+        (at("translation_of"), raw.translation_of),
+    )
+    .map_err(|d| vec![d])?;
     Ok(ParsedTopic {
+        translation,
         slug,
         title: crate::markdown::smart_punctuation(raw.title.trim()),
         summary: raw
@@ -1271,7 +1387,15 @@ pub fn parse_page(file: SourceFile) -> Result<ParsedPage, Vec<Diagnostic>> {
         return Err(errors);
     }
     let body_offset = split.body_offset;
+    let translation = translation_fields(
+        &path,
+        text,
+        (at("language"), raw.language),
+        (at("translation_of"), raw.translation_of),
+    )
+    .map_err(|d| vec![d])?;
     Ok(ParsedPage {
+        translation,
         slug,
         title: crate::markdown::smart_punctuation(raw.title.trim()),
         order: raw.order,
@@ -1342,7 +1466,15 @@ pub fn parse_author(file: SourceFile) -> Result<ParsedAuthor, Vec<Diagnostic>> {
     };
     let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let (front_offset, body_offset) = (split.front_offset, split.body_offset);
+    let translation = translation_fields(
+        &path,
+        text,
+        (at("language"), raw.language),
+        (at("translation_of"), raw.translation_of),
+    )
+    .map_err(|d| vec![d])?;
     Ok(ParsedAuthor {
+        translation,
         slug,
         name: name.trim().to_string(),
         role: clean(raw.role),

@@ -296,7 +296,7 @@ impl Session {
             self.trees = languages.iter().map(|_| TreeState::default()).collect();
             self.tree_languages = languages;
         }
-        let inputs = self.model_inputs(&config);
+        let (inputs, file_languages) = self.model_inputs(&config);
         let opts = model::Options {
             drafts: self.opts.drafts,
             fingerprints: self.incremental,
@@ -352,7 +352,7 @@ impl Session {
                 let own = tree == 0
                     || w.path
                         .as_deref()
-                        .is_some_and(|p| crate::translations::identify(p, &config).0 == tree);
+                        .is_some_and(|p| file_languages.get(p) == Some(&tree));
                 if own && !warnings.contains(w) {
                     warnings.push(w.clone());
                 }
@@ -367,7 +367,11 @@ impl Session {
         timings.push(("structure, markdown, model", lap.elapsed()));
         lap = Instant::now();
         if multilingual {
-            let table = Arc::new(crate::translations::Translations::of(&config, &sites));
+            let table = Arc::new(crate::translations::Translations::of(
+                &config,
+                &sites,
+                file_languages.clone(),
+            ));
             for site in &mut sites {
                 site.translations = Some(Arc::clone(&table));
             }
@@ -962,7 +966,7 @@ impl Session {
     /// The parsed files for the model, one input per language tree; a one-off build of a
     /// site in one language hands its files over instead of sharing them, so the model can
     /// free each brief's text once it is rendered.
-    fn model_inputs(&mut self, config: &Config) -> Vec<model::Input> {
+    fn model_inputs(&mut self, config: &Config) -> (Vec<model::Input>, FxHashMap<PathBuf, usize>) {
         let mut input = model::Input {
             static_files: self
                 .static_files
@@ -1014,9 +1018,10 @@ impl Session {
         take(&mut self.profiles, keep, &mut input, |i| &mut i.profiles);
         input.broken.sort();
         if !config.multilingual() {
-            return vec![input];
+            return (vec![input], FxHashMap::default());
         }
-        (0..config.languages.len())
+        let mut languages = FxHashMap::default();
+        let inputs = (0..config.languages.len())
             .map(|tree| {
                 let tree_config = config.for_language(tree);
                 let mut aliases = Vec::new();
@@ -1027,6 +1032,29 @@ impl Session {
                 let authors = crate::translations::select(&input.authors, &tree_config, tree, true);
                 let profiles =
                     crate::translations::select(&input.profiles, &tree_config, tree, true);
+                let mut diagnostics = Vec::new();
+                if tree == 0 {
+                    // Every tree finds the same problems: the default's reports them.
+                    diagnostics.extend(input.diagnostics.iter().cloned());
+                    for found in [
+                        &briefs.languages,
+                        &topics.languages,
+                        &pages.languages,
+                        &authors.languages,
+                        &profiles.languages,
+                    ] {
+                        languages.extend(found.iter().cloned());
+                    }
+                    for found in [
+                        &briefs.diagnostics,
+                        &topics.diagnostics,
+                        &pages.diagnostics,
+                        &authors.diagnostics,
+                        &profiles.diagnostics,
+                    ] {
+                        diagnostics.extend(found.iter().cloned());
+                    }
+                }
                 for sel in [
                     (briefs.aliases, briefs.elsewhere),
                     (topics.aliases, topics.elsewhere),
@@ -1048,19 +1076,15 @@ impl Session {
                     broken: input.broken.clone(),
                     reserved_ids: input.reserved_ids.clone(),
                     root: input.root.clone(),
-                    // Each file's problems are reported by the default language's tree alone.
-                    diagnostics: if tree == 0 {
-                        input.diagnostics.clone()
-                    } else {
-                        Vec::new()
-                    },
+                    diagnostics,
                     image_cache: input.image_cache.clone(),
                     images: input.images.clone(),
                     aliases,
                     elsewhere,
                 }
             })
-            .collect()
+            .collect();
+        (inputs, languages)
     }
 
     /// Keeps what the next build compares with and reuses.

@@ -20,11 +20,12 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::config::{Config, Untranslated};
+use crate::diagnostic::Diagnostic;
 use crate::layout;
 
 /// A content file's language (index into [`Config::languages`]) and the path of the original
-/// it translates: the file's own path unless its name ends in `.<tag>.md` for a language of
-/// the site other than... any of the site's languages (`about.ru.md` → `about.md`).
+/// it translates, from its name alone: the file's own path and the default language, unless
+/// its name ends in `.<tag>.md` for one of the site's languages (`about.ru.md` → `about.md`).
 pub fn identify(path: &Path, config: &Config) -> (usize, PathBuf) {
     if !config.multilingual() {
         return (0, path.to_path_buf());
@@ -44,9 +45,51 @@ pub fn identify(path: &Path, config: &Config) -> (usize, PathBuf) {
     (0, path.to_path_buf())
 }
 
+/// A content file's language and original: its front matter's `language:` and
+/// `translation_of:` where it has them, else what its name says (see [`identify`]).
+pub fn identify_file<T: Translatable>(
+    f: &T,
+    config: &Config,
+) -> Result<(usize, PathBuf), Diagnostic> {
+    let (by_name, key_by_name) = identify(f.path(), config);
+    let declared = f.declared();
+    let language = match &declared.language {
+        Some((tag, at)) => match config
+            .languages
+            .iter()
+            .position(|l| l.tag.eq_ignore_ascii_case(tag))
+        {
+            Some(i) => i,
+            None => {
+                let tags: Vec<&str> = config.languages.iter().map(|l| l.tag.as_str()).collect();
+                return Err(Diagnostic::error(
+                    f.path(),
+                    format!("`language: {tag}` is not one of the site's languages"),
+                )
+                .with_code("invalid-field")
+                .at_line_of(f.text(), *at)
+                .with_help(format!(
+                    "write one of {}, or add {tag:?} to `languages` in site.toml",
+                    tags.join(", ")
+                )));
+            }
+        },
+        None => by_name,
+    };
+    let key = match &declared.of {
+        Some((original, _)) => original.clone(),
+        None => key_by_name,
+    };
+    Ok((language, key))
+}
+
 /// One content file as a tree sees it.
 pub trait Translatable: Clone {
     fn path(&self) -> &Path;
+    /// Its text, to locate problems in.
+    fn text(&self) -> &str;
+    /// What its front matter says of its language.
+    fn declared(&self) -> &crate::parse::Translation;
     fn slug(&self) -> &str;
     /// The same file under the address of the original it translates.
     fn set_slug(&mut self, slug: &str);
@@ -59,6 +102,12 @@ macro_rules! translatable {
         impl Translatable for $ty {
             fn path(&self) -> &Path {
                 &self.file.path
+            }
+            fn text(&self) -> &str {
+                &self.file.text
+            }
+            fn declared(&self) -> &crate::parse::Translation {
+                &self.translation
             }
             fn slug(&self) -> &str {
                 &self.slug
@@ -82,6 +131,12 @@ impl Translatable for crate::parse::ParsedBrief {
     fn path(&self) -> &Path {
         &self.file.path
     }
+    fn text(&self) -> &str {
+        &self.file.text
+    }
+    fn declared(&self) -> &crate::parse::Translation {
+        &self.translation
+    }
     fn slug(&self) -> &str {
         &self.slug
     }
@@ -99,6 +154,12 @@ impl Translatable for crate::parse::ParsedBrief {
 impl Translatable for crate::parse::ParsedProfile {
     fn path(&self) -> &Path {
         &self.file.path
+    }
+    fn text(&self) -> &str {
+        &self.file.text
+    }
+    fn declared(&self) -> &crate::parse::Translation {
+        &self.translation
     }
     fn slug(&self) -> &str {
         &self.slug
@@ -126,6 +187,10 @@ pub struct Selection<T> {
     /// Content files with no page in this tree, and their page in another tree, as a path from
     /// this tree's root (`../briefs/x/index.html`).
     pub elsewhere: Vec<(PathBuf, String)>,
+    /// Every file's language.
+    pub languages: Vec<(PathBuf, usize)>,
+    /// Files whose `language:` or `translation_of:` is wrong; they are left out.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Chooses the files of tree `tree` among `files` (valid ones, by path): per original, the
@@ -141,22 +206,67 @@ pub fn select<T: Translatable>(
     tree: usize,
     always: bool,
 ) -> Selection<T> {
-    let mut groups: FxHashMap<PathBuf, Vec<(usize, &Arc<T>)>> = FxHashMap::default();
-    for f in files {
-        let (lang, key) = identify(f.path(), config);
-        groups.entry(key).or_default().push((lang, f));
-    }
-    let mut keys: Vec<&PathBuf> = groups.keys().collect();
-    keys.sort();
-    let up = config.tree_up(tree);
     let mut out = Selection {
         shown: Vec::new(),
         aliases: Vec::new(),
         elsewhere: Vec::new(),
+        languages: Vec::with_capacity(files.len()),
+        diagnostics: Vec::new(),
     };
+    let mut groups: FxHashMap<PathBuf, Vec<(usize, &Arc<T>)>> = FxHashMap::default();
+    for f in files {
+        match identify_file(&**f, config) {
+            Ok((lang, key)) => {
+                out.languages.push((f.path().to_path_buf(), lang));
+                groups.entry(key).or_default().push((lang, f));
+            }
+            Err(d) => out.diagnostics.push(d),
+        }
+    }
+    let mut keys: Vec<&PathBuf> = groups.keys().collect();
+    keys.sort();
+    let up = config.tree_up(tree);
     for key in keys {
         let mut versions = groups[key].clone();
         versions.sort_by_key(|(lang, f)| (*lang, f.path().to_path_buf()));
+        // Two files in one language for one original: the second is reported and left out.
+        let mut seen = 0u64;
+        versions.retain(|(lang, f)| {
+            let twice = seen & (1 << lang) != 0;
+            seen |= 1 << lang;
+            if twice {
+                out.diagnostics.push(
+                    Diagnostic::error(
+                        f.path(),
+                        format!(
+                            "a second {} version of {}",
+                            config.languages[*lang].tag,
+                            key.display()
+                        ),
+                    )
+                    .with_code("duplicate-translation")
+                    .at_offset(f.text(), 0)
+                    .with_help("keep one file per language of each original: remove this one or its `language:`"),
+                );
+            }
+            !twice
+        });
+        // `translation_of:` must name a file of the same kind.
+        if !versions.iter().any(|(_, f)| f.path() == key) {
+            for (_, f) in &versions {
+                if let Some((original, at)) = &f.declared().of {
+                    out.diagnostics.push(
+                        Diagnostic::error(
+                            f.path(),
+                            format!("`translation_of` names {}, which is not a file of this kind in the site", original.display()),
+                        )
+                        .with_code("invalid-field")
+                        .at_line_of(f.text(), *at)
+                        .with_help("give the original's path relative to this file, as in a link; a brief translates a brief, a topic a topic"),
+                    );
+                }
+            }
+        }
         // The original's slug: that of the file at the key's path, else of the first version.
         let slug = versions
             .iter()
@@ -222,13 +332,6 @@ fn layout_url<T: Translatable>(slug: &str, f: &Arc<T>) -> String {
     t.url()
 }
 
-/// The language of a file the tree shows, when it is not the tree's own: the text is marked
-/// with it (`lang="en"` on a Russian page).
-pub fn foreign_language(path: &Path, config: &Config) -> Option<String> {
-    let (lang, _) = identify(path, config);
-    (lang != config.tree.index).then(|| config.languages[lang].tag.clone())
-}
-
 /// Which trees have each page: made from every tree's output paths once all are planned.
 #[derive(Debug, Default)]
 pub struct Translations {
@@ -236,6 +339,8 @@ pub struct Translations {
     /// Root-relative page path (as in each tree) → the trees that have it in their own
     /// language, as bits by language index.
     pages: FxHashMap<String, u64>,
+    /// Every content file's language.
+    files: FxHashMap<PathBuf, usize>,
 }
 
 /// A language of the site, as the switcher shows it.
@@ -288,17 +393,29 @@ impl Translations {
                 })
                 .collect(),
             pages: FxHashMap::default(),
+            files: FxHashMap::default(),
         }
+    }
+
+    /// The language of the file at `path`, when it is not tree `tree`'s: its text is shown
+    /// marked with it (`lang="en"` on a Russian page).
+    pub fn foreign(&self, path: &Path, tree: usize) -> Option<&str> {
+        let lang = self.files.get(path).copied().unwrap_or(0);
+        (lang != tree).then(|| self.languages[lang].tag.as_str())
     }
 
     /// The table of a site's trees, `sites` being each language's, in `config.languages`
     /// order. A page counts for a tree when its text is in the tree's language: a brief shown
     /// untranslated (`untranslated = "original"`) is no translation.
-    pub fn of(config: &Config, sites: &[crate::model::Site]) -> Translations {
+    pub fn of(
+        config: &Config,
+        sites: &[crate::model::Site],
+        files: FxHashMap<PathBuf, usize>,
+    ) -> Translations {
         use crate::layout::Output;
         let mut table = Translations::new(config);
         for (tree, site) in sites.iter().enumerate() {
-            let native = |path: &Path| foreign_language(path, &site.config).is_none();
+            let native = |path: &Path| files.get(path).copied().unwrap_or(0) == tree;
             for output in layout::plan(site) {
                 let translated = match output {
                     Output::NotFound | Output::Redirect(_) => false,
@@ -317,6 +434,7 @@ impl Translations {
                 }
             }
         }
+        table.files = files;
         table
     }
 

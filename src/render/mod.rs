@@ -345,9 +345,7 @@ impl<'s> Renderer<'s> {
                 Output::Page(p) => Some(&site.page(p).doc.file.path),
                 _ => None,
             };
-            if let Some(lang) =
-                source.and_then(|p| crate::translations::foreign_language(p, &site.config))
-            {
+            if let Some(lang) = source.and_then(|p| t.foreign(p, tree)) {
                 ctx.insert("content_language", &lang);
             }
         }

@@ -309,3 +309,58 @@ fn languages_and_untranslated_are_checked_in_site_toml() {
     );
     assert!(err.contains("site.toml:"), "errors are located: {err}");
 }
+
+#[test]
+fn a_translation_elsewhere_names_its_original_and_language_in_front_matter() {
+    let site = two_language_site("omit");
+    let original = "content/briefs/2025/03/2025-03-12-talks-resume.md";
+    let text = site.read(original);
+    let title_line = text.lines().find(|l| l.starts_with("title:")).unwrap();
+    let german = text.replacen(
+        title_line,
+        "title: \"Gespräche gehen weiter\"\nlanguage: de\ntranslation_of: 2025-03-12-talks-resume.md",
+        1,
+    );
+    site.write("content/briefs/2025/03/gespraeche.md", &german);
+    site.build_ok(&[]);
+    // The translation takes the original's address in the German tree, and the two name each
+    // other.
+    let en_page = "briefs/talks-resume/index.html";
+    let de = site.output(&format!("de/{en_page}"));
+    assert!(de.contains("Gespräche gehen weiter"));
+    assert!(!site.out.join("briefs/gespraeche").exists());
+    let tags: Vec<String> = hreflangs(&site.output(en_page))
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect();
+    assert_eq!(tags, ["en", "de", "x-default"]);
+    assert_eq!(hreflangs(&de).len(), 3);
+
+    // A language the site does not have, and an original that is not there, are errors at
+    // their lines.
+    site.write(
+        "content/briefs/2025/03/gespraeche.md",
+        german.replacen("language: de", "language: fr", 1),
+    );
+    let run = site.build(&[]);
+    run.failure();
+    assert!(
+        run.stderr
+            .contains("`language: fr` is not one of the site's languages"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("gespraeche.md:3"), "{}", run.stderr);
+    site.write(
+        "content/briefs/2025/03/gespraeche.md",
+        german.replacen("talks-resume.md", "talks-ended.md", 1),
+    );
+    let run = site.build(&[]);
+    run.failure();
+    assert!(
+        run.stderr.contains("`translation_of` names content/briefs/2025/03/2025-03-12-talks-ended.md, which is not a file of this kind"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("gespraeche.md:4"), "{}", run.stderr);
+}

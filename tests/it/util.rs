@@ -535,9 +535,11 @@ pub fn parse_summary_feed(name: &str, xml: &str) -> Feed {
 /// `organizations/` or `tags/`) as a feed of summaries, any other as a feed with content.
 #[track_caller]
 pub fn parse_feed_file(path: &str, xml: &str) -> Feed {
+    // A language's tree (`ru/people/…`) has the same feeds as the default's.
+    let in_tree = path.strip_prefix("ru/").unwrap_or(path);
     let entity = ["people/", "places/", "organizations/", "tags/"]
         .iter()
-        .any(|kind| path.starts_with(kind));
+        .any(|kind| in_tree.starts_with(kind));
     parse_atom(path, xml, !entity)
 }
 
