@@ -364,3 +364,70 @@ fn a_translation_elsewhere_names_its_original_and_language_in_front_matter() {
     );
     assert!(run.stderr.contains("gespraeche.md:4"), "{}", run.stderr);
 }
+
+#[test]
+fn serve_rebuilds_a_translation_and_the_pages_that_link_it_and_matches_a_full_build() {
+    use briefing::write::DirSink;
+    use briefing::{BuildOptions, Session};
+    let site = two_language_site("omit");
+    let now = Some("2026-01-01T00:00:00Z".parse().unwrap());
+    let mut session = Session::new(BuildOptions {
+        root: site.root.clone(),
+        now,
+        ..Default::default()
+    });
+    let sink = DirSink::new(&site.out).expect("an output folder");
+    session.build(&[], &sink).expect("the first build");
+    let original = "content/briefs/2025/03/2025-03-12-talks-resume.md";
+    let translation = "content/briefs/2025/03/2025-03-12-talks-resume.de.md";
+    let text = site.read(original);
+    let title_line = text.lines().find(|l| l.starts_with("title:")).unwrap();
+    site.write(
+        translation,
+        text.replacen(title_line, "title: \"Gespräche gehen weiter\"", 1),
+    );
+    // A new translation: its page in the German tree, and the original's page, which now
+    // names it.
+    let update = session
+        .build(&[site.path(translation)], &sink)
+        .expect("the rebuild");
+    for page in [
+        "de/briefs/talks-resume/index.html",
+        "briefs/talks-resume/index.html",
+        "de/index.html",
+        "de/feed.xml",
+    ] {
+        assert!(
+            update.written.iter().any(|w| w == page),
+            "{page} not written: {:?}",
+            update.written
+        );
+    }
+    assert_eq!(hreflangs(&site.output("briefs/talks-resume/index.html")).len(), 3);
+    // An edit to the translation's text rewrites German pages only.
+    site.edit(translation, "Gespräche gehen weiter", "Die Gespräche gehen weiter");
+    let update = session
+        .build(&[site.path(translation)], &sink)
+        .expect("the rebuild");
+    assert!(
+        update.written.iter().all(|w| w.starts_with("de/")),
+        "{:?}",
+        update.written
+    );
+    assert!(
+        site.output("de/briefs/talks-resume/index.html")
+            .contains("Die Gespräche gehen weiter")
+    );
+    session.settle_search();
+    // The folder `serve` keeps is what a full build makes.
+    let full = site.tmp.path().join("full");
+    let mut fresh = Session::new(BuildOptions {
+        root: site.root.clone(),
+        now,
+        ..Default::default()
+    });
+    let full_sink = DirSink::new(&full).expect("an output folder");
+    fresh.build(&[], &full_sink).expect("a full build");
+    fresh.settle_search();
+    assert_same_tree(&read_tree(&site.out), &read_tree(&full));
+}
