@@ -73,6 +73,8 @@ pub struct Language {
     pub dir: TextDirection,
     pub title: Option<String>,
     pub description: Option<String>,
+    /// Its name in the language switcher; by default its name in itself (`Русский`).
+    pub name: Option<String>,
 }
 
 /// What a language's tree does with content that has no translation into it.
@@ -532,6 +534,7 @@ impl<'a> Settings<'a> {
             dir,
             title: None,
             description: None,
+            name: None,
         }];
         let Some(value) = self.get("languages") else {
             return out;
@@ -576,13 +579,14 @@ impl<'a> Settings<'a> {
             let Some((tag, dir)) = self.check_tag("languages", &tag, span.clone()) else {
                 continue;
             };
-            let (title, description) = match table {
+            let (title, description, name) = match table {
                 Some(t) => self.language_section(t, &tag),
-                None => (None, None),
+                None => (None, None, None),
             };
             if tag.eq_ignore_ascii_case(default) {
                 out[0].title = title;
                 out[0].description = description;
+                out[0].name = name;
                 continue;
             }
             if out.iter().any(|l| l.tag.eq_ignore_ascii_case(&tag)) {
@@ -599,29 +603,35 @@ impl<'a> Settings<'a> {
                 dir,
                 title,
                 description,
+                name,
             });
         }
         out
     }
 
-    /// The `title` and `description` of one language's section, checked.
+    /// The `title`, `description` and `name` of one language's section, checked.
     fn language_section(
         &mut self,
         table: &'a DeTable<'a>,
         tag: &str,
-    ) -> (Option<String>, Option<String>) {
-        let (mut title, mut description) = (None, None);
+    ) -> (Option<String>, Option<String>, Option<String>) {
+        let (mut title, mut description, mut name) = (None, None, None);
         for (k, v) in table.iter() {
             let key: &str = k.get_ref();
             let slot = match key {
                 "title" => &mut title,
                 "description" => &mut description,
+                "name" => &mut name,
                 _ => {
                     self.problem(
                         "unknown-config-key",
                         k.span(),
                         format!("unknown setting `languages.{tag}.{key}`"),
-                        did_you_mean(key, &["title", "description"], "settings of a language"),
+                        did_you_mean(
+                            key,
+                            &["title", "description", "name"],
+                            "settings of a language",
+                        ),
                     );
                     continue;
                 }
@@ -639,7 +649,7 @@ impl<'a> Settings<'a> {
                 ),
             }
         }
-        (title, description)
+        (title, description, name)
     }
 
     /// `untranslated`: `"omit"` or `"original"`.

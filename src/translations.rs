@@ -385,7 +385,10 @@ impl Translations {
                 .map(|i| {
                     let c = config.for_language(i);
                     LanguageLink {
-                        name: endonym(&c.language),
+                        name: config.languages[i]
+                            .name
+                            .clone()
+                            .unwrap_or_else(|| endonym(&c.language)),
                         tag: c.language,
                         prefix: c.tree.prefix,
                         base_url: c.base_url,
@@ -543,26 +546,21 @@ impl Translations {
     }
 }
 
-/// A language's name in itself, from its tag's primary subtag; the tag where unknown.
+/// A language's name in itself (`Русский`, `Français`), from ISO 639 autonyms capitalised as
+/// a switcher shows them; the tag where the language has none.
 pub fn endonym(tag: &str) -> String {
     let primary = tag.split('-').next().unwrap_or(tag).to_ascii_lowercase();
-    let name = match primary.as_str() {
-        "ar" => "العربية",
-        "de" => "Deutsch",
-        "en" => "English",
-        "es" => "Español",
-        "fa" => "فارسی",
-        "fr" => "Français",
-        "he" => "עברית",
-        "it" => "Italiano",
-        "ja" => "日本語",
-        "pl" => "Polski",
-        "pt" => "Português",
-        "ru" => "Русский",
-        "tr" => "Türkçe",
-        "uk" => "Українська",
-        "zh" => "中文",
-        _ => return tag.to_string(),
+    let language = match primary.len() {
+        2 => isolang::Language::from_639_1(&primary),
+        3 => isolang::Language::from_639_3(&primary),
+        _ => None,
     };
-    name.to_string()
+    let Some(name) = language.and_then(|l| l.to_autonym()) else {
+        return tag.to_string();
+    };
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => tag.to_string(),
+    }
 }

@@ -403,9 +403,16 @@ fn serve_rebuilds_a_translation_and_the_pages_that_link_it_and_matches_a_full_bu
             update.written
         );
     }
-    assert_eq!(hreflangs(&site.output("briefs/talks-resume/index.html")).len(), 3);
+    assert_eq!(
+        hreflangs(&site.output("briefs/talks-resume/index.html")).len(),
+        3
+    );
     // An edit to the translation's text rewrites German pages only.
-    site.edit(translation, "Gespräche gehen weiter", "Die Gespräche gehen weiter");
+    site.edit(
+        translation,
+        "Gespräche gehen weiter",
+        "Die Gespräche gehen weiter",
+    );
     let update = session
         .build(&[site.path(translation)], &sink)
         .expect("the rebuild");
