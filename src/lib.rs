@@ -121,11 +121,17 @@ pub fn check_external(
     let mut session = Session::new(opts.clone());
     let mut report = session.build(&[], &session::NullSink)?.report;
     let lap = Instant::now();
-    // OK because a build that succeeded leaves its site in a session that keeps one.
-    let (site, _) = session
-        .last_site()
-        .expect("a successful build keeps its site");
-    let links = external::links(site);
+    // Every language's tree: a translation has links of its own. A file shown in several
+    // trees (untranslated) is checked once.
+    let mut links = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for site in session.last_sites() {
+        for link in external::links(site) {
+            if seen.insert((link.path.clone(), link.span.start, link.url.clone())) {
+                links.push(link);
+            }
+        }
+    }
     let checked = external::check(&opts.root, &links, external);
     report.timings.push(("external links", lap.elapsed()));
     let (errors, warnings): (Vec<_>, Vec<_>) = checked

@@ -251,10 +251,18 @@ impl Session {
     }
 
     /// The site of the last good build, with its templates: to render single pages outside a
-    /// build (benchmarks, tools).
+    /// build (benchmarks, tools). On a multilingual site, the default language's tree.
     pub fn last_site(&self) -> Option<(&Site, &Templates)> {
         let last = self.trees.first()?.last.as_ref()?;
         Some((&last.site, self.templates.as_deref()?))
+    }
+
+    /// Every language tree's site of the last good build, the default's first.
+    pub fn last_sites(&self) -> Vec<&Site> {
+        self.trees
+            .iter()
+            .filter_map(|t| t.last.as_ref().map(|l| &l.site))
+            .collect()
     }
 
     /// Builds the site into `sink`: everything on the first call, afterwards what `changed`
