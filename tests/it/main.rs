@@ -14,6 +14,7 @@ mod errors;
 mod external;
 mod images;
 mod incremental;
+mod languages;
 mod listings;
 mod profiles;
 mod publishing;
