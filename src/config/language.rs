@@ -2,8 +2,8 @@
 //! its script runs in.
 //!
 //! ICU4X parses the tag and, from CLDR's likely-subtags data, tells which script a language is
-//! written in and so whether pages run right to left (`ar`, `fa`, `he`, `ur`, `ps`, …); nothing
-//! here lists languages by hand. Tags are case-insensitive, so `EN-us` is taken silently as
+//! written in and so whether pages run right to left (`ar`, `fa`, `he`, `ur`, `ps`, …); no list
+//! of right-to-left languages is kept here. Tags are case-insensitive, so `EN-us` is taken silently as
 //! `en-US`, the form pages carry. A deprecated code (`iw`) is replaced by the current one
 //! (`he`) with a warning. A well-formed language subtag that ISO 639 does not know (`xx`) is
 //! kept with a warning: it may be a private-use code meant as such. A language *name* instead
