@@ -1,5 +1,5 @@
-//! The site's language: `language` checked as a BCP 47 tag, right-to-left sites, and word counts
-//! and reading time in scripts written without spaces.
+//! Languages and their scripts: `language` checked as a BCP 47 tag, right-to-left sites, and word
+//! counts and reading time in scripts written without spaces.
 //!
 //! The Arabic fixture (`tests/fixtures/arabic`) must build without a warning and mark every page
 //! `lang="ar" dir="rtl"`; in Chromium, at 1280 and 390 px, its pages must not scroll sideways,
