@@ -2,8 +2,8 @@
 //! its script runs in.
 //!
 //! ICU4X parses the tag and, from CLDR's likely-subtags data, tells which script a language is
-//! written in and so whether pages run right to left (`ar`, `fa`, `he`, `ur`, `ps`, …); nothing
-//! here lists languages by hand. Tags are case-insensitive, so `EN-us` is taken silently as
+//! written in and so whether pages run right to left (`ar`, `fa`, `he`, `ur`, `ps`, …); no list
+//! of right-to-left languages is kept here. Tags are case-insensitive, so `EN-us` is taken silently as
 //! `en-US`, the form pages carry. A deprecated code (`iw`) is replaced by the current one
 //! (`he`) with a warning. A well-formed language subtag that ISO 639 does not know (`xx`) is
 //! kept with a warning: it may be a private-use code meant as such. A language *name* instead
@@ -56,15 +56,9 @@ pub fn check(written: &str) -> Result<Checked, Invalid> {
             format!("`language` {written:?} is not a BCP 47 language tag"),
         ));
     };
+    // Two or three letters: ICU4X refuses the five-to-eight-letter subtags BCP 47 reserves (none
+    // was ever registered), so `english` is refused above.
     let subtag = locale.id.language.as_str().to_string();
-    // BCP 47 allows language subtags of 5 to 8 letters, but none has ever been registered:
-    // such a value is a language's name.
-    if subtag.len() > 3 {
-        return Err(invalid(
-            written,
-            format!("`language` {written:?} is a language's name, not a BCP 47 language tag"),
-        ));
-    }
     if subtag.len() == 3
         && let Some(short) = Language::from_639_3(&subtag).and_then(|l| l.to_639_1())
     {
@@ -79,7 +73,6 @@ pub fn check(written: &str) -> Result<Checked, Invalid> {
         });
     }
     let mut warning = None;
-    let before = locale.to_string();
     if LocaleCanonicalizer::new_extended().canonicalize(&mut locale) == TransformResult::Modified {
         warning = Some((
             format!(
@@ -102,7 +95,6 @@ pub fn check(written: &str) -> Result<Checked, Invalid> {
             help,
         ));
     }
-    debug_assert!(warning.is_some() || before == locale.to_string());
     let dir = match LocaleDirectionality::new_extended().get(&locale.id) {
         Some(Direction::RightToLeft) => TextDirection::Rtl,
         _ => TextDirection::Ltr,

@@ -42,13 +42,13 @@ impl WordCount {
                 ..WordCount::default()
             };
         }
-        if !text.chars().any(unspaced) {
-            return WordCount {
-                words: text.split_whitespace().count(),
+        match spaced_words(text) {
+            Some(words) => WordCount {
+                words,
                 ..WordCount::default()
-            };
+            },
+            None => segmented(text),
         }
-        segmented(text)
     }
 
     /// Minutes to read, rounded up, at least 1.
@@ -78,6 +78,22 @@ fn ascii_words(text: &str) -> usize {
         in_word = !space;
     }
     words
+}
+
+/// The number of whitespace-separated words, as `split_whitespace().count()`, in the same pass
+/// that looks for letters of scripts without spaces: `None` at the first.
+fn spaced_words(text: &str) -> Option<usize> {
+    let mut words = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        if unspaced(c) {
+            return None;
+        }
+        let space = c.is_whitespace();
+        words += usize::from(!space && !in_word);
+        in_word = !space;
+    }
+    Some(words)
 }
 
 const SCRIPTS: CodePointMapDataBorrowed<'static, Script> = CodePointMapData::<Script>::new();

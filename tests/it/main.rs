@@ -20,6 +20,7 @@ mod profiles;
 mod publishing;
 mod redirects;
 mod reliability;
+mod scripts;
 mod search;
 mod search_index;
 mod serve;

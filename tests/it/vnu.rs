@@ -3,8 +3,9 @@
 //! Builds the repository's own sample site (the repo root is a site) with the real binary, then
 //! runs the W3C Nu HTML Checker (`vnu.jar`, from the `vnu-jar` npm package pinned in
 //! `package-lock.json`) over every generated `.html` file, the stylesheets and the SVGs, in one
-//! JVM. Errors and warnings fail the test, each listed as `file:line:column: message`; infos
-//! (such as the trailing slash pulldown-cmark puts on task-list checkboxes) are ignored.
+//! JVM; then over the Arabic fixture's, right to left. Errors and warnings fail the test, each
+//! listed as `file:line:column: message`; infos (such as the trailing slash pulldown-cmark puts
+//! on task-list checkboxes) are ignored.
 //!
 //! The checker is a development tool, not a Rust dependency, installed by `scripts/test.sh`
 //! (`npm ci`); this test only checks. A missing jar or `java` fails the test with what to run or
@@ -84,6 +85,41 @@ fn sample_site_is_valid_html() {
     assert!(
         problems.is_empty(),
         "the Nu HTML Checker found {} problem(s) in the sample site's output:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+/// The Arabic fixture, right to left: its pages are valid too (`dir`, Arabic text, names'
+/// pages and their redirects).
+#[test]
+fn arabic_fixture_is_valid_html() {
+    require_java();
+    let jar = vnu_jar(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let out = tempfile::TempDir::new().expect("create a temporary output folder");
+    let build = assert_cmd::cargo::cargo_bin_cmd!("briefing")
+        .args(["build", "--quiet", "--root"])
+        .arg(crate::util::fixture("arabic"))
+        .arg("--output")
+        .arg(out.path())
+        .output()
+        .expect("run briefing build");
+    assert!(
+        build.status.success(),
+        "briefing build of the Arabic fixture failed:\n{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let files = generated_files(out.path());
+    let pages = count_ext(&files, "html");
+    assert!(pages > 20, "too few pages to validate ({pages}): {files:?}");
+    let problems: Vec<String> = run_vnu(&jar, &files)
+        .iter()
+        .filter(|m| m.is_problem())
+        .map(|m| m.describe(out.path()))
+        .collect();
+    assert!(
+        problems.is_empty(),
+        "the Nu HTML Checker found {} problem(s) in the Arabic fixture's output:\n{}",
         problems.len(),
         problems.join("\n")
     );
