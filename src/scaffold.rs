@@ -498,6 +498,8 @@ tags: []
 #   alt: \"What the image shows, for readers who cannot see it\"
 #   caption: \"Optional caption\"
 #   credit: \"Photo: Agency\"
+# language: ru  # on a multilingual site: the language it is written in (default: the site's, or its file name's: x.ru.md)
+# translation_of: other-brief.md  # on a multilingual site: the original it translates (default: x.md beside x.ru.md)
 draft: true  # the brief is left out of the site until this line is removed or set to false
 ---
 Write the brief here. Say what happened in the first paragraph: it is the brief's summary in

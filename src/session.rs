@@ -388,10 +388,7 @@ impl Session {
         let report_counts = (
             sites.iter().map(|s| s.briefs.len()).sum(),
             sites.iter().map(|s| s.topics.len()).sum(),
-            sites
-                .first()
-                .map(|s| s.image_stats.clone())
-                .unwrap_or_default(),
+            sites.first().map(|s| s.image_stats).unwrap_or_default(),
             sites
                 .iter()
                 .flat_map(|s| s.scheduled.iter().cloned())
