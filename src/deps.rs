@@ -653,7 +653,7 @@ mod tests {
                 .map(|s| Arc::new(f(s).expect("valid fixture")))
                 .collect()
         }
-        let templates = Templates::load(&sources.templates).expect("templates");
+        let templates = Templates::load(&sources.templates, &sources.messages).expect("templates");
         let input = Input {
             briefs: all(sources.briefs, parse::parse_brief),
             topics: all(sources.topics, parse::parse_topic),
@@ -1430,10 +1430,10 @@ mod tests {
             text: crate::render::BUILTIN_TEMPLATES
                 .iter()
                 .find(|(n, _)| *n == "base.html")
-                .map(|(_, t)| t.replace("Skip to content", "Skip to the brief"))
+                .map(|(_, t)| t.replace("class=\"skip-link\"", "class=\"skip-link x\""))
                 .expect("built-in base.html"),
         });
-        let changed = Templates::load(&sources.templates).expect("templates");
+        let changed = Templates::load(&sources.templates, &sources.messages).expect("templates");
         assert_ne!(
             changed.fingerprint("brief.html"),
             templates.fingerprint("brief.html")

@@ -36,6 +36,7 @@ pub mod config;
 pub mod deps;
 pub mod diagnostic;
 pub mod external;
+pub mod i18n;
 pub mod images;
 pub mod layout;
 pub mod load;
