@@ -541,6 +541,9 @@ impl Dates {
 pub struct Locale {
     tag: Box<str>,
     messages: FxHashMap<Box<str>, Message>,
+    /// The messages without count or placeholders, as one template map: `msg` (see
+    /// [`Locale::plain_messages`]).
+    plain: Value,
     plurals: PluralRules,
     dates: Dates,
 }
@@ -553,6 +556,14 @@ impl Locale {
                 messages.insert(id.clone(), m.clone());
             }
         }
+        let plain: BTreeMap<&str, &str> = messages
+            .iter()
+            .filter_map(|(id, m)| match m {
+                Message::Text(p) => Some((&**id, p.plain()?.0.as_str()?)),
+                Message::Plural(_) => None,
+            })
+            .collect();
+        let plain = Value::from_serializable(&plain);
         let icu = icu_locale(tag);
         let plurals = PluralRules::try_new_cardinal((&icu).into())
             .or_else(|_| PluralRules::try_new_cardinal(Default::default()))
@@ -565,6 +576,7 @@ impl Locale {
         Locale {
             tag: tag.into(),
             messages,
+            plain,
             plurals,
             dates,
         }
@@ -573,6 +585,16 @@ impl Locale {
     /// The language tag this locale was made for.
     pub fn tag(&self) -> &str {
         &self.tag
+    }
+
+    /// Every message without a count or placeholders, by id, as a template map. Pages get it
+    /// as `msg`, so the theme writes `{{ msg.latest_briefs }}` rather than
+    /// `{{ t(key="latest_briefs") }}`: the same text, but a map lookup instead of a Tera
+    /// function call, which costs about a microsecond (it builds a map of its arguments). With
+    /// some twenty messages in the masthead and footer of each of a 10,000-brief site's 18,500
+    /// pages, calls alone made the build 15–20% slower.
+    pub fn plain_messages(&self) -> &Value {
+        &self.plain
     }
 
     pub fn message(&self, id: &str) -> Option<&Message> {

@@ -152,6 +152,8 @@ pub struct Renderer<'s> {
     locale: &'s Locale,
     /// `lang`, the language tag every template gets, which `t()` and `date` read.
     lang: Value,
+    /// `msg`, the language's messages without counts or placeholders.
+    msg: Value,
     site_value: Value,
     /// Each brief's card as a template value, made on first use.
     cards: Vec<OnceLock<Value>>,
@@ -176,6 +178,10 @@ impl<'s> Renderer<'s> {
             templates,
             locale: templates.locale(&site.config.language),
             lang: Value::from(site.config.language.as_str()),
+            msg: templates
+                .locale(&site.config.language)
+                .plain_messages()
+                .clone(),
             site_value: data::site_value(site),
             cards: (0..site.briefs.len()).map(|_| OnceLock::new()).collect(),
             fragments: (0..site.briefs.len()).map(|_| Default::default()).collect(),
@@ -338,6 +344,7 @@ impl<'s> Renderer<'s> {
         let mut ctx = Context::new();
         ctx.insert_value("site", self.site_value.clone());
         ctx.insert_value("lang", self.lang.clone());
+        ctx.insert_value("msg", self.msg.clone());
         ctx.insert("root", &root);
         ctx.insert("current_url", path);
         ctx.insert(
@@ -449,6 +456,7 @@ impl<'s> Renderer<'s> {
         let mut ctx = Context::new();
         ctx.insert_value("site", self.site_value.clone());
         ctx.insert_value("lang", self.lang.clone());
+        ctx.insert_value("msg", self.msg.clone());
         ctx.insert("root", root);
         ctx.insert_value("b", self.card(id));
         ctx.insert("card_level", &TIMELINE_CARD_LEVEL);
