@@ -21,10 +21,11 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::PathBuf;
 
-use icu_datetime::FixedCalendarDateTimeFormatter;
 use icu_datetime::fieldsets;
 use icu_datetime::input::Date;
+use icu_datetime::{DateTimeFormatter, DateTimeFormatterPreferences};
 use icu_locale_core::Locale as IcuLocale;
+use icu_locale_core::preferences::extensions::unicode::keywords::CalendarAlgorithm;
 use icu_plurals::{PluralCategory, PluralRules};
 use rustc_hash::FxHashMap;
 use tera::Value;
@@ -510,29 +511,27 @@ impl DateStyle {
     }
 }
 
-type Gregorian = icu_calendar::Gregorian;
-
 /// The date formatters of a locale, made once.
+///
+/// `DateTimeFormatter`s told to use the Gregorian calendar whatever the locale's own.
 struct Dates {
-    long: FixedCalendarDateTimeFormatter<Gregorian, fieldsets::YMD>,
-    medium: FixedCalendarDateTimeFormatter<Gregorian, fieldsets::YMD>,
-    short: FixedCalendarDateTimeFormatter<Gregorian, fieldsets::MD>,
-    month: FixedCalendarDateTimeFormatter<Gregorian, fieldsets::YM>,
-    month_short: FixedCalendarDateTimeFormatter<Gregorian, fieldsets::YM>,
+    long: DateTimeFormatter<fieldsets::YMD>,
+    medium: DateTimeFormatter<fieldsets::YMD>,
+    short: DateTimeFormatter<fieldsets::MD>,
+    month: DateTimeFormatter<fieldsets::YM>,
+    month_short: DateTimeFormatter<fieldsets::YM>,
 }
 
 impl Dates {
     fn new(locale: &IcuLocale) -> Option<Dates> {
-        let prefs = || locale.clone().into();
+        let mut prefs = DateTimeFormatterPreferences::from(locale);
+        prefs.calendar_algorithm = Some(CalendarAlgorithm::Gregory);
         Some(Dates {
-            long: FixedCalendarDateTimeFormatter::try_new(prefs(), fieldsets::YMD::long()).ok()?,
-            medium: FixedCalendarDateTimeFormatter::try_new(prefs(), fieldsets::YMD::medium())
-                .ok()?,
-            short: FixedCalendarDateTimeFormatter::try_new(prefs(), fieldsets::MD::medium())
-                .ok()?,
-            month: FixedCalendarDateTimeFormatter::try_new(prefs(), fieldsets::YM::long()).ok()?,
-            month_short: FixedCalendarDateTimeFormatter::try_new(prefs(), fieldsets::YM::medium())
-                .ok()?,
+            long: DateTimeFormatter::try_new(prefs, fieldsets::YMD::long()).ok()?,
+            medium: DateTimeFormatter::try_new(prefs, fieldsets::YMD::medium()).ok()?,
+            short: DateTimeFormatter::try_new(prefs, fieldsets::MD::medium()).ok()?,
+            month: DateTimeFormatter::try_new(prefs, fieldsets::YM::long()).ok()?,
+            month_short: DateTimeFormatter::try_new(prefs, fieldsets::YM::medium()).ok()?,
         })
     }
 }
@@ -645,8 +644,7 @@ impl Locale {
 
     /// A date in words, for this language.
     pub fn date(&self, date: jiff::civil::Date, style: DateStyle) -> String {
-        let Ok(d) =
-            Date::try_new_gregorian(i32::from(date.year()), date.month() as u8, date.day() as u8)
+        let Ok(d) = Date::try_new_iso(i32::from(date.year()), date.month() as u8, date.day() as u8)
         else {
             return date.to_string();
         };

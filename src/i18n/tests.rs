@@ -226,3 +226,17 @@ fn braces_escape_and_bad_placeholders_fail() {
     assert!(Pattern::parse("a } b").is_err());
     assert!(Pattern::parse("{a b}").is_err());
 }
+
+#[test]
+fn dates_in_languages_without_a_table() {
+    let l = locales(&[]);
+    let d = date(2025, 3, 14);
+    assert_eq!(l.get("pt").date(d, DateStyle::Month), "março de 2025");
+    assert_eq!(l.get("en-US").date(d, DateStyle::Long), "March 14, 2025");
+    // Every style of a few tags, including ones ICU does not read, without a panic.
+    for tag in ["pt-BR", "es", "zh", "ja", "fa", "ar", "xx", "english", ""] {
+        for style in DateStyle::NAMES.map(|n| DateStyle::parse(n).expect("a style")) {
+            assert!(!l.get(tag).date(d, style).is_empty(), "{tag} {style:?}");
+        }
+    }
+}
