@@ -604,6 +604,10 @@ pub fn signature(site: &Site, templates: &Templates, fps: &Fingerprints, output:
         Dep::TopicTimeline(t) => put(16, site.topic(t).key.0, site.topic(t).briefs.len() as u64),
         Dep::Outlet(o) => put(17, site.outlet(o).key.0, fps.outlets[o.index()]),
     });
+    // Every output may say something in the site's language: pages through their templates
+    // (whose fingerprints hold the messages too), feeds through their titles and logs.
+    h.update(&[18]);
+    h.update(&templates.messages_fingerprint().to_le_bytes());
     h.digest()
 }
 

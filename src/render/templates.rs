@@ -94,6 +94,8 @@ pub struct Templates {
     site_sources: HashMap<String, (String, PathBuf)>,
     /// The interface's languages, which `t()`, the `date` filter and page data read.
     locales: Arc<Locales>,
+    /// A hash of the site's message tables (see [`Catalogs::fingerprint`]).
+    messages_fp: u64,
 }
 
 impl Templates {
@@ -175,7 +177,13 @@ impl Templates {
             fingerprints,
             site_sources,
             locales,
+            messages_fp,
         })
+    }
+
+    /// A hash of the site's message tables: what feeds, which have no template, read of them.
+    pub fn messages_fingerprint(&self) -> u64 {
+        self.messages_fp
     }
 
     /// The interface's language for a tag (`site.language`, or a page's), prepared once.

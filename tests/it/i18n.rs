@@ -263,7 +263,19 @@ fn a_session_renders_again_when_the_messages_change() {
         texts(&site.output("index.html"), "h1.page-title"),
         ["The latest"]
     );
-    assert!(!update.written.is_empty());
+    assert!(update.written.contains(&"index.html".to_string()));
+    // Feeds, which no template renders, follow their titles' message too.
+    site.write("i18n/en.toml", "feed_topic = \"{topic} at {site}\"\n");
+    let update = session.build(&changed, &sink).expect("the feed build");
+    assert!(
+        update.written.contains(&"topics/t2/feed.xml".to_string()),
+        "{:?}",
+        update.written
+    );
+    assert!(
+        site.output("topics/t2/feed.xml")
+            .contains("Topic 2 at Desk &amp; Co")
+    );
     // A broken table fails the build, and fixing it builds again.
     site.write("i18n/en.toml", "latest_briefs = { one = \"x\" }\n");
     assert!(session.build(&changed, &sink).is_err());
