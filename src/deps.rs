@@ -604,6 +604,10 @@ pub fn signature(site: &Site, templates: &Templates, fps: &Fingerprints, output:
         Dep::TopicTimeline(t) => put(16, site.topic(t).key.0, site.topic(t).briefs.len() as u64),
         Dep::Outlet(o) => put(17, site.outlet(o).key.0, fps.outlets[o.index()]),
     });
+    // Every output may say something in the site's language: pages through their templates
+    // (whose fingerprints hold the messages too), feeds through their titles and logs.
+    h.update(&[18]);
+    h.update(&templates.messages_fingerprint().to_le_bytes());
     h.digest()
 }
 
@@ -653,7 +657,7 @@ mod tests {
                 .map(|s| Arc::new(f(s).expect("valid fixture")))
                 .collect()
         }
-        let templates = Templates::load(&sources.templates).expect("templates");
+        let templates = Templates::load(&sources.templates, &sources.messages).expect("templates");
         let input = Input {
             briefs: all(sources.briefs, parse::parse_brief),
             topics: all(sources.topics, parse::parse_topic),
@@ -1430,10 +1434,10 @@ mod tests {
             text: crate::render::BUILTIN_TEMPLATES
                 .iter()
                 .find(|(n, _)| *n == "base.html")
-                .map(|(_, t)| t.replace("Skip to content", "Skip to the brief"))
+                .map(|(_, t)| t.replace("class=\"skip-link\"", "class=\"skip-link x\""))
                 .expect("built-in base.html"),
         });
-        let changed = Templates::load(&sources.templates).expect("templates");
+        let changed = Templates::load(&sources.templates, &sources.messages).expect("templates");
         assert_ne!(
             changed.fingerprint("brief.html"),
             templates.fingerprint("brief.html")

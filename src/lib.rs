@@ -20,6 +20,9 @@
 //! [`serve`] keeps one session alive behind a live-reloading preview server. `build` and
 //! `check` run a session once.
 //!
+//! [`i18n`] holds the interface's languages (message tables, plural rules, date formats) that
+//! [`render`] reads per page.
+//!
 //! [`external`] checks the site's web links over HTTP after a check ([`check_external`]); it is
 //! the only part that touches the network.
 //! Authors' tools stand beside the pipeline: [`scaffold`] writes a starter site (`init`) and new
@@ -36,6 +39,7 @@ pub mod config;
 pub mod deps;
 pub mod diagnostic;
 pub mod external;
+pub mod i18n;
 pub mod images;
 pub mod layout;
 pub mod load;

@@ -35,6 +35,8 @@ pub struct Sources {
     pub profiles: Vec<SourceFile>,
     /// Template files; `path` is relative to `templates/`, which makes it the template's name.
     pub templates: Vec<SourceFile>,
+    /// The site's message tables; `path` is relative to `i18n/` (`de.toml`).
+    pub messages: Vec<SourceFile>,
     /// Files under `static/`, relative to `static/`.
     pub static_files: Vec<PathBuf>,
 }
@@ -42,6 +44,7 @@ pub struct Sources {
 pub const CONTENT_DIR: &str = "content";
 pub const TEMPLATES_DIR: &str = "templates";
 pub const STATIC_DIR: &str = "static";
+pub const I18N_DIR: &str = crate::i18n::I18N_DIR;
 
 /// The paths of every source file, found by walking the site without reading anything.
 #[derive(Debug, Default, Clone)]
@@ -56,6 +59,8 @@ pub struct Paths {
     pub profiles: Vec<PathBuf>,
     /// Relative to the root (`templates/brief.html`).
     pub templates: Vec<PathBuf>,
+    /// Relative to the root (`i18n/de.toml`).
+    pub messages: Vec<PathBuf>,
     /// Relative to `static/`.
     pub static_files: Vec<PathBuf>,
     /// Files under `content/` that are not Markdown (images and documents beside briefs),
@@ -138,6 +143,13 @@ pub fn scan(root: &Path) -> (Paths, Vec<Diagnostic>) {
             .map(|p| p.strip_prefix(root).unwrap_or(&p).to_path_buf())
             .collect();
     }
+    let i18n_dir = root.join(I18N_DIR);
+    if i18n_dir.is_dir() {
+        paths.messages = walk(root, &i18n_dir, &mut diags)
+            .into_iter()
+            .map(|p| p.strip_prefix(root).unwrap_or(&p).to_path_buf())
+            .collect();
+    }
     let static_dir = root.join(STATIC_DIR);
     if static_dir.is_dir() {
         paths.static_files = walk(root, &static_dir, &mut diags)
@@ -172,15 +184,30 @@ pub fn read_templates(
     paths: Vec<PathBuf>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<SourceFile> {
-    let mut templates = read_all(root, paths, diags);
-    for t in &mut templates {
-        t.path = t
-            .path
-            .strip_prefix(TEMPLATES_DIR)
-            .unwrap_or(&t.path)
-            .to_path_buf();
+    read_under(root, TEMPLATES_DIR, paths, diags)
+}
+
+/// Reads the site's message tables; each file's `path` is made relative to `i18n/`, which
+/// makes it the language's tag and `.toml`.
+pub fn read_messages(
+    root: &Path,
+    paths: Vec<PathBuf>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<SourceFile> {
+    read_under(root, I18N_DIR, paths, diags)
+}
+
+fn read_under(
+    root: &Path,
+    dir: &str,
+    paths: Vec<PathBuf>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<SourceFile> {
+    let mut files = read_all(root, paths, diags);
+    for f in &mut files {
+        f.path = f.path.strip_prefix(dir).unwrap_or(&f.path).to_path_buf();
     }
-    templates
+    files
 }
 
 /// Reads every source file under `root`. Problems are returned alongside what could be read.
@@ -192,8 +219,10 @@ pub fn load(root: &Path) -> (Sources, Vec<Diagnostic>) {
     let authors = read_all(root, paths.authors, &mut diags);
     let profiles = read_all(root, paths.profiles, &mut diags);
     let templates = read_templates(root, paths.templates, &mut diags);
+    let messages = read_messages(root, paths.messages, &mut diags);
     (
         Sources {
+            messages,
             topics,
             briefs,
             pages,

@@ -113,6 +113,8 @@ pub struct Session {
     /// Problems the last walk of the site found (links out of the site, misplaced files).
     scan_diagnostics: Vec<Diagnostic>,
     template_files: Vec<SourceFile>,
+    /// The site's message tables (`i18n/*.toml`), compiled with the templates.
+    message_files: Vec<SourceFile>,
     templates: Option<Arc<Templates>>,
     static_files: Vec<PathBuf>,
     /// Files under `content/` that are not Markdown, relative to the root.
@@ -216,6 +218,7 @@ impl Session {
             profiles: BTreeMap::new(),
             scan_diagnostics: Vec::new(),
             template_files: Vec::new(),
+            message_files: Vec::new(),
             templates: None,
             static_files: Vec::new(),
             assets: Vec::new(),
@@ -708,6 +711,7 @@ impl Session {
         self.static_files = paths.static_files;
         self.assets = paths.assets;
         self.template_files = load::read_templates(&root, paths.templates, &mut diags);
+        self.message_files = load::read_messages(&root, paths.messages, &mut diags);
         let mut files = paths.briefs;
         files.extend(paths.topics);
         files.extend(paths.pages);
@@ -750,7 +754,8 @@ impl Session {
                 .to_path_buf();
             if rel == Path::new(CONFIG_FILE) {
                 self.config = None;
-            } else if rel.starts_with(load::TEMPLATES_DIR) {
+            } else if rel.starts_with(load::TEMPLATES_DIR) || rel.starts_with(load::I18N_DIR) {
+                // Messages are compiled with the templates: either makes them anew.
                 templates = true;
             } else if let Ok(inside) = rel.strip_prefix(load::STATIC_DIR) {
                 self.static_changed
@@ -802,8 +807,14 @@ impl Session {
                 .iter()
                 .map(|t| Path::new(load::TEMPLATES_DIR).join(&t.path))
                 .collect();
-            if templates || names != paths.templates {
+            let message_names: Vec<PathBuf> = self
+                .message_files
+                .iter()
+                .map(|t| Path::new(load::I18N_DIR).join(&t.path))
+                .collect();
+            if templates || names != paths.templates || message_names != paths.messages {
                 self.template_files = load::read_templates(&root, paths.templates, &mut diags);
+                self.message_files = load::read_messages(&root, paths.messages, &mut diags);
                 self.templates = None;
             }
             self.scan_diagnostics = diags;
@@ -961,7 +972,7 @@ impl Session {
         if let Some(t) = &self.templates {
             return Ok(t.clone());
         }
-        let t = Arc::new(Templates::load(&self.template_files)?);
+        let t = Arc::new(Templates::load(&self.template_files, &self.message_files)?);
         if self.incremental {
             self.templates = Some(t.clone());
         }

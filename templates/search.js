@@ -53,6 +53,57 @@
     return target.matches("input") && !buttons.includes(target.type);
   }
 
+  /* ---- The interface's language ---------------------------------------------------------- */
+
+  // The search page carries its messages in the page's language (`#search-messages`, from the
+  // site's tables): text, or forms by CLDR plural category, which the browser's
+  // Intl.PluralRules picks as ICU does at build time. English stands in for a missing one.
+  const lang = document.documentElement.lang || "en";
+  const ENGLISH = {
+    search_searching: "Searching…",
+    search_options_set: "{n} set",
+    more_results_left: "More results ({n} more)",
+    search_failed: "Search could not be loaded{why}. The archive and the topics list every brief.",
+    search_results: { one: "{n} result", other: "{n} results" },
+    search_no_results: "No results",
+    search_for: "for “{query}”",
+    search_newest_first: "newest first",
+    search_oldest_first: "oldest first",
+    search_try_fewer: "Try fewer filters, or best match.",
+    pages_count: { one: "{n} page", other: "{n} pages" },
+    status_label: "Status:",
+    topics: "Topics",
+    kind_brief: "Brief",
+    kind_topic: "Topic",
+    kind_person: "Person",
+    kind_place: "Place",
+    kind_organization: "Organization",
+    kind_tag: "Tag",
+    status_developing: "Developing",
+    status_confirmed: "Confirmed",
+    status_disputed: "Disputed",
+    status_denied: "Denied",
+  };
+  const messages = (() => {
+    const node = document.getElementById("search-messages");
+    try {
+      return node ? JSON.parse(node.textContent) : {};
+    } catch (error) {
+      return {};
+    }
+  })();
+  const plurals = new Intl.PluralRules(lang);
+
+  /** A message with `{n}` and the other placeholders filled. */
+  function msg(key, n, args) {
+    let text = key in messages ? messages[key] : ENGLISH[key];
+    if (text && typeof text === "object") text = text[plurals.select(n)] || text.other;
+    const values = Object.assign({ n }, args);
+    return String(text || key).replace(/\{(\w+)\}/g, (all, name) =>
+      name in values && values[name] !== undefined ? String(values[name]) : all,
+    );
+  }
+
   /* ---- The search page ------------------------------------------------------------------- */
 
   function searchPage(page) {
@@ -88,7 +139,7 @@
     }
     if (["date-desc", "date-asc"].includes(initial.get("sort"))) order.value = initial.get("sort");
     const start = read();
-    if (active(start)) live.textContent = "Searching…";
+    if (active(start)) live.textContent = msg("search_searching");
     // Open where there is room, or where the address sets some: on a phone they fill a screen.
     drawer.open =
       Boolean(start.sort) ||
@@ -202,7 +253,7 @@
       const state = read();
       remember(state);
       const set = Object.keys(state.filters).length + (state.sort ? 1 : 0);
-      setCount.textContent = set ? ` (${set} set)` : "";
+      setCount.textContent = set ? ` (${msg("search_options_set", set)})` : "";
       if (!active(state)) {
         results = [];
         shown = 0;
@@ -244,7 +295,7 @@
     function update() {
       const left = results.length - shown;
       more.hidden = left <= 0;
-      more.textContent = `More results (${left} more)`;
+      more.textContent = msg("more_results_left", left);
     }
 
     function failed(error) {
@@ -254,20 +305,22 @@
       list.removeAttribute("aria-busy");
       update();
       const why = error && error.message ? ` (${error.message})` : "";
-      live.textContent = `Search could not be loaded${why}. The archive and the topics list every brief.`;
+      live.textContent = msg("search_failed", undefined, { why });
     }
 
     /** "3 results for “peskov” (topic: Iran), newest first." */
     function summary(state, count) {
-      let text = count === 0 ? "No results" : `${count} result${count === 1 ? "" : "s"}`;
-      if (state.q) text += ` for “${state.q}”`;
+      let text = count === 0 ? msg("search_no_results") : msg("search_results", count);
+      if (state.q) text += ` ${msg("search_for", undefined, { query: state.q })}`;
       const set = filters
         .filter((control) => state.filters[control.dataset.filter])
         .map((control) => `${label(control).toLowerCase()}: ${state.filters[control.dataset.filter]}`);
       if (set.length) text += ` (${set.join(", ")})`;
-      if (state.sort) text += state.sort === "date-asc" ? ", oldest first" : ", newest first";
+      if (state.sort) {
+        text += `, ${msg(state.sort === "date-asc" ? "search_oldest_first" : "search_newest_first")}`;
+      }
       text += ".";
-      if (count === 0 && (set.length || state.sort)) text += " Try fewer filters, or best match.";
+      if (count === 0 && (set.length || state.sort)) text += ` ${msg("search_try_fewer")}`;
       return text;
     }
 
@@ -294,7 +347,7 @@
           const listed = control.list;
           if (listed) {
             listed.replaceChildren(
-              ...values.map((v) => option(v, `${counts[v]} page${counts[v] === 1 ? "" : "s"}`)),
+              ...values.map((v) => option(v, msg("pages_count", counts[v]))),
             );
           }
         }
@@ -302,7 +355,9 @@
     }
 
     function ordering(name) {
-      const kinds = ["Brief", "Topic", "Person", "Place", "Organization", "Tag"];
+      const kinds = ["brief", "topic", "person", "place", "organization", "tag"].map((k) =>
+        msg(`kind_${k}`),
+      );
       if (name === "year") return (a, b) => b.localeCompare(a, "en", { numeric: true });
       if (name === "type") return (a, b) => rank(kinds, a) - rank(kinds, b) || a.localeCompare(b);
       return (a, b) => a.localeCompare(b, undefined, { sensitivity: "base" });
@@ -316,7 +371,9 @@
 
   /* ---- One result ------------------------------------------------------------------------ */
 
-  const DATE = new Intl.DateTimeFormat("en-GB", {
+  // As the build writes dates: bare English day first, and the Gregorian calendar everywhere.
+  const DATE = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : lang, {
+    calendar: "gregory",
     day: "numeric",
     month: "long",
     year: "numeric",
@@ -347,17 +404,21 @@
     }
     const state = first(facets.status);
     if (state) {
-      const badge = element("span", `status status-${slug(state)}`);
-      badge.append(element("span", "visually-hidden", "Status: "), state);
+      // The filter holds the status in the page's language; its class is the status's key.
+      const key = ["developing", "confirmed", "disputed", "denied"].find(
+        (k) => msg(`status_${k}`) === state,
+      );
+      const badge = element("span", `status status-${key || slug(state)}`);
+      badge.append(element("span", "visually-hidden", `${msg("status_label")} `), state);
       line.append(badge);
     }
     if (line.childNodes.length) li.append(line);
 
     // A topic page's own topic is its title; a brief's topics say where it belongs.
-    const topics = kind === "Topic" ? [] : facets.topic || [];
+    const topics = kind === msg("kind_topic") ? [] : facets.topic || [];
     if (topics.length) {
       const ul = element("ul", "search-result-topics");
-      ul.setAttribute("aria-label", "Topics");
+      ul.setAttribute("aria-label", msg("topics"));
       for (const topic of topics) ul.append(element("li", null, topic));
       li.append(ul);
     }

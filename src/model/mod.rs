@@ -159,12 +159,14 @@ impl EntityKind {
         }
     }
 
-    pub fn title(self) -> &'static str {
+    /// The message naming one of the kind in the interface's language (`kind_person`); the
+    /// kind as a whole is the message named by [`EntityKind::key`] (`people`).
+    pub fn singular_message(self) -> &'static str {
         match self {
-            EntityKind::People => "People",
-            EntityKind::Places => "Places",
-            EntityKind::Organizations => "Organizations",
-            EntityKind::Tags => "Tags",
+            EntityKind::People => "kind_person",
+            EntityKind::Places => "kind_place",
+            EntityKind::Organizations => "kind_organization",
+            EntityKind::Tags => "kind_tag",
         }
     }
 

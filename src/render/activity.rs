@@ -10,6 +10,7 @@
 use jiff::civil::Date;
 use serde::Serialize;
 
+use crate::i18n::{DateStyle, Locale};
 use crate::model::{BriefId, Site};
 
 /// The viewBox: 480 × 180 units, scaled to the width of the page (the stylesheet caps it at 480
@@ -32,14 +33,15 @@ const MAX_BAR: f64 = 40.0;
 /// The longest span, in months, drawn a bar per month.
 const MAX_MONTHS: i32 = 120;
 
-/// A month numbered `year * 12 + month - 1` in words, `format` being a jiff `strftime` pattern
-/// (`%B %Y`: "March 2025", `%b %Y`: "Mar 2025"); `YYYY-MM` for a month jiff cannot hold.
-fn month_name(p: i32, format: &str) -> String {
+/// A month numbered `year * 12 + month - 1` in the locale's words, `style` being
+/// [`DateStyle::Month`] ("March 2025") or [`DateStyle::MonthShort`] ("Mar 2025"); `YYYY-MM` for
+/// a month jiff cannot hold.
+fn month_name(p: i32, locale: &Locale, style: DateStyle) -> String {
     let (year, month) = (p.div_euclid(12), p.rem_euclid(12) + 1);
     i16::try_from(year)
         .ok()
         .and_then(|y| Date::new(y, month as i8, 1).ok())
-        .and_then(|d| jiff::fmt::strtime::format(format, d).ok())
+        .map(|d| locale.date(d, style))
         .unwrap_or_else(|| format!("{year:04}-{month:02}"))
 }
 
@@ -107,9 +109,9 @@ struct Tick {
 }
 
 /// The chart of these briefs (newest first, as subjects list them); none without briefs.
-pub fn of(site: &Site, ids: &[BriefId]) -> Option<Activity> {
+pub fn of(site: &Site, ids: &[BriefId], locale: &Locale) -> Option<Activity> {
     let buckets = buckets(ids.iter().rev().map(|&b| site.brief(b).doc.date.date));
-    Activity::draw(&buckets, ids.len())
+    Activity::draw(&buckets, ids.len(), locale)
 }
 
 /// Briefs per period, oldest first, periods without briefs left out.
@@ -158,14 +160,14 @@ fn tenths<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
 }
 
 impl Activity {
-    fn draw(b: &Buckets, total: usize) -> Option<Activity> {
+    fn draw(b: &Buckets, total: usize, locale: &Locale) -> Option<Activity> {
         let (&(first, _), &(last, _)) = (b.counts.first()?, b.counts.last()?);
         let by_year = b.by_year;
         let label = |p: i32| {
             if by_year {
                 p.to_string()
             } else {
-                month_name(p, "%B %Y")
+                month_name(p, locale, DateStyle::Month)
             }
         };
         let key = |p: i32| {
@@ -219,7 +221,7 @@ impl Activity {
             baseline: BASELINE,
             label_y: LABEL_Y,
             bars,
-            ticks: ticks(first, last, by_year, slot),
+            ticks: ticks(first, last, by_year, slot, locale),
         })
     }
 }
@@ -228,12 +230,12 @@ impl Activity {
 /// each year starts (the first at the chart's left edge), every year when counting months (ten
 /// at most, by [`MAX_MONTHS`]) and every 2, 5, 10, 20… years when counting years, so that they
 /// fit. A year label without room before the next one is left out.
-fn ticks(first: i32, last: i32, by_year: bool, slot: f64) -> Vec<Tick> {
+fn ticks(first: i32, last: i32, by_year: bool, slot: f64, locale: &Locale) -> Vec<Tick> {
     if !by_year && slot >= MONTH_LABEL_WIDTH {
         return (first..=last)
             .map(|m| Tick {
                 x: tenth((f64::from(m - first) + 0.5) * slot),
-                label: month_name(m, "%b %Y"),
+                label: month_name(m, locale, DateStyle::MonthShort),
                 anchor: "middle",
             })
             .collect();
@@ -279,6 +281,10 @@ fn ticks(first: i32, last: i32, by_year: bool, slot: f64) -> Vec<Tick> {
 mod tests {
     use super::*;
 
+    fn en() -> &'static Locale {
+        crate::i18n::builtin().get("en")
+    }
+
     fn dates(ymd: &[(i16, i8)]) -> impl Iterator<Item = Date> + '_ {
         ymd.iter()
             .map(|&(y, m)| Date::new(y, m, 15).expect("a date"))
@@ -303,7 +309,7 @@ mod tests {
                 ],
             }
         );
-        let a = Activity::draw(&b, 4).expect("a chart");
+        let a = Activity::draw(&b, 4, en()).expect("a chart");
         assert_eq!(
             (a.first.as_str(), a.last.as_str()),
             ("January 2025", "June 2025")
@@ -329,7 +335,7 @@ mod tests {
             .collect();
         assert_eq!(labels, [("2025", 0.0, "start")]);
         // Five have, each under its bar.
-        let a = Activity::draw(&buckets(dates(&[(2025, 5), (2025, 1)])), 2).expect("a chart");
+        let a = Activity::draw(&buckets(dates(&[(2025, 5), (2025, 1)])), 2, en()).expect("a chart");
         let labels: Vec<(&str, f64)> = a.ticks.iter().map(|t| (t.label.as_str(), t.x)).collect();
         assert_eq!(labels.len(), 5);
         assert_eq!(labels[0], ("Jan 2025", 48.0));
@@ -341,7 +347,7 @@ mod tests {
     fn ten_years_are_months_and_more_are_years() {
         let ten = buckets(dates(&[(2015, 1), (2024, 12)]));
         assert!(!ten.by_year);
-        let a = Activity::draw(&ten, 2).expect("a chart");
+        let a = Activity::draw(&ten, 2, en()).expect("a chart");
         assert_eq!(a.unit, "month");
         assert_eq!(a.bars.len(), 2);
         // A year is 48 units wide: room for a label each, where the year starts.
@@ -358,7 +364,7 @@ mod tests {
                 counts: vec![(2005, 1), (2024, 2), (2025, 1)],
             }
         );
-        let a = Activity::draw(&more, 4).expect("a chart");
+        let a = Activity::draw(&more, 4, en()).expect("a chart");
         assert_eq!(a.unit, "year");
         assert_eq!((a.first.as_str(), a.last.as_str()), ("2005", "2025"));
         assert_eq!(a.bars[1].key, "2024");
@@ -372,7 +378,7 @@ mod tests {
     fn the_drawing_does_not_grow_with_the_span() {
         // Three briefs two thousand years apart: three bars and a few labels.
         let b = buckets(dates(&[(2025, 1), (1025, 1), (25, 1)]));
-        let a = Activity::draw(&b, 3).expect("a chart");
+        let a = Activity::draw(&b, 3, en()).expect("a chart");
         assert_eq!(a.bars.len(), 3);
         assert!(a.ticks.len() <= 12, "{:?}", a.ticks);
         assert!(a.ticks.windows(2).all(|w| w[1].x - w[0].x >= LABEL_WIDTH));
@@ -383,17 +389,17 @@ mod tests {
                 assert_eq!(tenth(v), v);
             }
         }
-        assert!(Activity::draw(&buckets(std::iter::empty()), 0).is_none());
+        assert!(Activity::draw(&buckets(std::iter::empty()), 0, en()).is_none());
     }
 
     #[test]
     fn a_single_brief_among_many_still_shows_and_ties_are_counted() {
         let mut d = vec![(2025, 2); 1000];
         d.push((2025, 1));
-        let a = Activity::draw(&buckets(dates(&d)), 1001).expect("a chart");
+        let a = Activity::draw(&buckets(dates(&d)), 1001, en()).expect("a chart");
         assert_eq!(a.bars[0].height, 1.0);
         assert_eq!(a.bars[1].height, 120.0);
-        let a = Activity::draw(&buckets(dates(&[(2025, 3), (2025, 1)])), 2).expect("a chart");
+        let a = Activity::draw(&buckets(dates(&[(2025, 3), (2025, 1)])), 2, en()).expect("a chart");
         assert_eq!(
             (a.busiest.label.as_str(), a.busiest.ties),
             ("March 2025", 1)

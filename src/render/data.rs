@@ -4,6 +4,7 @@
 use serde::Serialize;
 use tera::Value;
 
+use crate::i18n::{DateStyle, Locale};
 use crate::images::Processed;
 use crate::layout;
 use crate::model::{BriefId, Site, Topic};
@@ -133,7 +134,7 @@ pub struct Card<'a> {
 }
 
 impl<'a> Card<'a> {
-    pub fn of(site: &'a Site, id: BriefId) -> Self {
+    pub fn of(site: &'a Site, id: BriefId, locale: &Locale) -> Self {
         let b = site.brief(id);
         let doc = &b.doc;
         Card {
@@ -142,7 +143,7 @@ impl<'a> Card<'a> {
             url: &b.url,
             date: doc.date.ymd(),
             datetime: stamp(&doc.date),
-            date_display: display_date(&doc.date),
+            date_display: display_date(locale, &doc.date),
             updated: doc.updated.as_ref().map(stamp),
             summary: b.summary(),
             status: doc.status.map(|s| s.as_str()),
@@ -257,9 +258,9 @@ pub fn stamp(d: &BriefDate) -> String {
     if d.has_time { d.rfc3339() } else { d.ymd() }
 }
 
-/// "11 March 2025".
-pub fn display_date(d: &BriefDate) -> String {
-    jiff::fmt::strtime::format("%-d %B %Y", d.date).unwrap_or_else(|_| d.ymd())
+/// "11 March 2025", "11 марта 2025 г.": the date in the locale's long style.
+pub fn display_date(locale: &Locale, d: &BriefDate) -> String {
+    locale.date(d.date, DateStyle::Long)
 }
 
 /// Cards of one calendar month.
@@ -277,9 +278,9 @@ pub struct Month {
 }
 
 impl Month {
-    pub fn new(key: String, date: jiff::civil::Date) -> Month {
+    pub fn new(key: String, date: jiff::civil::Date, locale: &Locale) -> Month {
         Month {
-            label: month_label(date),
+            label: month_label(locale, date),
             key,
             briefs: Vec::new(),
             cards: Vec::new(),
@@ -293,9 +294,9 @@ pub fn month_key(date: jiff::civil::Date) -> String {
     format!("{:04}-{:02}", date.year(), date.month())
 }
 
-/// "March 2025".
-pub fn month_label(date: jiff::civil::Date) -> String {
-    jiff::fmt::strtime::format("%B %Y", date).unwrap_or_else(|_| month_key(date))
+/// "March 2025", "март 2025 г.".
+pub fn month_label(locale: &Locale, date: jiff::civil::Date) -> String {
+    locale.date(date, DateStyle::Month)
 }
 
 /// A topic as listings of topics show it.

@@ -10,6 +10,7 @@
 use atom_syndication::{Content, Entry, Feed, Link, Person, Text};
 
 use crate::diagnostic::Diagnostic;
+use crate::i18n::Locale;
 use crate::layout::{self, Output};
 use crate::model::{AuthorId, BriefId, EntityId, EntityKind, Site, TopicId};
 
@@ -50,11 +51,11 @@ fn site_author(site: &Site) -> Option<Person> {
 }
 
 /// What a feed's entries carry besides the title, dates, byline, topics and link.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Entries {
-    /// The summary and the whole body, with the log of updates: the site's, topics' and
-    /// authors' feeds, a handful per site.
-    Full,
+#[derive(Clone, Copy)]
+enum Entries<'l> {
+    /// The summary and the whole body, with the log of updates in the site's language: the
+    /// site's, topics' and authors' feeds, a handful per site.
+    Full(&'l Locale),
     /// The summary alone: the feeds of people, places, organizations and tags. A site has
     /// thousands of them (about 3,000 at 10,000 briefs); with bodies, each brief's body would be
     /// written again into the feed of every name it mentions, and a body edit would redo all of
@@ -71,7 +72,7 @@ fn feed(
     page: &str,
     briefs: &[BriefId],
     author: Option<Person>,
-    carry: Entries,
+    carry: Entries<'_>,
 ) -> Result<Vec<u8>, Diagnostic> {
     let cfg = &site.config;
     let updated = briefs
@@ -89,10 +90,14 @@ fn feed(
             let b = site.brief(id);
             let doc = &b.doc;
             let url = url_from(site, feed_path, &b.url);
-            let content = (carry == Entries::Full).then(|| {
+            let content = match carry {
+                Entries::Full(locale) => Some(locale),
+                Entries::Summaries => None,
+            }
+            .map(|locale| {
                 let mut content = Content::default();
                 content.set_content_type("html".to_string());
-                content.set_value(with_log(b));
+                content.set_value(with_log(b, locale));
                 content.set_base(url.clone());
                 content
             });
@@ -179,19 +184,18 @@ fn fixed(t: jiff::Timestamp) -> atom_syndication::FixedDateTime {
 
 /// The body as a feed carries it: with the brief's log of updates and corrections first, so a
 /// reader sees what changed.
-fn with_log(b: &crate::model::Brief) -> String {
+fn with_log(b: &crate::model::Brief, locale: &Locale) -> String {
     if b.doc.updates.is_empty() {
         return b.html().to_string();
     }
     let mut html = String::from("<ul class=\"updates\">\n");
     for u in &b.doc.updates {
-        let label = match u.kind {
-            crate::parse::UpdateKind::Update => "Update",
-            crate::parse::UpdateKind::Correction => "Correction",
-        };
+        let label = locale.text(u.kind.as_str(), None, &[]);
+        let date = super::data::display_date(locale, &u.date);
+        let head = locale.text("feed_update", None, &[("label", &label), ("date", &date)]);
         html.push_str(&format!(
-            "<li><strong>{label}, {}:</strong> {}</li>\n",
-            super::data::display_date(&u.date),
+            "<li><strong>{}</strong> {}</li>\n",
+            crate::i18n::escape(&head),
             u.html
         ));
     }
@@ -207,7 +211,7 @@ pub fn published(site: &Site, ids: impl Iterator<Item = BriefId>) -> impl Iterat
 }
 
 /// The site-wide Atom feed of the latest briefs.
-pub fn site_feed(site: &Site) -> Result<Vec<u8>, Diagnostic> {
+pub fn site_feed(site: &Site, locale: &Locale) -> Result<Vec<u8>, Diagnostic> {
     let ids: Vec<BriefId> = published(site, site.brief_ids())
         .take(site.config.feed_entries)
         .collect();
@@ -218,51 +222,68 @@ pub fn site_feed(site: &Site) -> Result<Vec<u8>, Diagnostic> {
         "index.html",
         &ids,
         site_author(site),
-        Entries::Full,
+        Entries::Full(locale),
     )
 }
 
 /// One topic's Atom feed.
-pub fn topic_feed(site: &Site, t: TopicId) -> Result<Vec<u8>, Diagnostic> {
+pub fn topic_feed(site: &Site, t: TopicId, locale: &Locale) -> Result<Vec<u8>, Diagnostic> {
     let topic = site.topic(t);
     let path = layout::topic_feed_url(topic.slug());
     let ids: Vec<BriefId> = published(site, topic.briefs.iter().copied()).collect();
     feed(
         site,
         &path,
-        format!("{} — {}", topic.title(), site.config.title),
+        locale.text(
+            "feed_topic",
+            None,
+            &[("topic", topic.title()), ("site", &site.config.title)],
+        ),
         &topic.url,
         &ids,
         site_author(site),
-        Entries::Full,
+        Entries::Full(locale),
     )
 }
 
 /// One author's Atom feed.
-pub fn author_feed(site: &Site, a: AuthorId) -> Result<Vec<u8>, Diagnostic> {
+pub fn author_feed(site: &Site, a: AuthorId, locale: &Locale) -> Result<Vec<u8>, Diagnostic> {
     let author = site.author(a);
     let path = layout::author_feed_url(&author.slug);
     let ids: Vec<BriefId> = published(site, author.briefs.iter().copied()).collect();
     feed(
         site,
         &path,
-        format!("{} — {}", author.name, site.config.title),
+        locale.text(
+            "feed_author",
+            None,
+            &[("name", &author.name), ("site", &site.config.title)],
+        ),
         &author.url,
         &ids,
         Some(person(site, &path, a)),
-        Entries::Full,
+        Entries::Full(locale),
     )
 }
 
 /// The Atom feed of one person, place, organization or tag: summaries only (see [`Entries`]).
-pub fn entity_feed(site: &Site, kind: EntityKind, e: EntityId) -> Result<Vec<u8>, Diagnostic> {
+pub fn entity_feed(
+    site: &Site,
+    kind: EntityKind,
+    e: EntityId,
+    locale: &Locale,
+) -> Result<Vec<u8>, Diagnostic> {
     let entity = site.entity(kind, e);
     let path = layout::entity_feed_url(kind, &entity.slug);
     let ids: Vec<BriefId> = published(site, entity.briefs.iter().copied()).collect();
     feed(
         site,
         &path,
-        format!("{} — {}", entity.name, site.config.title),
+        locale.text(
+            "feed_entity",
+            None,
+            &[("name", &entity.name), ("site", &site.config.title)],
+        ),
         &entity.url,
         &ids,
         site_author(site),

@@ -27,6 +27,7 @@ use rayon::prelude::*;
 use tera::{Context, Value};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::i18n::Locale;
 use crate::layout::{self, Output, OutputKind};
 use crate::model::{BriefId, EntityKind, Site, SourceKey, TopicId};
 use rustc_hash::FxHashMap;
@@ -147,6 +148,12 @@ struct KindCounters {
 pub struct Renderer<'s> {
     site: &'s Site,
     templates: &'s Templates,
+    /// The site's language, for what Rust writes in words (dates, kinds, feed titles).
+    locale: &'s Locale,
+    /// `lang`, the language tag every template gets, which `t()` and `date` read.
+    lang: Value,
+    /// `msg`, the language's messages without counts or placeholders.
+    msg: Value,
     site_value: Value,
     /// Each brief's card as a template value, made on first use.
     cards: Vec<OnceLock<Value>>,
@@ -169,6 +176,12 @@ impl<'s> Renderer<'s> {
         Renderer {
             site,
             templates,
+            locale: templates.locale(&site.config.language),
+            lang: Value::from(site.config.language.as_str()),
+            msg: templates
+                .locale(&site.config.language)
+                .plain_messages()
+                .clone(),
             site_value: data::site_value(site),
             cards: (0..site.briefs.len()).map(|_| OnceLock::new()).collect(),
             fragments: (0..site.briefs.len()).map(|_| Default::default()).collect(),
@@ -302,10 +315,12 @@ impl<'s> Renderer<'s> {
     pub fn render(&self, output: Output, path: &str) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let template = match output {
-            Output::Feed => return feeds::site_feed(site),
-            Output::TopicFeed(t) => return feeds::topic_feed(site, t),
-            Output::AuthorFeed(a) => return feeds::author_feed(site, a),
-            Output::EntityFeed(kind, e) => return feeds::entity_feed(site, kind, e),
+            Output::Feed => return feeds::site_feed(site, self.locale),
+            Output::TopicFeed(t) => return feeds::topic_feed(site, t, self.locale),
+            Output::AuthorFeed(a) => return feeds::author_feed(site, a, self.locale),
+            Output::EntityFeed(kind, e) => {
+                return feeds::entity_feed(site, kind, e, self.locale);
+            }
             Output::Sitemap => {
                 let paths: Vec<(Output, String)> = self
                     .plan
@@ -328,6 +343,8 @@ impl<'s> Renderer<'s> {
         };
         let mut ctx = Context::new();
         ctx.insert_value("site", self.site_value.clone());
+        ctx.insert_value("lang", self.lang.clone());
+        ctx.insert_value("msg", self.msg.clone());
         ctx.insert("root", &root);
         ctx.insert("current_url", path);
         ctx.insert(
@@ -376,7 +393,7 @@ impl<'s> Renderer<'s> {
     /// A brief's card as a template value, shared by every page that lists it.
     fn card(&self, id: BriefId) -> Value {
         self.cards[id.index()]
-            .get_or_init(|| Value::from_serializable(&data::Card::of(self.site, id)))
+            .get_or_init(|| Value::from_serializable(&data::Card::of(self.site, id, self.locale)))
             .clone()
     }
 
@@ -397,7 +414,7 @@ impl<'s> Renderer<'s> {
             let date = self.site.brief(id).doc.date.date;
             let key = data::month_key(date);
             if months.last().is_none_or(|last| last.key != key) {
-                months.push(data::Month::new(key, date));
+                months.push(data::Month::new(key, date, self.locale));
             }
             let html = self.card_html(id, root)?;
             if let Some(month) = months.last_mut() {
@@ -453,6 +470,8 @@ impl<'s> Renderer<'s> {
     ) -> Result<Value, Diagnostic> {
         let mut ctx = Context::new();
         ctx.insert_value("site", self.site_value.clone());
+        ctx.insert_value("lang", self.lang.clone());
+        ctx.insert_value("msg", self.msg.clone());
         ctx.insert("root", root);
         ctx.insert_value("b", self.card(id));
         ctx.insert("card_level", &TIMELINE_CARD_LEVEL);

@@ -19,6 +19,8 @@ pub fn png(r: &Renderer<'_>, id: BriefId) -> Result<Vec<u8>, Diagnostic> {
     let b = r.site.brief(id);
     let mut ctx = Context::new();
     ctx.insert_value("site", r.site_value.clone());
+    ctx.insert_value("lang", r.lang.clone());
+    ctx.insert_value("msg", r.msg.clone());
     ctx.insert_value("card", r.card(id));
     ctx.insert("title", &layout_title(b.title()));
     let svg = r.templates.render(TEMPLATE, &ctx)?;

@@ -6,10 +6,12 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use tera::{Context, Kwargs, State, Tera};
+use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::i18n::{Catalogs, DateStyle, Locale, Locales};
 use crate::load::SourceFile;
 
 /// The built-in theme, compiled into the binary; a site's `templates/` overrides by name.
@@ -94,12 +96,28 @@ pub struct Templates {
     fingerprints: HashMap<String, u64>,
     /// The site's own templates by name: their text and path, for locating render errors.
     site_sources: HashMap<String, (String, PathBuf)>,
+    /// The interface's languages, which `t()`, the `date` filter and page data read.
+    locales: Arc<Locales>,
+    /// A hash of the site's message tables (see [`Catalogs::fingerprint`]).
+    messages_fp: u64,
 }
 
 impl Templates {
-    /// Compiles the templates, reporting every syntax error with template name and line.
-    pub fn load(site_templates: &[SourceFile]) -> Result<Templates, Diagnostics> {
+    /// Compiles the templates and reads the message tables (`messages`: the site's
+    /// `i18n/*.toml`, paths relative to `i18n/`), reporting every syntax error with template
+    /// name and line, and every problem of the tables.
+    pub fn load(
+        site_templates: &[SourceFile],
+        messages: &[SourceFile],
+    ) -> Result<Templates, Diagnostics> {
         let mut diags = Diagnostics::default();
+        let catalogs = match Catalogs::load(messages) {
+            Ok(c) => Some(c),
+            Err(problems) => {
+                diags.extend(problems);
+                None
+            }
+        };
         let mut sources: HashMap<String, (String, Option<PathBuf>)> = BUILTIN_TEMPLATES
             .iter()
             .map(|(n, c)| (n.to_string(), (c.to_string(), None)))
@@ -117,22 +135,27 @@ impl Templates {
         let mut names: Vec<&String> = sources.keys().collect();
         names.sort();
         // Check each template alone first so every syntax error is reported, not just the first.
+        // (Tera reports a call of an unknown function as a syntax error: ours are known.)
+        let builtin = Arc::new(Locales::new(Catalogs::builtin()));
         for name in &names {
             let (text, path) = &sources[*name];
             let mut alone = Tera::new();
+            register(&mut alone, &builtin);
             if let Err(e) = alone.add_raw_template(name, text)
                 && let tera::ErrorKind::SyntaxError(_) = e.kind()
             {
                 diags.push(template_error(&e, name, path.as_ref(), Some(text)));
             }
         }
-        if diags.has_errors() {
+        let Some(catalogs) = catalogs.filter(|_| !diags.has_errors()) else {
             return Err(diags);
-        }
+        };
+        let messages_fp = catalogs.fingerprint();
+        let locales = Arc::new(Locales::new(catalogs));
         let mut tera = Tera::new();
         // SVG is XML: text put into it (a title with `&` or `<`) is escaped as in HTML.
         tera.autoescape_on([".html", ".htm", ".xml", ".svg"]);
-        register(&mut tera);
+        register(&mut tera, &locales);
         let result =
             tera.add_raw_templates(names.iter().map(|n| (n.as_str(), sources[*n].0.as_str())));
         if let Err(e) = result {
@@ -141,7 +164,14 @@ impl Templates {
                 None => template_error(&e, "templates", None, None).into(),
             });
         }
-        let fingerprints = fingerprints(&sources);
+        // Every template shows messages: a change to the site's tables changes them all.
+        let fingerprints = fingerprints(&sources)
+            .into_iter()
+            .map(|(name, fp)| {
+                let both = [fp.to_le_bytes(), messages_fp.to_le_bytes()].concat();
+                (name, crate::model::fingerprint(&[&both]))
+            })
+            .collect();
         let site_sources = sources
             .into_iter()
             .filter_map(|(name, (text, path))| Some((name, (text, path?))))
@@ -150,7 +180,19 @@ impl Templates {
             tera,
             fingerprints,
             site_sources,
+            locales,
+            messages_fp,
         })
+    }
+
+    /// A hash of the site's message tables: what feeds, which have no template, read of them.
+    pub fn messages_fingerprint(&self) -> u64 {
+        self.messages_fp
+    }
+
+    /// The interface's language for a tag (`site.language`, or a page's), prepared once.
+    pub fn locale(&self, tag: &str) -> &Locale {
+        self.locales.get(tag)
     }
 
     /// The fingerprint of a template and all it uses; 0 for an unknown name.
@@ -269,7 +311,7 @@ fn reference_errors(
 }
 
 /// Filters and functions the templates may use beyond Tera's own.
-fn register(tera: &mut Tera) {
+fn register(tera: &mut Tera, locales: &Arc<Locales>) {
     // `{{ url_for(path="topics/index.html") }}`: a relative link to any page from this one.
     tera.register_function(
         "url_for",
@@ -279,19 +321,141 @@ fn register(tera: &mut Tera) {
             Ok(format!("{root}{}", path.trim_start_matches('/')))
         },
     );
-    // `{{ brief.date | date(format="%-d %B %Y") }}` with strftime directives.
-    tera.register_filter(
-        "date",
-        |value: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-            let format: String = kwargs
-                .get("format")?
-                .unwrap_or_else(|| "%-d %B %Y".to_string());
-            let date = crate::parse::BriefDate::parse(value).map_err(tera::Error::message)?;
-            let dt = date.date.to_datetime(jiff::civil::Time::midnight());
-            jiff::fmt::strtime::format(format.as_str(), dt)
-                .map_err(|e| tera::Error::message(e.to_string()))
+    // `{{ t(key="latest_briefs") }}`, `{{ t(key="briefs_count", n=topic.count) }}`,
+    // `{{ t(key="page_of", page=2, total=7) }}`: a message in the page's language.
+    let l = locales.clone();
+    tera.register_function(
+        "t",
+        move |kwargs: Kwargs, state: &State| -> tera::TeraResult<Value> {
+            translate(&l, &kwargs, state)
         },
     );
+    // `{{ t_json(keys=["search_results", …]) }}`: those messages in the page's language as a
+    // JSON object for a script (`<script type="application/json">`): text, or forms by plural
+    // category for the browser's `Intl.PluralRules` to choose from.
+    let l = locales.clone();
+    tera.register_function(
+        "t_json",
+        move |kwargs: Kwargs, state: &State| -> tera::TeraResult<Value> {
+            let keys: Vec<String> = kwargs.must_get("keys")?;
+            let lang = language(state)?;
+            let locale = l.get(lang.as_str().unwrap_or("en"));
+            let mut map = serde_json::Map::new();
+            for key in keys {
+                let message = locale
+                    .message(&key)
+                    .ok_or_else(|| tera::Error::message(format!("unknown message `{key}`")))?;
+                map.insert(key, message.to_json());
+            }
+            Ok(Value::safe_string(&super::data::script_json(&map)))
+        },
+    );
+    // `{{ brief.date | date }}` ("14 March 2025" in English, "14 марта 2025 г." in Russian),
+    // `date(style="short")` (long, medium, short, month, month_short), or strftime directives
+    // as before: `date(format="%-d %B %Y")` (English names).
+    let l = locales.clone();
+    tera.register_filter(
+        "date",
+        move |value: &str, kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
+            let date = crate::parse::BriefDate::parse(value).map_err(tera::Error::message)?;
+            if let Some(format) = kwargs.get::<&str>("format")? {
+                let dt = date.date.to_datetime(jiff::civil::Time::midnight());
+                return jiff::fmt::strtime::format(format, dt)
+                    .map_err(|e| tera::Error::message(e.to_string()));
+            }
+            let style = match kwargs.get::<&str>("style")? {
+                None => DateStyle::Long,
+                Some(name) => DateStyle::parse(name).ok_or_else(|| {
+                    tera::Error::message(format!(
+                        "unknown date style `{name}`: use one of {}",
+                        DateStyle::NAMES.join(", ")
+                    ))
+                })?,
+            };
+            let lang = language(state)?;
+            Ok(l.get(lang.as_str().unwrap_or("en")).date(date.date, style))
+        },
+    );
+}
+
+/// The language of the page being rendered: its `lang`, else `site.language`, else English.
+fn language(state: &State) -> tera::TeraResult<tera::Value> {
+    if let Some(lang) = state.get::<Value>("lang")? {
+        return Ok(lang);
+    }
+    let site = state.get::<Value>("site")?;
+    Ok(site
+        .as_ref()
+        .and_then(|s| s.get_from_path("language"))
+        .cloned()
+        .unwrap_or_else(|| Value::from("en")))
+}
+
+/// `t()`: the message `key` in the page's language, `n` choosing its plural form and filling
+/// `{n}`, other arguments filling their placeholders. Under autoescaping the message's text and
+/// every argument not marked safe are escaped, and the result is safe (so a link captured with
+/// `{% set %}` can fill a placeholder); elsewhere (`search.js`) it is plain text.
+fn translate(locales: &Locales, kwargs: &Kwargs, state: &State) -> tera::TeraResult<Value> {
+    let key: &str = kwargs.must_get("key")?;
+    let lang = language(state)?;
+    let locale = locales.get(lang.as_str().unwrap_or("en"));
+    let Some(message) = locale.message(key) else {
+        let ids = crate::i18n::message_ids();
+        let known: Vec<&str> = ids.iter().map(String::as_str).collect();
+        return Err(tera::Error::message(format!(
+            "unknown message `{key}`: {}",
+            crate::i18n::unknown_message_help(key, &known)
+        )));
+    };
+    let n =
+        match kwargs.get::<&Value>("n")? {
+            None => None,
+            Some(v) => Some(v.as_u64().ok_or_else(|| {
+                tera::Error::message(format!("`n` must be a whole number, not {v}"))
+            })?),
+        };
+    let pattern = locale.pattern(message, n);
+    let html = state.autoescaping_enabled();
+    if let Some((raw, escaped)) = pattern.plain() {
+        return Ok(if html { escaped.clone() } else { raw.clone() });
+    }
+    let mut out = String::new();
+    let mut error = None;
+    pattern.write(&mut out, html, |name, out| {
+        if name == "n"
+            && let Some(n) = n
+        {
+            // Writing to a String cannot fail.
+            let _ = std::fmt::Write::write_fmt(out, format_args!("{n}"));
+            return;
+        }
+        match kwargs.get::<&Value>(name) {
+            Ok(Some(v)) => {
+                let text = v.to_string();
+                if html && !v.is_safe() {
+                    out.push_str(&crate::i18n::escape(&text));
+                } else {
+                    out.push_str(&text);
+                }
+            }
+            Ok(None) => {
+                error.get_or_insert_with(|| {
+                    tera::Error::message(format!("message `{key}` needs `{name}=`"))
+                });
+            }
+            Err(e) => {
+                error.get_or_insert(e);
+            }
+        }
+    });
+    if let Some(e) = error {
+        return Err(e);
+    }
+    Ok(if html {
+        Value::safe_string(&out)
+    } else {
+        Value::from(out)
+    })
 }
 
 /// Each template's fingerprint: its text and, recursively, the templates it names in

@@ -1,7 +1,7 @@
 //! Noticing edits: the site's inputs watched through `notify`, debounced briefly.
 //!
 //! The root is watched on its own (not recursively), for `site.toml` and for the input folders
-//! coming and going; `content/`, `templates/` and `static/` are watched recursively. So output
+//! coming and going; `content/`, `templates/`, `static/` and `i18n/` are watched recursively. So output
 //! folders (`public/`, `target/`), `.git/` and `node_modules/` are never watched at all, and
 //! serving (which writes to a temporary folder elsewhere) can never trigger itself. An input
 //! folder created, deleted, or replaced (renamed over) is watched again on the next batch.
@@ -19,13 +19,13 @@ use std::time::Duration;
 use notify::{EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
-use crate::load::{CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR};
+use crate::load::{CONTENT_DIR, I18N_DIR, STATIC_DIR, TEMPLATES_DIR};
 
 /// How long the debouncer waits for a burst of events to end.
 pub const DEBOUNCE: Duration = Duration::from_millis(25);
 
 /// The input folders, watched recursively.
-const INPUT_DIRS: [&str; 3] = [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR];
+const INPUT_DIRS: [&str; 4] = [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR, I18N_DIR];
 
 /// What the watcher saw: the site paths that changed, or why watching failed.
 pub type Batch = Result<Vec<PathBuf>, String>;
@@ -35,7 +35,7 @@ pub struct Watch {
     root: PathBuf,
     debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
     /// Which of [`INPUT_DIRS`] have a recursive watch.
-    watched: [bool; 3],
+    watched: [bool; 4],
 }
 
 impl Watch {
@@ -52,7 +52,7 @@ impl Watch {
         let mut watch = Watch {
             root,
             debouncer,
-            watched: [false; 3],
+            watched: [false; 4],
         };
         watch
             .debouncer

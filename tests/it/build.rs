@@ -671,10 +671,13 @@ const HOSTILE_SUMMARY: &str = r#"Summary <script>alert(1)</script> "quotes" & am
 const HOSTILE_URL: &str = r#"https://example.com/search?a=1&b="2""#;
 
 const JSON_LD_OPEN: &str = r#"<script type="application/ld+json">"#;
+/// The search page's messages for its script, a JSON data block.
+const MESSAGES_OPEN: &str = r#"<script type="application/json" id="search-messages">"#;
 /// The theme's search script, which every page loads (`data-root` leads to the site root).
 const SEARCH_SCRIPT: &str = r#"search.js" defer data-root="#;
 
-/// No live script (only JSON-LD data blocks, which must hold valid JSON with no raw `<`), event
+/// No live script (only JSON-LD data blocks and the search page's messages, which must hold
+/// valid JSON with no raw `<`), event
 /// handler or `javascript:` URL in any HTML page, and no double escaping.
 fn assert_no_live_markup(out: &Path) {
     let script = scraper::Selector::parse("script").expect("selector");
@@ -684,13 +687,13 @@ fn assert_no_live_markup(out: &Path) {
             continue;
         }
         let text = String::from_utf8_lossy(&bytes);
-        // The only scripts allowed are the brief pages' JSON-LD data blocks and the theme's
-        // search script, once per page.
+        // The only scripts allowed are the brief pages' JSON-LD data blocks, the search page's
+        // messages and the theme's search script, once per page.
         let theme = text.matches(SEARCH_SCRIPT).count();
         assert!(theme <= 1, "{path} loads the search script {theme} times");
         assert_eq!(
             text.matches("<script").count(),
-            text.matches(JSON_LD_OPEN).count() + theme,
+            text.matches(JSON_LD_OPEN).count() + text.matches(MESSAGES_OPEN).count() + theme,
             "{path} holds a raw <script tag:\n{text}"
         );
         for double in ["&amp;amp;", "&amp;lt;", "&amp;quot;", "&amp;#"] {
@@ -705,9 +708,11 @@ fn assert_no_live_markup(out: &Path) {
             {
                 continue;
             }
-            assert_eq!(
-                data.value().attr("type"),
-                Some("application/ld+json"),
+            assert!(
+                matches!(
+                    data.value().attr("type"),
+                    Some("application/ld+json" | "application/json")
+                ),
                 "{path} has a <script>"
             );
             let json: String = data.text().collect();

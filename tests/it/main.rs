@@ -12,6 +12,7 @@ mod corpus;
 mod entities;
 mod errors;
 mod external;
+mod i18n;
 mod images;
 mod incremental;
 mod languages;

@@ -31,7 +31,7 @@ pub fn data(r: &Renderer<'_>, ctx: &mut Context) -> Result<(), Diagnostic> {
         year.count += 1;
         let key = month_key(date);
         if year.months.last().is_none_or(|last| last.key != key) {
-            year.months.push(Month::new(key, date));
+            year.months.push(Month::new(key, date, r.locale));
         }
         let row = r.fragment(id, Fragment::ArchiveRow)?;
         if let Some(month) = year.months.last_mut() {

@@ -124,7 +124,7 @@ fn value(r: &Renderer<'_>, id: BriefId) -> Value {
             &b.doc
                 .updated
                 .as_ref()
-                .map(crate::render::data::display_date),
+                .map(|d| crate::render::data::display_date(r.locale, d)),
         ),
     );
     put("toc", Value::from_serializable(&b.body.rendered.toc));
@@ -150,7 +150,7 @@ fn value(r: &Renderer<'_>, id: BriefId) -> Value {
             );
             m.insert(
                 tera::value::Key::Str("date_display"),
-                Value::from(crate::render::data::display_date(&u.date)),
+                Value::from(crate::render::data::display_date(r.locale, &u.date)),
             );
             m.insert(tera::value::Key::Str("html"), Value::from(u.html.as_str()));
             Value::from(m)

@@ -29,7 +29,7 @@ pub fn data(r: &Renderer<'_>, ctx: &mut Context) {
                     u.date.timestamp,
                     Correction {
                         datetime: stamp(&u.date),
-                        date_display: display_date(&u.date),
+                        date_display: display_date(r.locale, &u.date),
                         html: &u.html,
                         brief: r.card(id),
                     },

@@ -10,7 +10,7 @@ use crate::render::Renderer;
 #[derive(Serialize)]
 struct KindData {
     key: &'static str,
-    title: &'static str,
+    title: String,
     url: String,
 }
 
@@ -27,7 +27,7 @@ pub fn data(r: &Renderer<'_>, ctx: &mut Context, kind: EntityKind) {
         "kind",
         &KindData {
             key: kind.key(),
-            title: kind.title(),
+            title: r.locale.text(kind.key(), None, &[]),
             url: layout::entities_url(kind),
         },
     );

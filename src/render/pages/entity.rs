@@ -20,9 +20,12 @@ struct EntityData<'a> {
     slug: &'a str,
     url: &'a str,
     kind: EntityKind,
-    kind_title: &'static str,
+    kind_title: String,
     /// "person", "place", "organization" or "tag": the search filter the page sets.
     kind_singular: &'static str,
+    /// One of the kind in the interface's language ("Person", "Персона"): the page's kind in
+    /// search results.
+    kind_label: String,
     kind_url: String,
     count: usize,
     feed_url: String,
@@ -185,8 +188,9 @@ pub fn data(
             slug: &entity.slug,
             url: &entity.url,
             kind,
-            kind_title: kind.title(),
+            kind_title: r.locale.text(kind.key(), None, &[]),
             kind_singular: kind.singular(),
+            kind_label: r.locale.text(kind.singular_message(), None, &[]),
             kind_url: layout::entities_url(kind),
             count: entity.briefs.len(),
             feed_url: layout::entity_feed_url(kind, &entity.slug),
@@ -204,7 +208,10 @@ pub fn data(
                 })
                 .collect(),
             description: profile.as_ref().and_then(|p| p.description).map_or_else(
-                || format!("Briefs that mention {}", entity.name),
+                || {
+                    r.locale
+                        .text("briefs_mentioning", None, &[("name", &entity.name)])
+                },
                 str::to_string,
             ),
             profile,
@@ -236,7 +243,7 @@ pub fn data(
     ctx.insert(
         "activity",
         &(page == 1)
-            .then(|| activity::of(site, &entity.briefs))
+            .then(|| activity::of(site, &entity.briefs, r.locale))
             .flatten(),
     );
     Ok(())

@@ -129,7 +129,7 @@ fn months(r: &Renderer<'_>, ids: &[BriefId], root: &str) -> Result<Vec<TimelineM
             let new_year = year != Some(date.year());
             year = Some(date.year());
             months.push(TimelineMonth {
-                label: month_label(date),
+                label: month_label(r.locale, date),
                 key,
                 year: new_year.then_some(date.year()),
                 briefs: Vec::new(),

@@ -38,7 +38,7 @@ pub fn data(
     ctx.insert(
         "activity",
         &(page == 1)
-            .then(|| activity::of(r.site, &topic.briefs))
+            .then(|| activity::of(r.site, &topic.briefs, r.locale))
             .flatten(),
     );
     Ok(())
