@@ -123,6 +123,22 @@ fn the_sample_site_has_a_russian_tree_whose_pages_and_their_originals_link_each_
         ru_riyadh.contains("Эр-Рияд"),
         "the Russian page carries the translation's text"
     );
+    // The Russian tree's interface and dates are Russian; the English tree's stay English.
+    let nav = texts(&read("ru/index.html"), ".site-nav a");
+    assert!(nav.iter().any(|t| t == "Темы"), "{nav:?}");
+    assert!(
+        texts(&read("index.html"), ".site-nav a")
+            .iter()
+            .any(|t| t == "Topics")
+    );
+    assert_eq!(
+        texts(&ru_riyadh, ".meta time").first().map(String::as_str),
+        Some("18 февраля 2025\u{202f}г.")
+    );
+    assert_eq!(
+        attrs(&ru_riyadh, ".language-switcher", "aria-label"),
+        ["Язык"]
+    );
     // An untranslated brief has no Russian page; its switcher offers the Russian front page,
     // and it claims no alternates.
     let syria = "briefs/syria-coastal-clashes/index.html";
@@ -283,6 +299,16 @@ fn untranslated_briefs_are_left_out_or_shown_in_their_own_language_as_the_site_s
         attrs(&page, "article.brief", "lang"),
         vec!["en".to_string()]
     );
+    // A note in the page's language says so.
+    assert_eq!(
+        texts(&page, "article.brief > .untranslated-note"),
+        [
+            "Dieser Text ist nicht übersetzt: Er erscheint in der Sprache, in der er geschrieben wurde."
+        ]
+    );
+    assert_eq!(attrs(&page, ".untranslated-note", "lang"), ["de"]);
+    let translated = original.output(&format!("de/briefs/{}", de_briefs[0]));
+    assert!(texts(&translated, ".untranslated-note").is_empty());
     assert!(hreflangs(&page).is_empty());
     assert_links_ok(&crawl(&original.out), 100, 0);
 }
