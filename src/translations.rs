@@ -460,7 +460,12 @@ impl Translations {
         (0..self.languages.len())
             .map(|i| {
                 let translated = bits & (1 << i) != 0;
-                let target = if translated { path } else { layout::INDEX };
+                // The current language's entry is this page, translated or not.
+                let target = if translated || i == tree {
+                    path
+                } else {
+                    layout::INDEX
+                };
                 SwitcherEntry {
                     tag: &self.languages[i].tag,
                     name: &self.languages[i].name,

@@ -360,6 +360,15 @@ impl<'s> Renderer<'s> {
                 Output::Brief(b) => Some(&site.brief(b).doc.file.path),
                 Output::Topic(t, _) => Some(&site.topic(t).doc.file.path),
                 Output::Page(p) => Some(&site.page(p).doc.file.path),
+                Output::Entity(kind, e, _) => site
+                    .entity(kind, e)
+                    .profile
+                    .as_ref()
+                    .map(|p| &p.doc.file.path),
+                Output::Author(a, _) => site.authors[a.index()]
+                    .profile
+                    .as_ref()
+                    .map(|p| &p.doc.file.path),
                 _ => None,
             };
             if let Some(lang) = source.and_then(|p| t.foreign(p, tree)) {
