@@ -139,6 +139,26 @@ fn the_sample_site_has_a_russian_tree_whose_pages_and_their_originals_link_each_
         attrs(&ru_riyadh, ".language-switcher", "aria-label"),
         ["Язык"]
     );
+    // Text shown untranslated in the Russian tree is marked as English: a profile without a
+    // translation, a topic without one. Its switcher still marks this page as the Russian one.
+    let putin = "ru/people/vladimir-putin/index.html";
+    assert_eq!(attrs(&read(putin), ".entity-profile", "lang"), ["en"]);
+    assert!(
+        attrs(
+            &read("ru/people/dmitry-peskov/index.html"),
+            ".entity-profile",
+            "lang"
+        )
+        .is_empty()
+    );
+    let iran = "ru/topics/iran/index.html";
+    assert_eq!(attrs(&read(iran), "h1", "lang"), ["en"]);
+    let current: Vec<String> = switcher(&read(iran))
+        .into_iter()
+        .filter(|(_, _, current)| *current)
+        .map(|(_, href, _)| resolve(iran, &href))
+        .collect();
+    assert_eq!(current, [iran]);
     // An untranslated brief has no Russian page; its switcher offers the Russian front page,
     // and it claims no alternates.
     let syria = "briefs/syria-coastal-clashes/index.html";
