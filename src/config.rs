@@ -673,24 +673,7 @@ impl<'a> Settings<'a> {
     /// The language tag in canonical form, and its direction (see [`language`]).
     fn language(&mut self) -> Option<(String, TextDirection)> {
         let (written, span) = self.text("language")?;
-        match language::check(&written) {
-            Ok(checked) => {
-                if let Some((message, help)) = checked.warning {
-                    self.warnings.push(
-                        Diagnostic::error(CONFIG_FILE, message)
-                            .warning()
-                            .with_code("config-value")
-                            .with_help(help)
-                            .at_span(self.text, span),
-                    );
-                }
-                Some((checked.tag, checked.dir))
-            }
-            Err(e) => {
-                self.problem("config-value", span, e.message, e.help);
-                None
-            }
-        }
+        self.check_tag("language", &written, span)
     }
 
     /// A language tag of `key`, checked as `language` is: its canonical form and direction,
@@ -714,12 +697,18 @@ impl<'a> Settings<'a> {
                 }
                 Some((checked.tag, checked.dir))
             }
+            Err(e) if key == "language" => {
+                self.problem("config-value", span, e.message, e.help);
+                None
+            }
             Err(e) => {
+                // The checker words its problems for `language = "…"`; an entry of a list.
                 self.problem(
                     "config-value",
                     span,
-                    format!("in `{key}`: {}", e.message),
-                    e.help,
+                    e.message
+                        .replacen("`language`", &format!("an entry of `{key}`"), 1),
+                    e.help.replace("`language = \"", "`\""),
                 );
                 None
             }

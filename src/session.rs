@@ -156,13 +156,14 @@ struct Emitted {
     social_cards: (usize, usize),
 }
 
-/// A sink that writes under a language tree's folder (`ru/`).
-struct Prefixed<'a> {
-    inner: &'a dyn Sink,
-    prefix: &'a str,
+/// A sink that writes under a language tree's folder (`ru/`): `S` is a borrowed sink during a
+/// build, or an owned one for `serve`'s background search index.
+struct Prefixed<S> {
+    inner: S,
+    prefix: String,
 }
 
-impl Sink for Prefixed<'_> {
+impl<S: std::ops::Deref<Target = T> + Sync, T: Sink + ?Sized> Sink for Prefixed<S> {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         self.inner.write(&format!("{}{path}", self.prefix), bytes)
     }
@@ -177,31 +178,10 @@ impl Sink for Prefixed<'_> {
     }
     fn detached(&self) -> Option<Box<dyn Sink + Send>> {
         let inner = self.inner.detached()?;
-        Some(Box::new(PrefixedOwned {
+        Some(Box::new(Prefixed {
             inner,
-            prefix: self.prefix.to_string(),
+            prefix: self.prefix.clone(),
         }))
-    }
-}
-
-/// [`Prefixed`] for another thread.
-struct PrefixedOwned {
-    inner: Box<dyn Sink + Send>,
-    prefix: String,
-}
-
-impl Sink for PrefixedOwned {
-    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        self.inner.write(&format!("{}{path}", self.prefix), bytes)
-    }
-    fn copy(&self, from: &Path, path: &str) -> Result<(), Diagnostic> {
-        self.inner.copy(from, &format!("{}{path}", self.prefix))
-    }
-    fn remove(&self, path: &str) -> Result<(), Diagnostic> {
-        self.inner.remove(&format!("{}{path}", self.prefix))
-    }
-    fn keeps(&self) -> bool {
-        self.inner.keeps()
     }
 }
 
@@ -408,7 +388,7 @@ impl Session {
             let prefix = site.config.tree.prefix.clone();
             let prefixed = Prefixed {
                 inner: sink,
-                prefix: &prefix,
+                prefix: prefix.clone(),
             };
             let tree_sink: &dyn Sink = if prefix.is_empty() { sink } else { &prefixed };
             let emitted = self.emit(tree, site, &templates, tree_sink, &mut timings)?;

@@ -98,7 +98,7 @@ pub trait Translatable: Clone {
 }
 
 macro_rules! translatable {
-    ($ty:ty, |$s:ident| $url:expr) => {
+    ($ty:ty, url: |$s:ident| $url:expr, set_slug: |$m:ident, $slug:ident| $set:block) => {
         impl Translatable for $ty {
             fn path(&self) -> &Path {
                 &self.file.path
@@ -112,8 +112,9 @@ macro_rules! translatable {
             fn slug(&self) -> &str {
                 &self.slug
             }
-            fn set_slug(&mut self, slug: &str) {
-                self.slug = slug.to_string();
+            fn set_slug(&mut self, $slug: &str) {
+                let $m = self;
+                $set
             }
             fn url(&self) -> String {
                 let $s = self;
@@ -123,60 +124,29 @@ macro_rules! translatable {
     };
 }
 
-translatable!(crate::parse::ParsedTopic, |t| layout::topic_url(&t.slug));
-translatable!(crate::parse::ParsedPage, |p| layout::page_url(&p.slug));
-translatable!(crate::parse::ParsedAuthor, |a| layout::author_url(&a.slug));
-
-impl Translatable for crate::parse::ParsedBrief {
-    fn path(&self) -> &Path {
-        &self.file.path
+translatable!(crate::parse::ParsedTopic, url: |t| layout::topic_url(&t.slug), set_slug: |t, slug| {
+    t.slug = slug.to_string();
+});
+translatable!(crate::parse::ParsedPage, url: |p| layout::page_url(&p.slug), set_slug: |p, slug| {
+    p.slug = slug.to_string();
+});
+translatable!(crate::parse::ParsedAuthor, url: |a| layout::author_url(&a.slug), set_slug: |a, slug| {
+    a.slug = slug.to_string();
+});
+translatable!(crate::parse::ParsedBrief, url: |b| layout::brief_url(&b.slug), set_slug: |b, slug| {
+    b.slug = slug.to_string();
+    // The slug is part of what decides the site's structure.
+    b.structure = crate::model::fingerprint(&[&b.structure.to_le_bytes(), slug.as_bytes()]);
+});
+translatable!(crate::parse::ParsedProfile, url: |p| layout::entity_url(p.kind, &p.slug), set_slug: |p, slug| {
+    // The file's slug is the first name it claims; each name is claimed once.
+    if p.names.first() == Some(&p.slug) {
+        p.names.remove(0);
     }
-    fn text(&self) -> &str {
-        &self.file.text
-    }
-    fn declared(&self) -> &crate::parse::Translation {
-        &self.translation
-    }
-    fn slug(&self) -> &str {
-        &self.slug
-    }
-    fn set_slug(&mut self, slug: &str) {
-        self.slug = slug.to_string();
-        // The slug is part of what decides the site's structure.
-        self.structure =
-            crate::model::fingerprint(&[&self.structure.to_le_bytes(), slug.as_bytes()]);
-    }
-    fn url(&self) -> String {
-        layout::brief_url(&self.slug)
-    }
-}
-
-impl Translatable for crate::parse::ParsedProfile {
-    fn path(&self) -> &Path {
-        &self.file.path
-    }
-    fn text(&self) -> &str {
-        &self.file.text
-    }
-    fn declared(&self) -> &crate::parse::Translation {
-        &self.translation
-    }
-    fn slug(&self) -> &str {
-        &self.slug
-    }
-    fn set_slug(&mut self, slug: &str) {
-        // The file's slug is the first name it claims; each name is claimed once.
-        if self.names.first() == Some(&self.slug) {
-            self.names.remove(0);
-        }
-        self.names.retain(|n| n != slug);
-        self.names.insert(0, slug.to_string());
-        self.slug = slug.to_string();
-    }
-    fn url(&self) -> String {
-        layout::entity_url(self.kind, &self.slug)
-    }
-}
+    p.names.retain(|n| n != slug);
+    p.names.insert(0, slug.to_string());
+    p.slug = slug.to_string();
+});
 
 /// What one tree shows of one kind of content, and where its links to the rest lead.
 pub struct Selection<T> {
