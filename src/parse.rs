@@ -412,9 +412,15 @@ pub struct Translation {
 fn translation_fields(
     path: &Path,
     text: &str,
-    language: (usize, Option<String>),
-    of: (usize, Option<String>),
+    split: &Split<'_>,
+    language: Option<String>,
+    of: Option<String>,
 ) -> Result<Translation, Diagnostic> {
+    let at = |key: &str| {
+        find_key(split.front, key).map_or(split.front_offset, |o| split.front_offset + o)
+    };
+    let language = (at("language"), language);
+    let of = (at("translation_of"), of);
     let of = match of {
         (at, Some(written)) => {
             let written = written.trim();
@@ -851,13 +857,8 @@ pub fn parse_profile(
         }
     }
     let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-    let translation = translation_fields(
-        &path,
-        text,
-        (at("language"), raw.language),
-        (at("translation_of"), raw.translation_of),
-    )
-    .map_err(|d| vec![d])?;
+    let translation = translation_fields(&path, text, &split, raw.language, raw.translation_of)
+        .map_err(|d| vec![d])?;
     Ok(ParsedProfile {
         translation,
         kind,
@@ -1270,13 +1271,8 @@ pub fn parse_brief(file: SourceFile) -> Result<ParsedBrief, Vec<Diagnostic>> {
         }
         h.digest()
     };
-    let translation = translation_fields(
-        &path,
-        text,
-        (at("language"), raw.language),
-        (at("translation_of"), raw.translation_of),
-    )
-    .map_err(|d| vec![d])?;
+    let translation = translation_fields(&path, text, &split, raw.language, raw.translation_of)
+        .map_err(|d| vec![d])?;
     Ok(ParsedBrief {
         translation,
         title: crate::markdown::smart_punctuation(raw.title.trim()),
@@ -1347,13 +1343,8 @@ pub fn parse_topic(file: SourceFile) -> Result<ParsedTopic, Vec<Diagnostic>> {
         })
         .collect();
     let (front_offset, body_offset) = (split.front_offset, split.body_offset);
-    let translation = translation_fields(
-        &path,
-        text,
-        (at("language"), raw.language),
-        (at("translation_of"), raw.translation_of),
-    )
-    .map_err(|d| vec![d])?;
+    let translation = translation_fields(&path, text, &split, raw.language, raw.translation_of)
+        .map_err(|d| vec![d])?;
     Ok(ParsedTopic {
         translation,
         slug,
@@ -1387,13 +1378,8 @@ pub fn parse_page(file: SourceFile) -> Result<ParsedPage, Vec<Diagnostic>> {
         return Err(errors);
     }
     let body_offset = split.body_offset;
-    let translation = translation_fields(
-        &path,
-        text,
-        (at("language"), raw.language),
-        (at("translation_of"), raw.translation_of),
-    )
-    .map_err(|d| vec![d])?;
+    let translation = translation_fields(&path, text, &split, raw.language, raw.translation_of)
+        .map_err(|d| vec![d])?;
     Ok(ParsedPage {
         translation,
         slug,
@@ -1466,13 +1452,8 @@ pub fn parse_author(file: SourceFile) -> Result<ParsedAuthor, Vec<Diagnostic>> {
     };
     let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let (front_offset, body_offset) = (split.front_offset, split.body_offset);
-    let translation = translation_fields(
-        &path,
-        text,
-        (at("language"), raw.language),
-        (at("translation_of"), raw.translation_of),
-    )
-    .map_err(|d| vec![d])?;
+    let translation = translation_fields(&path, text, &split, raw.language, raw.translation_of)
+        .map_err(|d| vec![d])?;
     Ok(ParsedAuthor {
         translation,
         slug,
