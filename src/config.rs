@@ -606,6 +606,20 @@ impl<'a> Settings<'a> {
                 name,
             });
         }
+        // Which trees have a page is kept as one bit per language.
+        const MAX: usize = 64;
+        if out.len() > MAX {
+            self.problem(
+                "config-value",
+                value.span(),
+                format!(
+                    "`languages` lists {} languages; a site can have {MAX}",
+                    out.len()
+                ),
+                "split the site, or drop the languages it is not written in".into(),
+            );
+            out.truncate(MAX);
+        }
         out
     }
 

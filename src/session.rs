@@ -335,17 +335,23 @@ impl Session {
         if let Some(c) = &mut self.config {
             warnings.splice(0..0, std::mem::take(&mut c.warnings));
         }
-        for (tree, site) in sites.iter().enumerate() {
-            for w in &site.warnings {
+        if let Some(first) = sites.first() {
+            warnings.extend(first.warnings.iter().cloned());
+        }
+        if sites.len() > 1 {
+            let mut seen: FxHashSet<String> = warnings.iter().map(|w| format!("{w:?}")).collect();
+            for (tree, site) in sites.iter().enumerate().skip(1) {
                 // Another language's tree repeats the default's warnings about the files it
                 // shows untranslated ("a topic with no briefs" among them): only those about
-                // its own language's files are its own.
-                let own = tree == 0
-                    || w.path
+                // its own language's files are its own, each once.
+                for w in &site.warnings {
+                    let own = w
+                        .path
                         .as_deref()
                         .is_some_and(|p| file_languages.get(p) == Some(&tree));
-                if own && !warnings.contains(w) {
-                    warnings.push(w.clone());
+                    if own && seen.insert(format!("{w:?}")) {
+                        warnings.push(w.clone());
+                    }
                 }
             }
         }
@@ -372,10 +378,16 @@ impl Session {
             sites.iter().map(|s| s.briefs.len()).sum(),
             sites.iter().map(|s| s.topics.len()).sum(),
             sites.first().map(|s| s.image_stats).unwrap_or_default(),
-            sites
-                .iter()
-                .flat_map(|s| s.scheduled.iter().cloned())
-                .collect::<Vec<_>>(),
+            {
+                // A brief held back is held back in every tree that would show it.
+                let mut all: Vec<(PathBuf, jiff::Timestamp)> = sites
+                    .iter()
+                    .flat_map(|s| s.scheduled.iter().cloned())
+                    .collect();
+                all.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
+                all.dedup();
+                all
+            },
         );
         self.lead_images.clear();
         let mut written = Vec::new();
@@ -1022,12 +1034,24 @@ impl Session {
                 let tree_config = config.for_language(tree);
                 let mut aliases = Vec::new();
                 let mut elsewhere = Vec::new();
-                let briefs = crate::translations::select(&input.briefs, &tree_config, tree, false);
-                let topics = crate::translations::select(&input.topics, &tree_config, tree, true);
-                let pages = crate::translations::select(&input.pages, &tree_config, tree, false);
-                let authors = crate::translations::select(&input.authors, &tree_config, tree, true);
+                // A draft is out of the build without `--drafts`: its original stands in.
+                let drafts = self.opts.drafts;
+                let briefs =
+                    crate::translations::select(&input.briefs, &tree_config, tree, false, |b| {
+                        b.draft && !drafts
+                    });
+                let topics =
+                    crate::translations::select(&input.topics, &tree_config, tree, true, |_| false);
+                let pages =
+                    crate::translations::select(&input.pages, &tree_config, tree, false, |_| false);
+                let authors =
+                    crate::translations::select(&input.authors, &tree_config, tree, true, |_| {
+                        false
+                    });
                 let profiles =
-                    crate::translations::select(&input.profiles, &tree_config, tree, true);
+                    crate::translations::select(&input.profiles, &tree_config, tree, true, |_| {
+                        false
+                    });
                 let mut diagnostics = Vec::new();
                 if tree == 0 {
                     // Every tree finds the same problems: the default's reports them.

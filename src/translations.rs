@@ -169,12 +169,15 @@ pub struct Selection<T> {
 /// original's slug.
 ///
 /// `always` is for what briefs refer to (topics, profiles, authors): a brief's topic has a
-/// page in every tree the brief is in, translated or not.
+/// page in every tree the brief is in, translated or not. A file `hidden` says is left out of
+/// this build (a draft without `--drafts`) counts as untranslated: a draft translation does not
+/// hide its published original.
 pub fn select<T: Translatable>(
     files: &[Arc<T>],
     config: &Config,
     tree: usize,
     always: bool,
+    hidden: impl Fn(&T) -> bool,
 ) -> Selection<T> {
     let mut out = Selection {
         shown: Vec::new(),
@@ -237,7 +240,8 @@ pub fn select<T: Translatable>(
                 }
             }
         }
-        // The original's slug: that of the file at the key's path, else of the first version.
+        // The original's slug: that of the file at the key's path, else of the first version
+        // (drafts included, so a slug does not change when a draft is published).
         let slug = versions
             .iter()
             .find(|(_, f)| f.path() == key)
@@ -253,6 +257,10 @@ pub fn select<T: Translatable>(
                 Arc::new(t)
             }
         };
+        versions.retain(|(_, f)| !hidden(f));
+        if versions.is_empty() {
+            continue;
+        }
         let chosen =
             versions
                 .iter()

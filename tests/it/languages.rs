@@ -484,3 +484,52 @@ fn serve_rebuilds_a_translation_and_the_pages_that_link_it_and_matches_a_full_bu
     fresh.settle_search();
     assert_same_tree(&read_tree(&site.out), &read_tree(&full));
 }
+
+#[test]
+fn a_draft_translation_leaves_its_published_original_standing() {
+    let site = two_language_site("omit");
+    let translate = |name: &str, title: &str, extra_front: &str, extra_body: &str| {
+        let text: String = site
+            .read(&format!("content/briefs/2025/{name}.md"))
+            .lines()
+            .filter(|l| !l.starts_with("draft:"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let title_line = text.lines().find(|l| l.starts_with("title:")).unwrap();
+        let text = text.replacen(title_line, &format!("title: \"{title}\"{extra_front}"), 1);
+        site.write(
+            &format!("content/briefs/2025/{name}.de.md"),
+            format!("{text}\n{extra_body}\n"),
+        );
+    };
+    translate(
+        "03/2025-03-12-talks-resume",
+        "Gespräche gehen weiter",
+        "\ndraft: true",
+        "",
+    );
+    translate(
+        "02/2025-02-03-summit-date-set",
+        "Gipfeltermin steht",
+        "",
+        "Siehe [die Gespräche](../03/2025-03-12-talks-resume.md).",
+    );
+    site.build_ok(&[]);
+    // Without `--drafts` the German tree has no page of the talks: the link leads to the
+    // English one, which stands.
+    let page = "de/briefs/summit-date-set/index.html";
+    let link = |site: &Site| {
+        let href = attrs(&site.output(page), "main a", "href")
+            .into_iter()
+            .find(|h| h.contains("talks-resume"))
+            .expect("the link");
+        resolve(page, &href)
+    };
+    assert_eq!(link(&site), "briefs/talks-resume/index.html");
+    assert!(!site.out.join("de/briefs/talks-resume").exists());
+    assert!(site.out.join("briefs/talks-resume/index.html").is_file());
+    assert_links_ok(&crawl(&site.out), 100, 0);
+    // With `--drafts`, the draft is built and the link leads to it.
+    site.build_ok(&["--drafts"]);
+    assert_eq!(link(&site), "de/briefs/talks-resume/index.html");
+}
