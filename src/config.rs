@@ -98,13 +98,6 @@ pub struct Tree {
     pub prefix: String,
 }
 
-impl Tree {
-    /// The way from this tree's root up to the output's root (`../` under `ru/`).
-    pub fn up(&self) -> String {
-        "../".repeat(self.prefix.matches('/').count())
-    }
-}
-
 impl Config {
     /// Whether the site is written in more than one language.
     pub fn multilingual(&self) -> bool {
@@ -147,9 +140,10 @@ impl Config {
         c
     }
 
-    /// The way from the root of language `index`'s tree up to the output's root.
+    /// The way from the root of language `index`'s tree up to the output's root (`../`
+    /// under `ru/`).
     pub fn tree_up(&self, index: usize) -> String {
-        "../".repeat(self.prefix_of(index).matches('/').count())
+        crate::layout::root_of(&self.prefix_of(index))
     }
 }
 

@@ -427,7 +427,7 @@ impl Translations {
     /// The address of the page at `path` in tree `to`, from a page of tree `from` whose way
     /// to its tree's root is `root`.
     fn link(&self, from: usize, to: usize, path: &str, root: &str) -> String {
-        let up = "../".repeat(self.languages[from].prefix.matches('/').count());
+        let up = layout::root_of(&self.languages[from].prefix);
         format!("{root}{up}{}{path}", self.languages[to].prefix)
     }
 

@@ -173,15 +173,13 @@ pub struct Renderer<'s> {
 
 impl<'s> Renderer<'s> {
     pub fn new(site: &'s Site, templates: &'s Templates) -> Self {
+        let locale = templates.locale(&site.config.language);
         Renderer {
             site,
             templates,
-            locale: templates.locale(&site.config.language),
+            locale,
             lang: Value::from(site.config.language.as_str()),
-            msg: templates
-                .locale(&site.config.language)
-                .plain_messages()
-                .clone(),
+            msg: locale.plain_messages().clone(),
             site_value: data::site_value(site),
             cards: (0..site.briefs.len()).map(|_| OnceLock::new()).collect(),
             fragments: (0..site.briefs.len()).map(|_| Default::default()).collect(),
