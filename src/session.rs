@@ -335,6 +335,7 @@ impl Session {
         if let Some(c) = &mut self.config {
             warnings.splice(0..0, std::mem::take(&mut c.warnings));
         }
+        warnings.extend(templates.warnings().iter().cloned());
         if let Some(first) = sites.first() {
             warnings.extend(first.warnings.iter().cloned());
         }

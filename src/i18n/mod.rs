@@ -202,6 +202,8 @@ pub struct Catalogs {
     site: FxHashMap<String, Catalog>,
     /// A hash of the site's override files, so that pages depend on them.
     fingerprint: u64,
+    /// Files of `i18n/` skipped (not `<language>.toml`), for the build's report.
+    warnings: Vec<Diagnostic>,
 }
 
 impl Catalogs {
@@ -259,7 +261,13 @@ impl Catalogs {
             builtin,
             site,
             fingerprint: crate::model::fingerprint(&parts),
+            warnings: problems,
         })
+    }
+
+    /// Files of the site's `i18n/` that were skipped, as warnings.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
     }
 
     /// The built-in tables alone.

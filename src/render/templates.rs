@@ -111,13 +111,13 @@ impl Templates {
         messages: &[SourceFile],
     ) -> Result<Templates, Diagnostics> {
         let mut diags = Diagnostics::default();
-        let catalogs = match Catalogs::load(messages) {
-            Ok(c) => Some(c),
-            Err(problems) => {
-                diags.extend(problems);
-                None
-            }
-        };
+        // With broken tables, the templates are still checked, against the built-in ones.
+        let catalogs = Catalogs::load(messages).unwrap_or_else(|problems| {
+            diags.extend(problems);
+            Catalogs::builtin()
+        });
+        let messages_fp = catalogs.fingerprint();
+        let locales = Arc::new(Locales::new(catalogs));
         let mut sources: HashMap<String, (String, Option<PathBuf>)> = BUILTIN_TEMPLATES
             .iter()
             .map(|(n, c)| (n.to_string(), (c.to_string(), None)))
@@ -136,22 +136,19 @@ impl Templates {
         names.sort();
         // Check each template alone first so every syntax error is reported, not just the first.
         // (Tera reports a call of an unknown function as a syntax error: ours are known.)
-        let builtin = Arc::new(Locales::new(Catalogs::builtin()));
         for name in &names {
             let (text, path) = &sources[*name];
             let mut alone = Tera::new();
-            register(&mut alone, &builtin);
+            register(&mut alone, &locales);
             if let Err(e) = alone.add_raw_template(name, text)
                 && let tera::ErrorKind::SyntaxError(_) = e.kind()
             {
                 diags.push(template_error(&e, name, path.as_ref(), Some(text)));
             }
         }
-        let Some(catalogs) = catalogs.filter(|_| !diags.has_errors()) else {
+        if diags.has_errors() {
             return Err(diags);
-        };
-        let messages_fp = catalogs.fingerprint();
-        let locales = Arc::new(Locales::new(catalogs));
+        }
         let mut tera = Tera::new();
         // SVG is XML: text put into it (a title with `&` or `<`) is escaped as in HTML.
         tera.autoescape_on([".html", ".htm", ".xml", ".svg"]);
@@ -188,6 +185,11 @@ impl Templates {
     /// A hash of the site's message tables: what feeds, which have no template, read of them.
     pub fn messages_fingerprint(&self) -> u64 {
         self.messages_fp
+    }
+
+    /// Warnings about the site's message tables (files of `i18n/` skipped).
+    pub fn warnings(&self) -> &[Diagnostic] {
+        self.locales.catalogs().warnings()
     }
 
     /// The interface's language for a tag (`site.language`, or a page's), prepared once.

@@ -298,3 +298,18 @@ fn the_search_page_carries_its_messages() {
     assert_eq!(messages["kind_brief"], "Матеріал");
     assert!(Path::new(&site.out.join("search.js")).exists());
 }
+
+#[test]
+fn a_file_in_i18n_that_is_no_table_is_skipped_with_a_warning() {
+    let site = Lang::new("de", &[1]);
+    site.write("i18n/NOTES.md", "Our house style: short words.\n");
+    let run = site.build();
+    run.success();
+    assert!(
+        run.stderr.contains("warning")
+            && run.stderr.contains("i18n/NOTES.md")
+            && run.stderr.contains("not a message table"),
+        "{}",
+        run.stderr
+    );
+}
